@@ -1,0 +1,82 @@
+"""The `expediente` command.
+
+Subcommands that work on files (estimate, link on files, demo-data) need no database. Subcommands
+that work on a case set up Django when they run; they live in `expediente_web.cli` and are found
+here by dotted path only, so that `import expediente` never imports Django.
+
+Exit codes: 0 success; 1 a check found a problem (audit chain broken, evidence file changed);
+2 bad usage or bad input (a file that failed validation, an unknown case); 3 not permitted.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from expediente import __version__
+
+# name → "module:attribute" of a click command; imported only when the command is used.
+COMMANDS: dict[str, str] = {
+    "init": "expediente_web.cli.init:command",
+    "serve": "expediente_web.cli.serve:command",
+    "demo": "expediente_web.cli.demo:command",
+    "demo-data": "expediente.cli.demo_data:command",
+    "import": "expediente_web.cli.import_:command",
+    "export": "expediente_web.cli.export:command",
+    "audit": "expediente_web.cli.audit:command",
+    "keys": "expediente_web.cli.keys:command",
+    "check": "expediente_web.cli.check:command",
+    "user": "expediente_web.cli.user:command",
+    "case": "expediente_web.cli.case:command",
+    "link": "expediente.cli.link:command",
+    "estimate": "expediente.cli.estimate:command",
+}
+
+SHORT_HELP: dict[str, str] = {
+    "init": "Create the data directory, key ring and database.",
+    "serve": "Start the web application.",
+    "demo": "Set up a demo data directory with the synthetic case and serve it.",
+    "demo-data": "Generate the synthetic demo case as files (with its ground truth).",
+    "import": "Import a file (or a whole case directory) into a case.",
+    "export": "Export a whole case as CSV, JSON or Parquet.",
+    "audit": "Verify the hash-chained audit log.",
+    "keys": "Manage the key ring of protected fields (rotate).",
+    "check": "Re-hash every stored evidence file and report any mismatch.",
+    "user": "Create users and give them roles in cases.",
+    "case": "Create and list cases and sources.",
+    "link": "Resolve person records across sources into persons.",
+    "estimate": "Estimate totals with multiple-systems estimation.",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, _, attr = target.partition(":")
+        module = importlib.import_module(module_name)
+        command: click.Command = getattr(module, attr)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # List commands from the table above so that `--help` imports nothing heavy.
+        rows = [(name, SHORT_HELP.get(name, "")) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="expediente")
+def main() -> None:
+    """Expediente: turn testimonies into a case that holds up.
+
+    Documentation, person linkage, multiple-systems estimation and legal assessment on one
+    trustworthy record. Run `expediente COMMAND --help` for each command.
+    """

@@ -1,0 +1,1 @@
+"""Expediente's Django project: the apps that own the case record, its web pages and its API."""

@@ -1,0 +1,60 @@
+"""Storage for cases, memberships and sources. Domain rules live in `actions.py` and `access.py`."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+ROLES = ("role.owner", "role.analyst", "role.documenter", "role.reviewer", "role.viewer")
+
+
+class Case(models.Model):
+    """A situation under investigation."""
+
+    code = models.SlugField(max_length=64, unique=True)
+    title = models.CharField(max_length=300)
+    country = models.CharField(max_length=100, blank=True)
+    period = models.CharField(max_length=40, blank=True, help_text="partial date or range")
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Membership(models.Model):
+    """A user's role in one case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    role = models.CharField(max_length=32, choices=[(r, r) for r in ROLES])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "user"], name="one_role_per_case")]
+
+    def __str__(self) -> str:
+        return f"{self.user} as {self.role} in {self.case}"
+
+
+class Source(models.Model):
+    """Where information came from: an NGO list, a hearing, an interview, press, an official
+    record. Every record cites its source; multiple-systems estimation needs to know which source
+    listed whom."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="sources")
+    code = models.CharField(max_length=64)
+    name = models.CharField(max_length=300)
+    kind = models.CharField(max_length=64)
+    reliability = models.CharField(max_length=64, default="reliability.unknown")
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_reason = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "code"], name="source_code_per_case")]
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"

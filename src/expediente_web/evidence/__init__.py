@@ -1,0 +1,1 @@
+"""Evidence items stored by content hash, their chain of custody, and excerpts that records cite."""

@@ -1,0 +1,1 @@
+"""Import of source files into the case record, and export of a whole case."""

@@ -1,0 +1,24 @@
+"""Storage for import batches: which file, from which source, by whom, with what result."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+from expediente_web.cases.models import Case, Source
+
+
+class ImportBatch(models.Model):
+    """One all-or-nothing import of one file. Every record it created points back here."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="imports")
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT)
+    kind = models.CharField(max_length=32)
+    filename = models.CharField(max_length=300)
+    sha256 = models.CharField(max_length=64)
+    rows = models.PositiveIntegerField(default=0)
+    mapping = models.JSONField(default=dict, blank=True)
+    actor = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,1 @@
+"""Protection of identifying data at rest: the key ring, encrypted fields and blind indexes."""

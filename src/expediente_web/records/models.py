@@ -1,0 +1,246 @@
+"""Storage for the documentation record.
+
+Conventions shared by every record here:
+- `uid` is a stable identifier that survives export and re-import;
+- `source` and `source_record_id` say which source the record came from and its row id there;
+- dates are partial: `<name>_text` holds the canonical form (`2017`, `2017-05`, `2017-05-14`,
+  `2017-05/2017-07`) with its precision, `<name>_earliest` / `<name>_latest` its bounds for
+  sorting and filtering;
+- records are never deleted: `deleted_at` and `deleted_reason` mark a soft delete.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from expediente_web.cases.models import Case, Source
+from expediente_web.protection.fields import ProtectedTextField
+
+
+class RecordQuerySet(models.QuerySet):
+    def live(self) -> RecordQuerySet:
+        return self.filter(deleted_at__isnull=True)
+
+
+class CaseRecord(models.Model):
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT)
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT)
+    source_record_id = models.CharField(max_length=128, blank=True)
+    import_batch = models.ForeignKey(
+        "intake.ImportBatch", null=True, blank=True, on_delete=models.PROTECT
+    )
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_reason = models.TextField(blank=True)
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Location(CaseRecord):
+    """A place in a tree: country › state › municipality › site; detention sites are sites of
+    kind `location.detention_site`."""
+
+    code = models.CharField(max_length=128)
+    name = models.CharField(max_length=300)
+    kind = models.CharField(max_length=64)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="children")
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "code"], name="location_code_per_case")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(CaseRecord):
+    """An organization (a root of the tree: an intelligence service, a police force, an armed
+    group) or one of its units."""
+
+    code = models.CharField(max_length=128)
+    name = models.CharField(max_length=300)
+    acronym = models.CharField(max_length=40, blank=True)
+    unit_type = models.CharField(max_length=64, blank=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="children")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "code"], name="unit_code_per_case")]
+
+    def __str__(self) -> str:
+        return self.acronym or self.name
+
+
+class Person(CaseRecord):
+    """An individual as a source records them.
+
+    Identifying fields are encrypted at rest and looked up through blind indexes; descriptive
+    fields are not. The same human may be recorded by several sources: person linkage resolves
+    those records into one person. Roles come from links: victim of an act, witness of a
+    testimony, perpetrator in an involvement, holder of a position.
+    """
+
+    # Protected (encrypted at rest).
+    full_name = ProtectedTextField(blank=True)
+    given_names = ProtectedTextField(blank=True)
+    first_surname = ProtectedTextField(blank=True)
+    second_surname = ProtectedTextField(blank=True)
+    nickname = ProtectedTextField(blank=True)
+    id_number = ProtectedTextField(blank=True)
+    birth_date = ProtectedTextField(blank=True)
+    phone = ProtectedTextField(blank=True)
+    address = ProtectedTextField(blank=True)
+    # Blind indexes for exact lookup (HMAC of the normalised value).
+    id_number_index = models.CharField(max_length=32, blank=True, db_index=True)
+    name_index = models.CharField(max_length=32, blank=True, db_index=True)
+    # Descriptive (not protected).
+    sex = models.CharField(max_length=32, blank=True)
+    age = models.PositiveSmallIntegerField(null=True, blank=True)
+    age_band = models.CharField(max_length=16, blank=True)
+    occupation = models.CharField(max_length=200, blank=True)
+    affiliation = models.CharField(max_length=200, blank=True)
+    state = models.ForeignKey(Location, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["case", "source", "source_record_id"])]
+
+    def __str__(self) -> str:
+        return f"person {self.uid}"
+
+    def display_name(self) -> str:
+        parts = [self.given_names, self.first_surname, self.second_surname]
+        return self.full_name or " ".join(p for p in parts if p) or self.nickname
+
+
+class Position(CaseRecord):
+    """A person holding a post in a unit over a period; superior–subordinate relations follow
+    from positions in parent and child units at the same time."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="positions")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="positions")
+    title = models.CharField(max_length=200, blank=True)
+    rank = models.CharField(max_length=100, blank=True)
+    is_commander = models.BooleanField(default=False)
+    start_text = models.CharField(max_length=40, blank=True)
+    start_precision = models.CharField(max_length=16, blank=True)
+    start_earliest = models.DateField(null=True, blank=True)
+    start_latest = models.DateField(null=True, blank=True)
+    end_text = models.CharField(max_length=40, blank=True)
+    end_precision = models.CharField(max_length=16, blank=True)
+    end_earliest = models.DateField(null=True, blank=True)
+    end_latest = models.DateField(null=True, blank=True)
+
+
+class Event(CaseRecord):
+    """Something that happened at a place over a (possibly imprecise) period."""
+
+    code = models.CharField(max_length=128, blank=True)
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    location = models.ForeignKey(Location, null=True, blank=True, on_delete=models.PROTECT)
+    date_text = models.CharField(max_length=40, blank=True)
+    date_precision = models.CharField(max_length=16, blank=True)
+    date_earliest = models.DateField(null=True, blank=True)
+    date_latest = models.DateField(null=True, blank=True)
+
+
+class Act(CaseRecord):
+    """One act within an event against one victim."""
+
+    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="acts")
+    victim = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="acts")
+    act_type = models.CharField(max_length=64, db_index=True)
+    methods = models.JSONField(default=list, blank=True)
+    location = models.ForeignKey(Location, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="acts")
+    outcome = models.CharField(max_length=64, blank=True)
+    description = models.TextField(blank=True)
+    date_text = models.CharField(max_length=40, blank=True)
+    date_precision = models.CharField(max_length=16, blank=True)
+    date_earliest = models.DateField(null=True, blank=True)
+    date_latest = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.act_type} {self.date_text}"
+
+
+class MeasuredFact(models.Model):
+    """A quantity established about an act, with its unit: weight lost in detention, days held
+    incommunicado, depth of a cell below ground."""
+
+    act = models.ForeignKey(Act, on_delete=models.PROTECT, related_name="measurements")
+    measure = models.CharField(max_length=64)
+    value = models.FloatField()
+    unit = models.CharField(max_length=16)
+
+
+class Involvement(models.Model):
+    """A perpetrator — a person, a unit, or both — in an act, and how."""
+
+    act = models.ForeignKey(Act, on_delete=models.PROTECT, related_name="involvements")
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="involvements")
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="involvements")
+    degree = models.CharField(max_length=64, default="involvement.suspected")
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=False) | models.Q(unit__isnull=False),
+                name="involvement_names_a_perpetrator",
+            )
+        ]
+
+
+class Testimony(CaseRecord):
+    """A statement given by a witness to a source on a date."""
+
+    witness = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="testimonies")
+    witness_name = ProtectedTextField(blank=True)
+    witness_contact = ProtectedTextField(blank=True)
+    language = models.CharField(max_length=8)
+    interviewer = models.CharField(max_length=200, blank=True)
+    consent_scopes = models.JSONField(default=list, blank=True)
+    narrative = models.TextField()
+    date_text = models.CharField(max_length=40, blank=True)
+    date_precision = models.CharField(max_length=16, blank=True)
+    date_earliest = models.DateField(null=True, blank=True)
+    date_latest = models.DateField(null=True, blank=True)
+
+
+class Comment(models.Model):
+    """Threaded discussion on any record among the case team."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    target_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("target_type", "target_id")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="replies")
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_reason = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+        ordering = ["created_at"]

@@ -1,0 +1,1 @@
+"""The web pages: login and the case record's pages."""
