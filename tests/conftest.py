@@ -1,0 +1,47 @@
+"""Session set-up shared by every test.
+
+The database is SQLite unless `EXPEDIENTE_TEST_DB=postgres`, in which case a throwaway PostgreSQL
+cluster is started for the run (see tests/support/postgres.py). Each run gets its own data
+directory and a fresh key ring in the environment, so no test touches a real key file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+_stack = contextlib.ExitStack()
+
+
+def _prepare_environment() -> None:
+    """Runs when this file is imported, before Django reads its settings."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    data_dir = Path(tempfile.mkdtemp(prefix="expediente-test-"))
+    os.environ["EXPEDIENTE_DATA_DIR"] = str(data_dir)
+    from expediente_web.protection.keyring import new_keyring
+
+    os.environ["EXPEDIENTE_KEYS"] = new_keyring().to_json()
+    if os.environ.get("EXPEDIENTE_TEST_DB") == "postgres":
+        from support.postgres import running_cluster
+
+        os.environ["DATABASE_URL"] = _stack.enter_context(running_cluster())
+    else:
+        os.environ.pop("DATABASE_URL", None)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "expediente_web.settings"
+    import django
+
+    django.setup()
+
+
+_prepare_environment()
+
+
+def pytest_unconfigure(config):  # noqa: ANN001
+    _stack.close()
+
+
+def pytest_report_header(config):  # noqa: ANN001
+    return f"database: {os.environ.get('EXPEDIENTE_TEST_DB', 'sqlite')}"
