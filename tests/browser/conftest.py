@@ -1,0 +1,66 @@
+"""Real headless Chromium (Debian's `chromium`) driven by Playwright against the live server.
+
+Screenshots of every page a test visits are written to `$EXPEDIENTE_SCREENSHOTS` (default: the
+test's temporary directory) so that a person can look at what users see.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("EXPEDIENTE_CHROMIUM", "/usr/bin/chromium")
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make for
+# set-up are still synchronous and safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(items):  # noqa: ANN001
+    for item in items:
+        if "browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium package")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            ],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, live_server) -> Iterator[object]:  # noqa: ANN001
+    context = browser.new_context(base_url=live_server.url, locale="es-ES")
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def shot(tmp_path, request):  # noqa: ANN001
+    """`shot(page, name)` saves a full-page screenshot and returns its path."""
+    folder = Path(os.environ.get("EXPEDIENTE_SCREENSHOTS", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def take(pg, name: str) -> Path:  # noqa: ANN001
+        path = folder / f"{request.node.name}-{name}.png"
+        pg.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
