@@ -17,8 +17,16 @@ _stack = contextlib.ExitStack()
 
 
 def _prepare_environment() -> None:
-    """Runs when this file is imported, before Django reads its settings."""
+    """Runs when this file is imported, before Django reads its settings.
+
+    Without Django installed (the analysis core on its own) only tests/core can run, and this
+    does nothing.
+    """
     sys.path.insert(0, str(Path(__file__).parent))
+    try:
+        import django
+    except ImportError:
+        return
     data_dir = Path(tempfile.mkdtemp(prefix="expediente-test-"))
     os.environ["EXPEDIENTE_DATA_DIR"] = str(data_dir)
     from expediente_web.protection.keyring import new_keyring
@@ -31,8 +39,6 @@ def _prepare_environment() -> None:
     else:
         os.environ.pop("DATABASE_URL", None)
     os.environ["DJANGO_SETTINGS_MODULE"] = "expediente_web.settings"
-    import django
-
     django.setup()
 
 
