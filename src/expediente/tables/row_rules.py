@@ -1,0 +1,95 @@
+"""Rules that look at a whole row: dates given as start and end, a victim's name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from expediente.dates import DateRange, ImpossibleDateError, PartialDate
+from expediente.tables.problems import Problem, ProblemCode
+
+__all__ = ["ROW_RULES", "RowRule"]
+
+RowRule = Callable[
+    [dict[str, Any], int, dict[str, str], set[str], list[Problem] | None], list[Problem] | None
+]
+"""(values, row number, raw column of each field, failed fields, problems so far) -> problems.
+
+A rule may change ``values`` (fold ``start_date``/``end_date`` into ``date``) and add
+problems; it returns the problem list (None while there is none, to keep clean rows cheap).
+"""
+
+
+def _combine_dates(
+    values: dict[str, Any],
+    number: int,
+    column_of: dict[str, str],
+    failed: set[str],
+    problems: list[Problem] | None,
+) -> list[Problem] | None:
+    """Fold ``start_date``/``end_date`` into ``date``."""
+    start = values.pop("start_date", None)
+    end = values.pop("end_date", None)
+    if start is None and end is None:
+        return problems
+    column = column_of.get("end_date", "end_date")
+    if start is None:
+        if "start_date" not in failed:
+            problems = problems or []
+            problems.append(
+                Problem(number, column, ProblemCode.MALFORMED_DATE, "end_date without start_date")
+            )
+        failed.add("date")
+        return problems
+    combined: PartialDate | DateRange = start
+    if end is not None and end != start:
+        try:
+            combined = DateRange(start, end)
+        except ImpossibleDateError as exc:
+            problems = problems or []
+            problems.append(Problem(number, column, ProblemCode.IMPOSSIBLE_DATE, exc.reason))
+            failed.add("date")
+            return problems
+    given = values.get("date")
+    if given is None:
+        values["date"] = combined
+    elif str(given) != str(combined):
+        problems = problems or []
+        problems.append(
+            Problem(
+                number,
+                column_of.get("date", "date"),
+                ProblemCode.IMPOSSIBLE_DATE,
+                f"date {given} disagrees with start_date/end_date {combined}",
+            )
+        )
+    return problems
+
+
+def _victim_row(
+    values: dict[str, Any],
+    number: int,
+    column_of: dict[str, str],
+    failed: set[str],
+    problems: list[Problem] | None,
+) -> list[Problem] | None:
+    problems = _combine_dates(values, number, column_of, failed, problems)
+    if not (
+        "full_name" in values
+        or "given_names" in values
+        or "first_surname" in values
+        or failed.intersection(("full_name", "given_names", "first_surname"))
+    ):
+        problems = problems or []
+        problems.append(
+            Problem(
+                number,
+                column_of.get("full_name", "full_name"),
+                ProblemCode.MISSING_REQUIRED,
+                "a victim needs full_name, or given_names or first_surname",
+            )
+        )
+    return problems
+
+
+ROW_RULES: dict[str, RowRule] = {"victims": _victim_row, "acts": _combine_dates}

