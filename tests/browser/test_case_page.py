@@ -37,7 +37,7 @@ def test_it_shows_a_signed_in_user_the_case_records(page, documenter_case, shot)
     page.click("button[type=submit]")
     page.click("text=demo-ve")
     assert page.locator("h1").inner_text() == "Caso sintético de prueba"
-    assert "act.detention.arbitrary" in page.content()
+    assert "Detención arbitraria" in page.content()
     assert "Sede ficticia" in page.content()
     shot(page, "case")
 
