@@ -31,7 +31,7 @@ class AuditEntry(models.Model):
     hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
-        ordering = ["seq"]
+        ordering = ["seq"]  # noqa: RUF012 (Django reads a list)
         verbose_name_plural = "audit entries"
 
     def __str__(self) -> str:

@@ -53,9 +53,12 @@ def access_case_by_code(user: Any, code: str) -> tuple[Case, str]:
 
 def require_role(user: Any, case: Case, allowed: frozenset[str], doing: str) -> str:
     """The user's role, or `NotPermitted` naming what they tried to do."""
+    if user is None:
+        raise NotPermitted(f"{doing} in case {case.code} needs a user with a role in it "
+                           "(commands: --user NAME)")
     role = role_in(user, case)
     if role not in allowed:
-        who = getattr(user, "username", "anonymous")
+        who = getattr(user, "username", "") or "anonymous"
         raise NotPermitted(f"{who} may not {doing} in case {case.code} (role: {role or 'none'})")
     return role
 

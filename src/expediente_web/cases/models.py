@@ -2,10 +2,40 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
 ROLES = ("role.owner", "role.analyst", "role.documenter", "role.reviewer", "role.viewer")
+
+
+class HardDeleteError(Exception):
+    """Someone tried to delete a case record outright; records are only ever soft-deleted."""
+
+
+class SoftDeleteQuerySet(models.QuerySet):
+    """Rows of a record that is never deleted, only marked with `deleted_at` and a reason."""
+
+    def live(self) -> SoftDeleteQuerySet:
+        return self.filter(deleted_at__isnull=True)
+
+    def delete(self) -> Any:
+        raise HardDeleteError(
+            f"{self.model._meta.verbose_name_plural} are never deleted: use do_delete_record"
+        )
+
+    delete.queryset_only = True  # type: ignore[attr-defined]
+
+
+class NoHardDelete:
+    """Mixin for models whose rows are soft-deleted only (`do_delete_record`)."""
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise HardDeleteError(
+            f"{type(self).__name__} {getattr(self, 'pk', '')} cannot be deleted: "
+            "use do_delete_record with a reason"
+        )
 
 
 class Case(models.Model):
@@ -31,13 +61,15 @@ class Membership(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["case", "user"], name="one_role_per_case")]
+        constraints = (
+            models.UniqueConstraint(fields=["case", "user"], name="one_role_per_case"),
+        )
 
     def __str__(self) -> str:
         return f"{self.user} as {self.role} in {self.case}"
 
 
-class Source(models.Model):
+class Source(NoHardDelete, models.Model):
     """Where information came from: an NGO list, a hearing, an interview, press, an official
     record. Every record cites its source; multiple-systems estimation needs to know which source
     listed whom."""
@@ -52,9 +84,13 @@ class Source(models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True)
     deleted_reason = models.TextField(blank=True)
 
+    objects = SoftDeleteQuerySet.as_manager()
+
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["case", "code"], name="source_code_per_case")]
-        ordering = ["code"]
+        constraints = (
+            models.UniqueConstraint(fields=["case", "code"], name="source_code_per_case"),
+        )
+        ordering = ["code"]  # noqa: RUF012 (Django reads a list)
 
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"

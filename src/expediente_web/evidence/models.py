@@ -9,11 +9,11 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from expediente_web.cases.models import Case, Source
+from expediente_web.cases.models import Case, NoHardDelete, SoftDeleteQuerySet, Source
 from expediente_web.records.models import Testimony
 
 
-class EvidenceItem(models.Model):
+class EvidenceItem(NoHardDelete, models.Model):
     """A file (document, photo, audio, video, dataset) stored once under its SHA-256 and never
     overwritten. A derivative (a redacted copy, a transcript) is a new item naming its parent."""
 
@@ -33,6 +33,8 @@ class EvidenceItem(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     deleted_reason = models.TextField(blank=True)
+
+    objects = SoftDeleteQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.sha256[:12]})"
@@ -54,7 +56,7 @@ class CustodyEvent(models.Model):
     purpose = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["at", "id"]
+        ordering = ["at", "id"]  # noqa: RUF012 (Django reads a list)
 
 
 class Excerpt(models.Model):
@@ -73,12 +75,12 @@ class Excerpt(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
+        constraints = (
             models.CheckConstraint(
                 condition=models.Q(testimony__isnull=False) | models.Q(item__isnull=False),
                 name="excerpt_has_a_document",
-            )
-        ]
+            ),
+        )
 
 
 class Citation(models.Model):
@@ -91,8 +93,8 @@ class Citation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        indexes = [models.Index(fields=["target_type", "target_id"])]
-        constraints = [
+        indexes = (models.Index(fields=["target_type", "target_id"]),)
+        constraints = (
             models.UniqueConstraint(fields=["excerpt", "target_type", "target_id"],
-                                    name="cite_once")
-        ]
+                                    name="cite_once"),
+        )

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from expediente_web.protection.keyring import KeyRing, KeyRingError, load_keyring
@@ -62,9 +63,19 @@ def decrypt(stored: str, ring: KeyRing | None = None) -> str:
     key_id, _, payload = stored.partition(":")
     if not payload:
         raise KeyRingError("A protected value is not in the `keyid:ciphertext` form")
-    blob = base64.b64decode(payload)
+    try:
+        blob = base64.b64decode(payload, validate=True)
+    except ValueError:
+        raise KeyRingError("A protected value is damaged (not valid base64)") from None
     nonce, sealed = blob[:_NONCE_BYTES], blob[_NONCE_BYTES:]
-    return _aead(ring.key(key_id)).decrypt(nonce, sealed, None).decode("utf-8")
+    try:
+        return _aead(ring.key(key_id)).decrypt(nonce, sealed, None).decode("utf-8")
+    except InvalidTag:
+        where = f" ({ring.path})" if ring.path else ""
+        raise KeyRingError(
+            f"A protected value cannot be decrypted with key {key_id!r} of the key ring{where}: "
+            "the key ring does not belong to this database, or the value was altered"
+        ) from None
 
 
 def fold(text: str) -> str:

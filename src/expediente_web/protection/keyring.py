@@ -61,7 +61,10 @@ class KeyRing:
 
 def new_keyring(path: Path | None = None) -> KeyRing:
     return KeyRing(
-        active="k1", keys={"k1": secrets.token_bytes(32)}, index_key=secrets.token_bytes(32), path=path
+        active="k1",
+        keys={"k1": secrets.token_bytes(32)},
+        index_key=secrets.token_bytes(32),
+        path=path,
     )
 
 
@@ -91,7 +94,8 @@ def load_keyring(path: Path) -> KeyRing:
         return parse_keyring(env)
     if not path.exists():
         raise KeyRingError(
-            f"No key ring at {path}. Run `expediente init` to create one, or set EXPEDIENTE_KEY_FILE."
+            f"No key ring at {path}. Run `expediente init` to create one, "
+            "or set EXPEDIENTE_KEY_FILE."
         )
     return parse_keyring(path.read_text(encoding="utf-8"), path)
 

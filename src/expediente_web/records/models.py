@@ -18,16 +18,15 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from expediente_web.cases.models import Case, Source
+from expediente_web.cases.models import Case, NoHardDelete, SoftDeleteQuerySet, Source
 from expediente_web.protection.fields import ProtectedTextField
 
 
-class RecordQuerySet(models.QuerySet):
-    def live(self) -> RecordQuerySet:
-        return self.filter(deleted_at__isnull=True)
+class RecordQuerySet(SoftDeleteQuerySet):
+    """`live()` hides soft-deleted records; `delete()` refuses."""
 
 
-class CaseRecord(models.Model):
+class CaseRecord(NoHardDelete, models.Model):
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.PROTECT)
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT)
@@ -60,7 +59,9 @@ class Location(CaseRecord):
     longitude = models.FloatField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["case", "code"], name="location_code_per_case")]
+        constraints = (
+            models.UniqueConstraint(fields=["case", "code"], name="location_code_per_case"),
+        )
 
     def __str__(self) -> str:
         return self.name
@@ -78,7 +79,9 @@ class Unit(CaseRecord):
                                related_name="children")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["case", "code"], name="unit_code_per_case")]
+        constraints = (
+            models.UniqueConstraint(fields=["case", "code"], name="unit_code_per_case"),
+        )
 
     def __str__(self) -> str:
         return self.acronym or self.name
@@ -116,7 +119,7 @@ class Person(CaseRecord):
                               related_name="+")
 
     class Meta:
-        indexes = [models.Index(fields=["case", "source", "source_record_id"])]
+        indexes = (models.Index(fields=["case", "source", "source_record_id"]),)
 
     def __str__(self) -> str:
         return f"person {self.uid}"
@@ -201,12 +204,12 @@ class Involvement(models.Model):
     notes = models.TextField(blank=True)
 
     class Meta:
-        constraints = [
+        constraints = (
             models.CheckConstraint(
                 condition=models.Q(person__isnull=False) | models.Q(unit__isnull=False),
                 name="involvement_names_a_perpetrator",
-            )
-        ]
+            ),
+        )
 
 
 class Testimony(CaseRecord):
@@ -226,7 +229,7 @@ class Testimony(CaseRecord):
     date_latest = models.DateField(null=True, blank=True)
 
 
-class Comment(models.Model):
+class Comment(NoHardDelete, models.Model):
     """Threaded discussion on any record among the case team."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="comments")
@@ -241,6 +244,8 @@ class Comment(models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True)
     deleted_reason = models.TextField(blank=True)
 
+    objects = RecordQuerySet.as_manager()
+
     class Meta:
-        indexes = [models.Index(fields=["target_type", "target_id"])]
-        ordering = ["created_at"]
+        indexes = (models.Index(fields=["target_type", "target_id"]),)
+        ordering = ["created_at"]  # noqa: RUF012 (Django reads a list)

@@ -1,0 +1,123 @@
+"""Writes to cases, memberships, sources and user accounts: checked, transactional, audited.
+
+`actor` is the Django user on whose behalf a service acts. Console commands run without a user
+pass `None`, the operator, who may create cases, users and memberships (they hold the data
+directory and the key file already); every other write needs a user with a role in the case.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from expediente_web.audit.record import changes, record_write
+from expediente_web.cases.access import MANAGE_ROLES, WRITE_ROLES, require_role
+from expediente_web.cases.models import ROLES, Case, Membership, Source
+from expediente_web.cases.validation import (
+    InvalidInput,
+    check_length,
+    check_required,
+    check_term,
+    period_fields,
+)
+
+
+def do_create_user(actor: Any, username: str, password: str | None = None, *,
+                   email: str = "") -> Any:
+    """A login; without a password the account cannot log in until one is set."""
+    if actor is not None and not getattr(actor, "is_superuser", False):
+        raise InvalidInput("actor", "only the operator or an administrator may create users")
+    check_required("username", username)
+    check_length("username", username, 150)
+    user_model = get_user_model()
+    with transaction.atomic():
+        if user_model.objects.filter(username=username).exists():
+            raise InvalidInput("username", f"a user {username!r} already exists")
+        user = user_model(username=username, email=email)
+        if password:
+            try:
+                validate_password(password, user)
+            except ValidationError as exc:
+                raise InvalidInput("password", " ".join(exc.messages)) from None
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save()
+        # The password is never recorded, not even hashed.
+        record_write(actor, "create_user", user, {"username": username,
+                                                  "has_password": bool(password)})
+    return user
+
+
+def do_create_case(actor: Any, code: str, title: str, *, country: str = "", period: str = "",
+                   description: str = "") -> Case:
+    """A new case; the actor (when a user) becomes its owner."""
+    check_required("code", code)
+    if slugify(code) != code.lower() or len(code) > 64:
+        raise InvalidInput("code", f"{code!r} must be letters, digits, - or _ (at most 64)")
+    check_required("title", title)
+    check_length("title", title, 300)
+    if period:
+        period_fields("period", period)
+    with transaction.atomic():
+        if Case.objects.filter(code=code).exists():
+            raise InvalidInput("code", f"a case {code!r} already exists")
+        case = Case.objects.create(code=code, title=title, country=country, period=period,
+                                   description=description)
+        payload = changes(case, ["code", "title", "country", "period", "description"])
+        if actor is not None:
+            Membership.objects.create(case=case, user=actor, role="role.owner")
+            payload["owner"] = actor.username
+        record_write(actor, "create_case", case, payload, case_code=case.code)
+    return case
+
+
+def do_set_membership(actor: Any, case: Case, user: Any, role: str) -> Membership:
+    """Give `user` a role in `case`, or change the role they have (owners only)."""
+    if role not in ROLES:
+        raise InvalidInput("role", f"{role!r} is not one of {', '.join(ROLES)}")
+    with transaction.atomic():
+        if actor is not None:
+            require_role(actor, case, MANAGE_ROLES, "manage memberships")
+        membership = Membership.objects.select_for_update().filter(case=case, user=user).first()
+        previous = membership.role if membership else None
+        if membership is None:
+            membership = Membership.objects.create(case=case, user=user, role=role)
+            action = "add_membership"
+        else:
+            if previous == "role.owner" and role != "role.owner" and not (
+                Membership.objects.filter(case=case, role="role.owner").exclude(pk=membership.pk)
+                .exists()
+            ):
+                raise InvalidInput("role", f"{user.username} is the last owner of {case.code}")
+            membership.role = role
+            membership.save(update_fields=["role"])
+            action = "change_membership"
+        record_write(actor, action, membership,
+                     {"user": user.username, "role": role, "previous_role": previous},
+                     case_code=case.code)
+    return membership
+
+
+def do_create_source(actor: Any, case: Case, code: str, name: str, kind: str, *,
+                     reliability: str = "reliability.unknown", description: str = "") -> Source:
+    """A source of the case: an NGO list, a hearing, an interview, press, an official record."""
+    check_required("code", code)
+    check_length("code", code, 64)
+    check_required("name", name)
+    check_term("kind", "source_kinds", kind, required=True)
+    check_term("reliability", "reliability", reliability, required=True)
+    with transaction.atomic():
+        require_role(actor, case, WRITE_ROLES, "create sources")
+        if Source.objects.filter(case=case, code=code).exists():
+            raise InvalidInput("code", f"case {case.code} already has a source {code!r}")
+        source = Source.objects.create(case=case, code=code, name=name, kind=kind,
+                                       reliability=reliability, description=description)
+        record_write(actor, "create_source", source,
+                     changes(source, ["code", "name", "kind", "reliability", "description"]))
+    return source

@@ -1,0 +1,82 @@
+"""`expediente init`: create the data directory, the key ring, the secret key and the database."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import click
+
+from expediente_web.cli.failures import user_errors
+from expediente_web.cli.setup import data_dir_option, setup_django
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Create `path` with mode 0600; never replaces an existing file."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+
+
+@click.command(name="init")
+@data_dir_option
+def command() -> None:
+    """Create the data directory, key ring, secret key and database (safe to run again).
+
+    An existing key ring or secret key is never replaced. Losing the key ring means losing every
+    protected value (names, ID numbers, contacts): back it up apart from the database.
+    """
+    from expediente_web.config import ConfigError, data_dir
+
+    with user_errors():
+        try:
+            root = data_dir()
+        except ConfigError as exc:
+            raise click.ClickException(str(exc)) from None
+        root.mkdir(parents=True, exist_ok=True)
+        os.chmod(root, 0o700)
+        (root / "evidence").mkdir(exist_ok=True)
+
+        from expediente_web.protection.keyring import new_keyring, parse_keyring
+
+        key_path = Path(os.environ.get("EXPEDIENTE_KEY_FILE") or root / "keys.json")
+        if os.environ.get("EXPEDIENTE_KEYS"):
+            key_note = "key ring: from $EXPEDIENTE_KEYS (no file written)"
+        elif key_path.exists():
+            parse_keyring(key_path.read_text(encoding="utf-8"), key_path)  # refuse a bad one
+            key_note = f"key ring: {key_path} (kept)"
+        else:
+            key_path.parent.mkdir(parents=True, exist_ok=True)
+            _write_private(key_path, new_keyring().to_json())
+            key_note = f"key ring: {key_path} (created, mode 0600)"
+
+        secret_path = root / "secret.key"
+        if os.environ.get("EXPEDIENTE_SECRET_KEY") or os.environ.get(
+            "EXPEDIENTE_SECRET_KEY_FILE"
+        ):
+            secret_note = "secret key: from the environment"
+        elif secret_path.exists():
+            secret_note = f"secret key: {secret_path} (kept)"
+        else:
+            _write_private(secret_path, secrets.token_urlsafe(50))
+            secret_note = f"secret key: {secret_path} (created)"
+
+        setup_django(migrate=True)
+        from django.conf import settings
+
+        db = settings.DATABASES["default"]
+        where = db["NAME"] if db["ENGINE"].endswith("sqlite3") else (
+            f"{db['ENGINE'].rsplit('.', 1)[-1]} {db.get('NAME')} on {db.get('HOST') or 'local'}")
+
+    click.echo(f"Data directory ready: {root}")
+    click.echo(f"  database: {where} (migrated)")
+    click.echo(f"  evidence store: {root / 'evidence'}")
+    click.echo(f"  {key_note}")
+    click.echo(f"  {secret_note}")
+    click.secho(
+        "Back up the key ring file apart from the database: without it the protected fields "
+        "(names, ID numbers, contacts) cannot be read, and with it anyone holding a copy of the "
+        "database can read them.",
+        fg="yellow", err=True,
+    )

@@ -1,0 +1,156 @@
+"""Writes to evidence: storing files, custody events, excerpts and citations; checked,
+transactional, audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, BinaryIO
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils import timezone
+
+from expediente_web.audit.record import actor_name, changes, object_id, record_write
+from expediente_web.cases.access import WRITE_ROLES, require_role
+from expediente_web.cases.models import Case, Source
+from expediente_web.cases.validation import (
+    InvalidInput,
+    check_length,
+    check_required,
+    check_term,
+)
+from expediente_web.evidence import store as evidence_store
+from expediente_web.evidence.models import Citation, CustodyEvent, EvidenceItem, Excerpt
+from expediente_web.records.actions import same_case
+from expediente_web.records.models import Testimony
+
+
+def do_store_evidence(actor: Any, case: Case, stream: BinaryIO, filename: str, *,
+                      kind: str = "evidence.document", media_type: str = "", title: str = "",
+                      description: str = "", source: Source | None = None,
+                      parent: EvidenceItem | None = None, transformation: str = "",
+                      received_from: str = "", place: str = "") -> EvidenceItem:
+    """Store a file under its SHA-256 and record its receipt (`custody.received`).
+
+    The file is written once and never overwritten; content already stored is not written
+    again. An item whose content is already in the case is refused, naming the existing item.
+    A file left in the store by a write that then failed is harmless: it is content-addressed
+    and `expediente check` only looks at files that items name.
+    """
+    check_required("filename", filename)
+    check_length("filename", filename, 300)
+    check_term("kind", "evidence_kinds", kind, required=True)
+    same_case("source", source, case)
+    if parent is not None and parent.case_id != case.pk:
+        raise InvalidInput("parent", f"{parent.uid} belongs to another case")
+    if parent is not None and not transformation:
+        raise InvalidInput("transformation", "a derivative must say how it was made")
+    require_role(actor, case, WRITE_ROLES, "store evidence")
+    try:
+        stored = evidence_store.store(stream)
+    except evidence_store.TooLarge as exc:
+        raise InvalidInput("file", f"{filename}: {exc}") from None
+    with transaction.atomic():
+        existing = EvidenceItem.objects.filter(case=case, sha256=stored.sha256).first()
+        if existing is not None:
+            raise InvalidInput("file", f"{filename} is already item {existing.uid} "
+                                       f"({existing.filename}) of case {case.code}")
+        item = EvidenceItem.objects.create(
+            case=case, source=source, sha256=stored.sha256, size=stored.size, filename=filename,
+            media_type=media_type, kind=kind, title=title, description=description,
+            parent=parent, transformation=transformation)
+        CustodyEvent.objects.create(
+            item=item, action="custody.received", at=timezone.now(), actor=actor,
+            actor_name=actor_name(actor), from_party=received_from, place=place,
+            hash_observed=stored.sha256)
+        record_write(actor, "store_evidence", item, changes(
+            item, ["sha256", "size", "filename", "media_type", "kind", "source", "parent",
+                   "transformation"]))
+    return item
+
+
+def do_record_custody_event(actor: Any, item: EvidenceItem, action: str, *,
+                            at: dt.datetime | None = None, from_party: str = "",
+                            to_party: str = "", place: str = "", hash_observed: str = "",
+                            purpose: str = "") -> CustodyEvent:
+    """One more step in an item's chain of custody (collected, copied, verified, transferred…).
+
+    A hash observed at this step that differs from the item's is refused: custody of a changed
+    file is a new item.
+    """
+    check_term("action", "custody_actions", action, required=True)
+    if hash_observed and hash_observed.lower() != item.sha256:
+        raise InvalidInput("hash_observed",
+                           f"{hash_observed} is not the SHA-256 of item {item.uid}")
+    when = at or timezone.now()
+    if timezone.is_naive(when):
+        raise InvalidInput("at", "a time zone is needed")
+    if when > timezone.now() + dt.timedelta(minutes=5):
+        raise InvalidInput("at", f"{when.isoformat()} is in the future")
+    with transaction.atomic():
+        require_role(actor, item.case, WRITE_ROLES, "record custody")
+        event = CustodyEvent.objects.create(
+            item=item, action=action, at=when, actor=actor, actor_name=actor_name(actor),
+            from_party=from_party, to_party=to_party, place=place,
+            hash_observed=hash_observed.lower(), purpose=purpose)
+        record_write(actor, "record_custody_event", item, {
+            "action": action, "at": when, "from_party": from_party, "to_party": to_party,
+            "place": place, "hash_observed": hash_observed.lower(), "custody_event": event.pk},
+            case_code=item.case.code)
+    return event
+
+
+def do_create_excerpt(actor: Any, case: Case, *, testimony: Testimony | None = None,
+                      item: EvidenceItem | None = None, start: int | None = None,
+                      end: int | None = None, page: int | None = None) -> Excerpt:
+    """A span of a testimony's narrative (`start` ≤ `end`, character offsets) or a page of a
+    document that records may cite. The quote of a testimony span is kept with it."""
+    if (testimony is None) == (item is None):
+        raise InvalidInput("testimony", "an excerpt is of one testimony or one evidence item")
+    same_case("testimony", testimony, case)
+    if item is not None:
+        same_case("item", item, case)
+    quote = ""
+    if testimony is not None:
+        if start is None or end is None:
+            raise InvalidInput("start", "a testimony excerpt needs start and end offsets")
+        length = len(testimony.narrative)
+        if not 0 <= start < end <= length:
+            raise InvalidInput("end" if start >= 0 and start < length else "start",
+                               f"span {start}–{end} is not within the narrative "
+                               f"(0–{length} characters)")
+        quote = testimony.narrative[start:end]
+    elif (start is not None or end is not None) and (
+        start is None or end is None or not 0 <= start < end
+    ):
+        raise InvalidInput("start", f"span {start}–{end} is not a span")
+    if page is not None and page < 1:
+        raise InvalidInput("page", f"{page} is not a page number")
+    with transaction.atomic():
+        require_role(actor, case, WRITE_ROLES, "create excerpts")
+        excerpt = Excerpt.objects.create(case=case, testimony=testimony, item=item, start=start,
+                                         end=end, page=page, quote=quote)
+        # The quote is not copied into the log: testimony text may identify people.
+        record_write(actor, "create_excerpt", excerpt, changes(
+            excerpt, ["testimony", "item", "start", "end", "page"]))
+    return excerpt
+
+
+def do_cite_excerpt(actor: Any, excerpt: Excerpt, target: models.Model) -> Citation:
+    """Make `target` (an act, a person, an event…) cite `excerpt` as its support."""
+    case = excerpt.case
+    if getattr(target, "case_id", None) != case.pk:
+        raise InvalidInput("target", f"{object_id(target)} is not a record of case {case.code}")
+    target_type = ContentType.objects.get_for_model(target)
+    with transaction.atomic():
+        require_role(actor, case, WRITE_ROLES, "cite excerpts")
+        if Citation.objects.filter(excerpt=excerpt, target_type=target_type,
+                                   target_id=target.pk).exists():
+            raise InvalidInput("excerpt", f"{target_type.model} {object_id(target)} already "
+                                          f"cites excerpt {excerpt.uid}")
+        citation = Citation.objects.create(excerpt=excerpt, target_type=target_type,
+                                           target_id=target.pk)
+        record_write(actor, "cite_excerpt", excerpt, {
+            "target_type": target_type.model, "target": object_id(target)},
+            case_code=case.code)
+    return citation

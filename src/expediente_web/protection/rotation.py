@@ -1,0 +1,196 @@
+"""Key rotation: a new active key, every protected value re-encrypted under it, old keys retired.
+
+Order matters for safety. The key ring file is written first, with the new key active and the
+old keys kept: if the re-encryption then fails, nothing is lost (old values still decrypt with
+their keys). Re-encryption runs in one transaction, in batches, and is audited. Old keys are
+dropped from the file only after a scan finds no value still encrypted under them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.db import connection, models, transaction
+
+from expediente_web.audit.chain import append
+from expediente_web.audit.record import actor_name
+from expediente_web.protection.cipher import (
+    current_keyring,
+    decrypt,
+    encrypt,
+    key_id_of,
+    reset_keyring_cache,
+)
+from expediente_web.protection.fields import ProtectedTextField
+from expediente_web.protection.keyring import KeyRing, KeyRingError, load_keyring, save_keyring
+
+BATCH = 1000
+
+
+@dataclass(frozen=True)
+class ProtectedColumn:
+    model: type[models.Model]
+    field: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.model._meta.label_lower}.{self.field}"
+
+
+def protected_columns() -> list[ProtectedColumn]:
+    """Every `ProtectedTextField` of every installed model."""
+    return [
+        ProtectedColumn(model, field.name)
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, ProtectedTextField)
+    ]
+
+
+def _raw_values(column: ProtectedColumn) -> Iterator[str]:
+    """Stored (encrypted) values of one column, read without decrypting."""
+    table = column.model._meta.db_table
+    name = column.model._meta.get_field(column.field).column
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {q(name)} FROM {q(table)} WHERE {q(name)} <> ''")
+        while rows := cursor.fetchmany(BATCH):
+            for (value,) in rows:
+                yield value
+
+
+def _protected_by_model() -> dict[type[models.Model], list[str]]:
+    by_model: dict[type[models.Model], list[str]] = {}
+    for column in protected_columns():
+        by_model.setdefault(column.model, []).append(column.field)
+    return by_model
+
+
+def _reencrypt_table(model: type[models.Model], fields: list[str], ring: KeyRing,
+                     progress: Callable[[int], None] | None) -> int:
+    """Re-encrypt the protected columns of one table under the ring's active key.
+
+    Works on the raw column values (no model instances, no `updated_at` change): read a batch
+    of rows by primary key, decrypt each value with the key it names, encrypt it under the
+    active key, write the batch back with one `executemany`.
+    """
+    q = connection.ops.quote_name
+    meta = model._meta
+    table, pk = q(meta.db_table), q(meta.pk.column)
+    columns = [q(meta.get_field(f).column) for f in fields]
+    select = (f"SELECT {pk}, {', '.join(columns)} FROM {table} WHERE {pk} > %s "
+              f"ORDER BY {pk} LIMIT {BATCH}")
+    update = (f"UPDATE {table} SET {', '.join(f'{c} = %s' for c in columns)} "
+              f"WHERE {pk} = %s")
+    done, last = 0, -1
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(select, [last])
+            rows = cursor.fetchall()
+            if not rows:
+                return done
+            params = []
+            for row_pk, *values in rows:
+                fresh = [encrypt(decrypt(v, ring), ring) if v else v for v in values]
+                params.append([*fresh, row_pk])
+                done += sum(1 for v in values if v)
+            cursor.executemany(update, params)
+            last = rows[-1][0]
+            if progress is not None:
+                progress(sum(1 for row in rows for v in row[1:] if v))
+
+
+def _scan() -> tuple[Counter[str], dict[str, str]]:
+    usage: Counter[str] = Counter()
+    samples: dict[str, str] = {}
+    for column in protected_columns():
+        for value in _raw_values(column):
+            key_id = key_id_of(value)
+            usage[key_id] += 1
+            samples.setdefault(key_id, value)
+    return usage, samples
+
+
+def key_usage() -> Counter[str]:
+    """How many stored values each key id encrypts."""
+    return _scan()[0]
+
+
+def count_values() -> int:
+    """How many protected values the database holds (the work of a rotation)."""
+    total = 0
+    for column in protected_columns():
+        names = {column.field: ""}
+        total += column.model._base_manager.exclude(**names).count()
+    return total
+
+
+def key_file() -> Path:
+    return Path(settings.EXPEDIENTE_KEY_FILE)
+
+
+def _writable_ring() -> KeyRing:
+    import os
+
+    if os.environ.get("EXPEDIENTE_KEYS"):
+        raise KeyRingError(
+            "The key ring comes from the EXPEDIENTE_KEYS environment variable; rotate the key "
+            "file it was copied from (unset EXPEDIENTE_KEYS, set EXPEDIENTE_KEY_FILE) instead"
+        )
+    return load_keyring(key_file())
+
+
+def rotate(actor: object = None, progress: Callable[[int], None] | None = None) -> tuple[str, int]:
+    """Make a new key active and re-encrypt every protected value under it.
+
+    Returns the new key id and the number of values re-encrypted.
+    """
+    ring = _writable_ring()
+    # Before anything changes: every key in use is in the ring and is the right key (one value
+    # under each decrypts), so a wrong ring fails here, not half-way.
+    usage, samples = _scan()
+    for sample in samples.values():
+        decrypt(sample, ring)
+    new_ring = ring.with_new_active_key()
+    save_keyring(new_ring, key_file())
+    reset_keyring_cache()
+    done = 0
+    with transaction.atomic():
+        for model, fields in _protected_by_model().items():
+            done += _reencrypt_table(model, fields, new_ring, progress)
+        append(actor_name(actor), "rotate_keys", object_type="keyring",
+               object_id=new_ring.active,
+               payload={"new_key": new_ring.active, "previous_key": ring.active,
+                        "values_reencrypted": done, "previous_usage": dict(usage)})
+    return new_ring.active, done
+
+
+def retire_old_keys(actor: object = None) -> list[str]:
+    """Remove every key but the active one from the key file, if no value still needs them."""
+    ring = _writable_ring()
+    usage = key_usage()
+    still_used = sorted(k for k in usage if k != ring.active)
+    if still_used:
+        counts = ", ".join(f"{k}: {usage[k]} values" for k in still_used)
+        raise KeyRingError(f"Old keys are still in use ({counts}); run `expediente keys rotate` "
+                           "to re-encrypt them first")
+    retired = sorted(k for k in ring.keys if k != ring.active)
+    if not retired:
+        return []
+    kept = KeyRing(active=ring.active, keys={ring.active: ring.key(ring.active)},
+                   index_key=ring.index_key, path=ring.path)
+    with transaction.atomic():
+        append(actor_name(actor), "retire_keys", object_type="keyring", object_id=ring.active,
+               payload={"retired": retired, "active": ring.active})
+        save_keyring(kept, key_file())
+    reset_keyring_cache()
+    return retired
+
+
+def current_key_id() -> str:
+    return current_keyring().active

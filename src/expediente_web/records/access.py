@@ -1,0 +1,51 @@
+"""Permission-checked reads of the record, including exact lookups on protected fields.
+
+A protected field cannot be searched in the database (it is encrypted); an exact lookup of an ID
+number or a full name goes through its blind index instead: the HMAC of the normalised value,
+computed with the key ring's index key, compared with the stored index.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from expediente_web.cases.access import PROTECTED_ROLES, require_role, role_in
+from expediente_web.cases.models import Case
+from expediente_web.protection.cipher import blind_index
+from expediente_web.records.models import Person
+
+
+def access_person_by_uid(user: Any, case: Case, uid: str) -> Person:
+    """A live person of the case; 404 for a user without a role in it or an unknown uid."""
+    if role_in(user, case) is None:
+        raise Http404(f"No case {case.code!r}")
+    person = Person.objects.live().filter(case=case, uid=uid).first()
+    if person is None:
+        raise Http404(f"No person {uid} in case {case.code}")
+    return person
+
+
+def find_persons_by_id_number(user: Any, case: Case, id_number: str) -> QuerySet[Person]:
+    """Live persons of the case recorded with this ID number (`V-12.345.678` finds `12345678`).
+
+    Only roles that may see protected fields may look one up: the answer reveals whether
+    someone with that number is in the case.
+    """
+    require_role(user, case, PROTECTED_ROLES, "look persons up by ID number")
+    if not id_number.strip():
+        return Person.objects.none()
+    return Person.objects.live().filter(
+        case=case, id_number_index=blind_index("id_number", id_number)
+    )
+
+
+def find_persons_by_name(user: Any, case: Case, full_name: str) -> QuerySet[Person]:
+    """Live persons of the case with exactly this full name, ignoring case, accents and spacing
+    (`José  PÉREZ` finds `Jose Perez`)."""
+    require_role(user, case, PROTECTED_ROLES, "look persons up by name")
+    if not full_name.strip():
+        return Person.objects.none()
+    return Person.objects.live().filter(case=case, name_index=blind_index("name", full_name))

@@ -1,0 +1,479 @@
+"""Writes to the documentation record: checked, transactional, audited.
+
+Each `do_<verb>_<noun>(actor, …)` checks the actor's role in the case, validates what it is
+given (vocabulary terms, dates, same-case references) raising `InvalidInput` naming the field,
+writes inside `transaction.atomic()` and appends exactly one audit entry in the same
+transaction, so a failed write leaves neither the record nor its entry behind.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils import timezone
+
+from expediente.dates import DateError, parse_partial_date
+from expediente_web.audit.record import changes, object_id, record_write
+from expediente_web.cases.access import COMMENT_ROLES, WRITE_ROLES, require_role
+from expediente_web.cases.models import Case, Source
+from expediente_web.cases.validation import (
+    InvalidInput,
+    check_length,
+    check_required,
+    check_term,
+    check_terms,
+    period_fields,
+    vocabularies,
+)
+from expediente_web.protection.cipher import blind_index
+from expediente_web.records.models import (
+    Act,
+    Comment,
+    Event,
+    Involvement,
+    Location,
+    MeasuredFact,
+    Person,
+    Position,
+    Testimony,
+    Unit,
+)
+
+_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+
+
+# -- shared checks --------------------------------------------------------------------------
+
+def same_case(field: str, obj: Any, case: Case) -> Any:
+    """`obj` (or None) if it belongs to `case`, live; otherwise `InvalidInput` naming `field`."""
+    if obj is None:
+        return None
+    if obj.case_id != case.pk:
+        raise InvalidInput(field, f"{object_id(obj)} belongs to another case")
+    if getattr(obj, "deleted_at", None) is not None:
+        raise InvalidInput(field, f"{object_id(obj)} was deleted")
+    return obj
+
+
+def _provenance(case: Case, source: Source | None, source_record_id: str) -> dict[str, Any]:
+    same_case("source", source, case)
+    check_length("source_record_id", source_record_id, 128)
+    return {"source": source, "source_record_id": source_record_id}
+
+
+def _code_free(model: type[models.Model], case: Case, code: str, exclude: Any = None) -> None:
+    clash = model.objects.filter(case=case, code=code)
+    if exclude is not None:
+        clash = clash.exclude(pk=exclude.pk)
+    if code and clash.exists():
+        raise InvalidInput("code", f"case {case.code} already has a {model._meta.model_name} "
+                                   f"with code {code!r}")
+
+
+# -- persons --------------------------------------------------------------------------------
+
+PROTECTED_PERSON_FIELDS = ("full_name", "given_names", "first_surname", "second_surname",
+                           "nickname", "id_number", "birth_date", "phone", "address")
+PLAIN_PERSON_FIELDS = ("sex", "age", "age_band", "occupation", "affiliation", "state", "notes",
+                       "source", "source_record_id")
+
+
+def search_name(person: Person) -> str:
+    """The full name used for the name blind index: `full_name`, else the name parts joined."""
+    parts = [person.given_names, person.first_surname, person.second_surname]
+    return person.full_name or " ".join(p for p in parts if p)
+
+
+def _person_values(case: Case, values: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = set(values) - set(PROTECTED_PERSON_FIELDS) - set(PLAIN_PERSON_FIELDS)
+    if unknown:
+        raise InvalidInput(sorted(unknown)[0], "is not a field of a person")
+    clean = dict(values)
+    for name in PROTECTED_PERSON_FIELDS:
+        if name in clean:
+            clean[name] = check_length(name, (clean[name] or "").strip(), 1000)
+    if clean.get("birth_date"):
+        try:
+            clean["birth_date"] = str(parse_partial_date(clean["birth_date"]))
+        except DateError as exc:
+            raise InvalidInput("birth_date", str(exc)) from None
+    if "sex" in clean:
+        check_term("sex", "sex", clean["sex"] or "")
+    affiliation = clean.get("affiliation") or ""
+    if affiliation.startswith("affiliation."):
+        check_term("affiliation", "affiliation", affiliation)
+    age = clean.get("age")
+    if age is not None and not (isinstance(age, int) and 0 <= age <= 130):
+        raise InvalidInput("age", f"{age!r} is not an age in years (0–130)")
+    state = same_case("state", clean.get("state"), case)
+    if state is not None and state.kind != "location.state":
+        raise InvalidInput("state", f"{state.code} is a {state.kind}, not a state")
+    if "source" in clean or "source_record_id" in clean:
+        clean.update(_provenance(case, clean.get("source"), clean.get("source_record_id") or ""))
+    return clean
+
+
+def _set_indexes(person: Person) -> None:
+    person.id_number_index = blind_index("id_number", person.id_number) if person.id_number else ""
+    name = search_name(person)
+    person.name_index = blind_index("name", name) if name else ""
+
+
+def do_create_person(actor: Any, case: Case, **values: Any) -> Person:
+    """A person as a source records them; identifying fields are encrypted and blind-indexed.
+
+    Keyword arguments are the fields of `Person` (protected: full_name, given_names,
+    first_surname, second_surname, nickname, id_number, birth_date, phone, address; plain: sex,
+    age, age_band, occupation, affiliation, state, notes, source, source_record_id).
+    """
+    clean = _person_values(case, values)
+    with transaction.atomic():
+        require_role(actor, case, WRITE_ROLES, "create persons")
+        person = Person(case=case, **clean)
+        _set_indexes(person)
+        person.save()
+        record_write(actor, "create_person", person, changes(person, sorted(clean)))
+    return person
+
+
+def do_update_person(actor: Any, person: Person, **values: Any) -> Person:
+    """Change the given fields of a person; blind indexes follow the new values."""
+    case = person.case
+    clean = _person_values(case, values)
+    with transaction.atomic():
+        require_role(actor, case, WRITE_ROLES, "change persons")
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        if person.deleted_at is not None:
+            raise InvalidInput("person", f"{person.uid} was deleted")
+        changed = [name for name, value in clean.items() if getattr(person, name) != value]
+        for name in changed:
+            setattr(person, name, clean[name])
+        _set_indexes(person)
+        person.save()
+        record_write(actor, "update_person", person, changes(person, changed))
+    return person
+
+
+# -- structure: locations, units, positions, events -----------------------------------------
+
+def do_create_location(actor: Any, case: Case, code: str, name: str, kind: str, *,
+                       parent: Location | None = None, latitude: float | None = None,
+                       longitude: float | None = None, source: Source | None = None,
+                       source_record_id: str = "", notes: str = "") -> Location:
+    """A place in the case's location tree (country › state › municipality › site)."""
+    check_required("code", code)
+    check_length("code", code, 128)
+    check_required("name", name)
+    check_term("kind", "location_kinds", kind, required=True)
+    same_case("parent", parent, case)
+    if latitude is not None and not -90 <= latitude <= 90:
+        raise InvalidInput("latitude", f"{latitude} is not between -90 and 90")
+    if longitude is not None and not -180 <= longitude <= 180:
+        raise InvalidInput("longitude", f"{longitude} is not between -180 and 180")
+    if (latitude is None) != (longitude is None):
+        raise InvalidInput("latitude" if latitude is None else "longitude",
+                           "coordinates need both latitude and longitude")
+    with transaction.atomic():
+        require_role(actor, case, WRITE_ROLES, "create locations")
+        _code_free(Location, case, code)
+        location = Location.objects.create(
+            case=case, code=code, name=name, kind=kind, parent=parent, latitude=latitude,
+            longitude=longitude, notes=notes, **_provenance(case, source, source_record_id))
+        record_write(actor, "create_location", location, changes(
+            location, ["code", "name", "kind", "parent", "latitude", "longitude", "source"]))
+    return location
+
+
+def do_create_unit(actor: Any, case: Case, code: str, name: str, *, acronym: str = "",
+                   unit_type: str = "", parent: Unit | None = None, source: Source | None = None,
+                   source_record_id: str = "", notes: str = "") -> Unit:
+    """An organization (no parent) or one of its units."""
+    check_required("code", code)
+    check_length("code", code, 128)
+    check_required("name", name)
+    check_term("unit_type", "unit_types", unit_type)
+    same_case("parent", parent, case)
+    with transaction.atomic():
+        require_role(actor, case, WRITE_ROLES, "create units")
+        _code_free(Unit, case, code)
+        unit = Unit.objects.create(case=case, code=code, name=name, acronym=acronym,
+                                   unit_type=unit_type, parent=parent, notes=notes,
+                                   **_provenance(case, source, source_record_id))
+        record_write(actor, "create_unit", unit,
+                     changes(unit, ["code", "name", "acronym", "unit_type", "parent", "source"]))
+    return unit
+
+
+def do_create_position(actor: Any, case: Case, person: Person, unit: Unit, *, title: str = "",
+                       rank: str = "", is_commander: bool = False, start: str = "",
+                       end: str = "", source: Source | None = None, source_record_id: str = "",
+                       notes: str = "") -> Position:
+    """A person holding a post in a unit over a (possibly imprecise) period."""
+    same_case("person", person, case)
+    same_case("unit", unit, case)
+    start_fields = period_fields("start", start, prefix="start")
+    end_fields = period_fields("end", end, prefix="end")
+    if start and end and end_fields["end_latest"] < start_fields["start_earliest"]:
+        raise InvalidInput("end", f"{end} is before the start {start}")
+    with transaction.atomic():
+        require_role(actor, case, WRITE_ROLES, "create positions")
+        position = Position.objects.create(
+            case=case, person=person, unit=unit, title=title, rank=rank,
+            is_commander=is_commander, notes=notes, **start_fields, **end_fields,
+            **_provenance(case, source, source_record_id))
+        record_write(actor, "create_position", position, changes(
+            position, ["person", "unit", "title", "rank", "is_commander", "start_text",
+                       "start_precision", "end_text", "end_precision", "source"]))
+    return position
+
+
+def do_create_event(actor: Any, case: Case, title: str, *, code: str = "", date: str = "",
+                    location: Location | None = None, description: str = "",
+                    source: Source | None = None, source_record_id: str = "",
+                    notes: str = "") -> Event:
+    """Something that happened at a place over a (possibly imprecise) period."""
+    check_required("title", title)
+    check_length("code", code, 128)
+    same_case("location", location, case)
+    dates = period_fields("date", date)
+    with transaction.atomic():
+        require_role(actor, case, WRITE_ROLES, "create events")
+        _code_free(Event, case, code)
+        event = Event.objects.create(case=case, code=code, title=title, location=location,
+                                     description=description, notes=notes, **dates,
+                                     **_provenance(case, source, source_record_id))
+        record_write(actor, "create_event", event, changes(
+            event, ["code", "title", "location", "date_text", "date_precision", "source"]))
+    return event
+
+
+# -- acts -----------------------------------------------------------------------------------
+
+def _measurements(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    vocab = vocabularies()
+    clean = []
+    for n, item in enumerate(items, start=1):
+        field = f"measurements[{n}]"
+        measure = item.get("measure", "")
+        check_term(f"{field}.measure", "measures", measure, required=True)
+        expected_unit = vocab.term(measure).unit or ""
+        unit = item.get("unit") or expected_unit
+        if unit != expected_unit:
+            raise InvalidInput(f"{field}.unit",
+                               f"{measure} is measured in {expected_unit!r}, not {unit!r}")
+        value = item.get("value")
+        if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+            raise InvalidInput(f"{field}.value", f"{value!r} is not a number")
+        if value < 0:
+            raise InvalidInput(f"{field}.value", f"{value} is negative")
+        clean.append({"measure": measure, "value": float(value), "unit": unit})
+    return clean
+
+
+def _involvements(case: Case, items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    clean = []
+    for n, item in enumerate(items, start=1):
+        field = f"involvements[{n}]"
+        person = same_case(f"{field}.person", item.get("person"), case)
+        unit = same_case(f"{field}.unit", item.get("unit"), case)
+        if person is None and unit is None:
+            raise InvalidInput(field, "names neither a perpetrator person nor a unit")
+        degree = item.get("degree") or "involvement.suspected"
+        check_term(f"{field}.degree", "involvement", degree, required=True)
+        clean.append({"person": person, "unit": unit, "degree": degree,
+                      "notes": item.get("notes", "")})
+    return clean
+
+
+def do_create_act(actor: Any, case: Case, victim: Person, act_type: str, *, date: str = "",
+                  methods: Iterable[str] = (), location: Location | None = None,
+                  event: Event | None = None, outcome: str = "", description: str = "",
+                  measurements: Iterable[Mapping[str, Any]] = (),
+                  involvements: Iterable[Mapping[str, Any]] = (), source: Source | None = None,
+                  source_record_id: str = "", notes: str = "") -> Act:
+    """One act against one victim, with its methods, measured facts and perpetrators.
+
+    `measurements` are `{"measure": "measure.weight_lost_kg", "value": 12.5}` (the unit is the
+    measure's, from the vocabulary); `involvements` are `{"person": Person | None, "unit": Unit |
+    None, "degree": "involvement.ordered"}`.
+    """
+    same_case("victim", victim, case)
+    check_term("act_type", "act_types", act_type, required=True)
+    clean_methods = check_terms("methods", "methods", methods)
+    check_term("outcome", "outcomes", outcome)
+    same_case("location", location, case)
+    same_case("event", event, case)
+    dates = period_fields("date", date)
+    facts = _measurements(measurements)
+    perpetrators = _involvements(case, involvements)
+    with transaction.atomic():
+        require_role(actor, case, WRITE_ROLES, "create acts")
+        act = Act.objects.create(
+            case=case, victim=victim, act_type=act_type, methods=clean_methods,
+            location=location, event=event, outcome=outcome, description=description,
+            notes=notes, **dates, **_provenance(case, source, source_record_id))
+        MeasuredFact.objects.bulk_create(MeasuredFact(act=act, **f) for f in facts)
+        Involvement.objects.bulk_create(Involvement(act=act, **i) for i in perpetrators)
+        payload = changes(act, ["victim", "act_type", "methods", "location", "event", "outcome",
+                                "date_text", "date_precision", "source", "source_record_id"])
+        payload["measurements"] = facts
+        payload["involvements"] = [
+            {"person": object_id(i["person"]) if i["person"] else None,
+             "unit": object_id(i["unit"]) if i["unit"] else None, "degree": i["degree"]}
+            for i in perpetrators
+        ]
+        record_write(actor, "create_act", act, payload)
+    return act
+
+
+_ACT_FIELDS = ("act_type", "methods", "date", "location", "event", "outcome", "description",
+               "notes")
+
+
+def do_update_act(actor: Any, act: Act, **values: Any) -> Act:
+    """Change the given fields of an act (`act_type`, `methods`, `date`, `location`, `event`,
+    `outcome`, `description`, `notes`), checked as on creation."""
+    case = act.case
+    unknown = set(values) - set(_ACT_FIELDS)
+    if unknown:
+        raise InvalidInput(sorted(unknown)[0], "is not a field of an act that can be changed")
+    clean: dict[str, Any] = {}
+    if "act_type" in values:
+        clean["act_type"] = check_term("act_type", "act_types", values["act_type"],
+                                       required=True)
+    if "methods" in values:
+        clean["methods"] = check_terms("methods", "methods", values["methods"])
+    if "outcome" in values:
+        clean["outcome"] = check_term("outcome", "outcomes", values["outcome"])
+    for name in ("location", "event"):
+        if name in values:
+            clean[name] = same_case(name, values[name], case)
+    for name in ("description", "notes"):
+        if name in values:
+            clean[name] = values[name] or ""
+    if "date" in values:
+        clean.update(period_fields("date", values["date"] or ""))
+    with transaction.atomic():
+        require_role(actor, case, WRITE_ROLES, "change acts")
+        act = Act.objects.select_for_update().get(pk=act.pk)
+        if act.deleted_at is not None:
+            raise InvalidInput("act", f"{act.uid} was deleted")
+        changed = [name for name, value in clean.items() if getattr(act, name) != value]
+        for name in changed:
+            setattr(act, name, clean[name])
+        act.save()
+        record_write(actor, "update_act", act, changes(act, changed))
+    return act
+
+
+def do_add_involvement(actor: Any, act: Act, *, person: Person | None = None,
+                       unit: Unit | None = None, degree: str = "involvement.suspected",
+                       notes: str = "") -> Involvement:
+    """One more perpetrator (a person, a unit or both) of an act, and how they took part."""
+    (clean,) = _involvements(act.case, [{"person": person, "unit": unit, "degree": degree,
+                                          "notes": notes}])
+    with transaction.atomic():
+        require_role(actor, act.case, WRITE_ROLES, "change acts")
+        involvement = Involvement.objects.create(act=act, **clean)
+        record_write(actor, "add_involvement", act, {
+            "person": object_id(person) if person else None,
+            "unit": object_id(unit) if unit else None, "degree": clean["degree"]})
+    return involvement
+
+
+def do_add_measured_fact(actor: Any, act: Act, measure: str, value: float,
+                         unit: str = "") -> MeasuredFact:
+    """A quantity established about an act, in the unit its measure's vocabulary term gives."""
+    (clean,) = _measurements([{"measure": measure, "value": value, "unit": unit}])
+    with transaction.atomic():
+        require_role(actor, act.case, WRITE_ROLES, "change acts")
+        fact = MeasuredFact.objects.create(act=act, **clean)
+        record_write(actor, "add_measured_fact", act, dict(clean))
+    return fact
+
+
+# -- testimonies ----------------------------------------------------------------------------
+
+def do_create_testimony(actor: Any, case: Case, narrative: str, language: str, *, date: str = "",
+                        witness: Person | None = None, witness_name: str = "",
+                        witness_contact: str = "", interviewer: str = "",
+                        consent_scopes: Iterable[str] = (), source: Source | None = None,
+                        source_record_id: str = "", notes: str = "") -> Testimony:
+    """A statement given by a witness; the witness's name and contact are encrypted at rest."""
+    check_required("narrative", narrative)
+    if not _LANGUAGE.match(language or ""):
+        raise InvalidInput("language", f"{language!r} is not a language code such as es or en")
+    same_case("witness", witness, case)
+    scopes = check_terms("consent_scopes", "consent_scopes", consent_scopes)
+    dates = period_fields("date", date)
+    with transaction.atomic():
+        require_role(actor, case, WRITE_ROLES, "create testimonies")
+        testimony = Testimony.objects.create(
+            case=case, narrative=narrative, language=language, witness=witness,
+            witness_name=witness_name, witness_contact=witness_contact, interviewer=interviewer,
+            consent_scopes=scopes, notes=notes, **dates,
+            **_provenance(case, source, source_record_id))
+        names = ["language", "witness", "interviewer", "consent_scopes", "date_text",
+                 "date_precision", "source", "source_record_id"]
+        names += [n for n in ("witness_name", "witness_contact") if getattr(testimony, n)]
+        payload = changes(testimony, names)
+        payload["narrative_length"] = len(narrative)
+        record_write(actor, "create_testimony", testimony, payload)
+    return testimony
+
+
+# -- comments and soft deletion --------------------------------------------------------------
+
+def do_add_comment(actor: Any, target: models.Model, body: str, *,
+                   parent: Comment | None = None) -> Comment:
+    """A comment on any record of a case, or a reply to another comment on the same record."""
+    case = getattr(target, "case", None)
+    if not isinstance(case, Case):
+        raise InvalidInput("target", f"{target._meta.model_name} is not a record of a case")
+    check_required("body", body)
+    check_length("body", body, 20_000)
+    target_type = ContentType.objects.get_for_model(target)
+    if parent is not None and (parent.target_type_id, parent.target_id) != (
+        target_type.pk, target.pk
+    ):
+        raise InvalidInput("parent", "a reply must be on the same record as its parent comment")
+    if parent is not None and parent.deleted_at is not None:
+        raise InvalidInput("parent", "the comment replied to was deleted")
+    with transaction.atomic():
+        require_role(actor, case, COMMENT_ROLES, "comment")
+        comment = Comment.objects.create(case=case, author=actor, target_type=target_type,
+                                         target_id=target.pk, parent=parent, body=body)
+        record_write(actor, "add_comment", comment, {
+            "target_type": target_type.model, "target": object_id(target),
+            "parent": parent.pk if parent else None, "body_length": len(body)})
+    return comment
+
+
+def do_delete_record(actor: Any, record: models.Model, reason: str) -> models.Model:
+    """Soft-delete any record with a reason: the row stays (for the audit trail and for what
+    cites it) and disappears from `live()`. A comment's author may delete their own comment."""
+    check_required("reason", reason)
+    if not hasattr(record, "deleted_at"):
+        raise InvalidInput("record", f"a {record._meta.model_name} cannot be deleted")
+    case = record.case
+    given = record
+    with transaction.atomic():
+        if not (isinstance(record, Comment) and actor is not None
+                and record.author_id == getattr(actor, "pk", None)):
+            require_role(actor, case, WRITE_ROLES, f"delete a {record._meta.model_name}")
+        model = type(record)
+        record = model.objects.select_for_update().get(pk=record.pk)
+        if record.deleted_at is not None:
+            raise InvalidInput("record", f"{object_id(record)} was already deleted")
+        record.deleted_at = timezone.now()
+        record.deleted_reason = reason
+        record.save(update_fields=["deleted_at", "deleted_reason"])
+        record_write(actor, "delete_record", record, {"model": record._meta.model_name,
+                                                      "reason": reason})
+    # The caller's instance says so too, so that it cannot be used as if still live.
+    given.deleted_at, given.deleted_reason = record.deleted_at, reason
+    return record

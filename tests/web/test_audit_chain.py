@@ -1,0 +1,125 @@
+"""The audit chain detects an edited, deleted or reordered entry and a deleted tail, and names
+it; tampering is done with raw SQL, as an attacker with database access would."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from expediente_web.audit.chain import append, check, verify
+from expediente_web.audit.models import AppendOnlyError, AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def chain(case, documenter):
+    """Eight entries (the case's own entries first, then a few people)."""
+    from expediente_web.records.actions import do_create_person
+
+    while AuditEntry.objects.count() < 8:
+        do_create_person(documenter, case, full_name=f"Persona {AuditEntry.objects.count()}")
+    assert verify() == []
+    return list(AuditEntry.objects.order_by("seq").values_list("seq", flat=True))
+
+
+def _sql(statement: str, *params) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+def _problems() -> dict[int, str]:
+    return {b.seq: b.problem for b in verify()}
+
+
+def test_intact_chain(chain):
+    verdict = check()
+    assert verdict.intact and verdict.entries == 8
+    assert verdict.head == AuditEntry.objects.get(seq=8).hash
+
+
+def test_edited_entry_is_named(chain):
+    _sql("UPDATE audit_auditentry SET actor = %s WHERE seq = 4", "someone_else")
+    assert _problems() == {4: "its content was changed after it was written (its hash does not "
+                              "match)"}
+
+
+def test_edited_payload_is_named(chain):
+    _sql("UPDATE audit_auditentry SET payload = %s WHERE seq = 6", '{"fields": {}}')
+    assert list(_problems()) == [6]
+
+
+def test_edit_with_a_recomputed_hash_breaks_the_next_link(chain):
+    from expediente_web.audit.chain import entry_hash
+
+    entry = AuditEntry.objects.get(seq=5)
+    forged = entry_hash(seq=5, at=entry.at, actor="forger", action=entry.action,
+                        case_code=entry.case_code, object_type=entry.object_type,
+                        object_id=entry.object_id, payload=entry.payload,
+                        prev_hash=entry.prev_hash)
+    _sql("UPDATE audit_auditentry SET actor = 'forger', hash = %s WHERE seq = 5", forged)
+    problems = _problems()
+    assert list(problems) == [6]
+    assert "does not follow entry #5" in problems[6]
+
+
+def test_deleted_entry_is_named(chain):
+    _sql("DELETE FROM audit_auditentry WHERE seq = 3")
+    assert _problems() == {3: "missing: the entry was deleted"}
+
+
+def test_deleted_tail_is_named(chain):
+    _sql("DELETE FROM audit_auditentry WHERE seq >= 7")
+    problems = _problems()
+    assert list(problems) == [7]
+    assert "tail #7–#8 deleted" in problems[7]
+
+
+def test_reordered_entries_are_named(chain):
+    # Swap the sequence numbers of entries 3 and 4 (through a free number: seq is unique).
+    _sql("UPDATE audit_auditentry SET seq = 1000 WHERE seq = 3")
+    _sql("UPDATE audit_auditentry SET seq = 3 WHERE seq = 4")
+    _sql("UPDATE audit_auditentry SET seq = 4 WHERE seq = 1000")
+    problems = verify()
+    # #3 and #4 hold each other's content; #5 was written after what is now #3.
+    assert {b.seq for b in problems} == {3, 4, 5}
+    text = " ".join(str(b) for b in problems)
+    assert "entry #3: out of order: it was written after the entry now at #4" in text
+    assert "reordered" in text
+    assert "entry #5: out of order: it was written after the entry now at #3" in text
+
+
+def test_moved_content_is_named(chain):
+    # Exchange everything but the sequence numbers of rows 5 and 6.
+    cols = ["at", "actor", "action", "case_code", "object_type", "object_id", "payload",
+            "prev_hash", "hash"]
+    rows = {
+        seq: AuditEntry.objects.filter(seq=seq).values_list(*cols).get() for seq in (5, 6)
+    }
+    _sql("UPDATE audit_auditentry SET hash = %s WHERE seq = 5", "x" * 64)
+    sets = ", ".join(f"{c} = %s" for c in cols)
+    from django.db.models import JSONField
+
+    def params(values):
+        out = list(values)
+        out[6] = JSONField().get_db_prep_value(out[6], connection)
+        return out
+
+    _sql(f"UPDATE audit_auditentry SET {sets} WHERE seq = 6", *params(rows[5]))
+    _sql(f"UPDATE audit_auditentry SET {sets} WHERE seq = 5", *params(rows[6]))
+    assert {5, 6} <= set(_problems())
+
+
+def test_orm_refuses_to_change_entries(chain):
+    entry = AuditEntry.objects.get(seq=2)
+    entry.actor = "x"
+    with pytest.raises(AppendOnlyError):
+        entry.save()
+    with pytest.raises(AppendOnlyError):
+        entry.delete()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_append_outside_a_transaction_is_refused():
+    with pytest.raises(RuntimeError, match="inside the transaction"):
+        append("x", "nothing")
