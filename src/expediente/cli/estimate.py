@@ -1,0 +1,329 @@
+"""``expediente estimate``: multiple-systems estimation on a capture-history file."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import sys
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+__all__ = ["command"]
+
+
+class BadInput(click.ClickException):
+    """Bad input file or options: exit code 2, message without traceback."""
+
+    exit_code = 2
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@contextlib.contextmanager
+def _progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
+    if not sys.stderr.isatty() or total <= 1:
+        yield lambda _n: None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update
+
+
+def _split(value: str | None) -> list[str] | None:
+    if not value:
+        return None
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+@click.command(name="estimate")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--method",
+    type=click.Choice(["loglinear", "lcmcr"]),
+    default="loglinear",
+    show_default=True,
+    help="Estimator.",
+)
+@click.option(
+    "--selection",
+    type=click.Choice(["stepwise", "aic", "bic", "independence", "fixed", "average"]),
+    default="stepwise",
+    show_default=True,
+    help="Log-linear model choice.",
+)
+@click.option("--terms", default=None, help="Interactions of a fixed model, e.g. 'A:B,B:C'.")
+@click.option(
+    "--pthresh", type=float, default=0.02, show_default=True, help="Threshold of the stepwise rule."
+)
+@click.option(
+    "--n-boot",
+    type=int,
+    default=1000,
+    show_default=True,
+    help="BCa bootstrap replicates for log-linear fits (0 for none).",
+)
+@click.option(
+    "--lists",
+    default=None,
+    help="List columns, comma-separated (default: all columns except count, strata and --exclude).",
+)
+@click.option(
+    "--count",
+    "count_col",
+    default="count",
+    show_default=True,
+    help="Count column of an aggregated table (absent: one row per person).",
+)
+@click.option("--exclude", default=None, help="Columns to ignore (ids), comma-separated.")
+@click.option("--strata", default=None, help="Column to stratify by.")
+@click.option(
+    "--min-lists",
+    type=int,
+    default=3,
+    show_default=True,
+    help="Refuse strata with fewer lists recording anyone.",
+)
+@click.option(
+    "--min-cases",
+    type=int,
+    default=10,
+    show_default=True,
+    help="Refuse strata with fewer recorded people.",
+)
+@click.option(
+    "--k",
+    "k_classes",
+    type=int,
+    default=5,
+    show_default=True,
+    help="LCMCR: number of latent classes K.",
+)
+@click.option(
+    "--a-alpha",
+    type=float,
+    default=0.25,
+    show_default=True,
+    help="LCMCR: shape of the Gamma prior on the concentration.",
+)
+@click.option(
+    "--b-alpha",
+    type=float,
+    default=0.25,
+    show_default=True,
+    help="LCMCR: rate of the Gamma prior on the concentration.",
+)
+@click.option(
+    "--burnin",
+    type=int,
+    default=10000,
+    show_default=True,
+    help="LCMCR: iterations discarded per chain.",
+)
+@click.option(
+    "--samples", type=int, default=1000, show_default=True, help="LCMCR: draws kept per chain."
+)
+@click.option(
+    "--thinning",
+    type=int,
+    default=10,
+    show_default=True,
+    help="LCMCR: iterations between kept draws.",
+)
+@click.option(
+    "--chains",
+    type=int,
+    default=4,
+    show_default=True,
+    help="LCMCR: independent chains (disagreement is reported, exit code 1).",
+)
+@click.option("--level", type=float, default=0.95, show_default=True, help="Interval coverage.")
+@click.option(
+    "--seed",
+    type=int,
+    default=12345,
+    show_default=True,
+    help="Seed of the bootstrap and of the LCMCR chains.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Directory for results and charts.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "csv", "both"]), default="both", show_default=True
+)
+@click.option(
+    "--chart", type=click.Choice(["png", "svg", "none"]), default="png", show_default=True
+)
+def command(
+    file: Path,
+    method: str,
+    selection: str,
+    terms: str | None,
+    pthresh: float,
+    n_boot: int,
+    lists: str | None,
+    count_col: str,
+    exclude: str | None,
+    strata: str | None,
+    min_lists: int,
+    min_cases: int,
+    k_classes: int,
+    a_alpha: float,
+    b_alpha: float,
+    burnin: int,
+    samples: int,
+    thinning: int,
+    chains: int,
+    level: float,
+    seed: int,
+    out_dir: Path | None,
+    fmt: str,
+    chart: str,
+) -> None:
+    """Estimate the total number of victims, recorded or not, from overlapping lists.
+
+    FILE is a CSV or Parquet table of capture histories: one row per person with a 0/1
+    column per list, or one row per pattern with a `count` column.
+    """
+    from expediente.estimation import (
+        EstimationError,
+        EstimationReport,
+        capture_table,
+        estimate_by_stratum,
+        estimate_lcmcr,
+        estimate_loglinear,
+        split_strata,
+        write_csv,
+        write_json,
+    )
+    from expediente.estimation.lcmcr import ChainDisagreementWarning
+
+    if not 0 < level < 1:
+        raise BadInput(f"--level must be between 0 and 1, got {level}")
+    if selection == "fixed" and not terms:
+        raise BadInput("--selection fixed needs --terms, e.g. --terms 'A:B,B:C'")
+    list_names = _split(lists)
+    excl = _split(exclude) or []
+    if method == "loglinear":
+        estimator: Callable[..., Any] = estimate_loglinear
+        kwargs: dict[str, Any] = {
+            "selection": selection,
+            "terms": _split(terms) or [],
+            "pthresh": pthresh,
+            "n_boot": n_boot,
+            "seed": seed,
+        }
+    else:
+        estimator = estimate_lcmcr
+        kwargs = {
+            "k_classes": k_classes,
+            "a_alpha": a_alpha,
+            "b_alpha": b_alpha,
+            "burnin": burnin,
+            "samples": samples,
+            "thinning": thinning,
+            "chains": chains,
+            "seed": seed,
+        }
+    file_hash = _file_sha256(file)
+    try:
+        with warnings.catch_warnings():
+            # Chain disagreement is carried in the result and printed below, loudly.
+            warnings.simplefilter("ignore", ChainDisagreementWarning)
+            if strata:
+                tables = split_strata(
+                    str(file), strata, lists=list_names, count=count_col, exclude=excl
+                )
+                with _progress(len(tables), "strata") as tick:
+                    report = estimate_by_stratum(
+                        tables,
+                        estimator,
+                        min_lists=min_lists,
+                        min_cases=min_cases,
+                        level=level,
+                        strata_column=strata,
+                        progress=tick,
+                        **kwargs,
+                    )
+            else:
+                table = capture_table(str(file), lists=list_names, count=count_col, exclude=excl)
+                if method == "lcmcr":
+                    with _progress(chains, "chains") as tick:
+                        est = estimator(table, level=level, progress=tick, **kwargs)
+                else:
+                    est = estimator(table, level=level, **kwargs)
+                report = EstimationReport((est,))
+    except EstimationError as exc:
+        raise BadInput(f"{file}: {exc}") from exc
+
+    def stamp(e: Any) -> Any:
+        params = {**dict(e.parameters), "input_file": str(file), "input_file_sha256": file_hash}
+        return dataclasses.replace(e, parameters=params)
+
+    report = dataclasses.replace(
+        report,
+        estimates=tuple(stamp(e) for e in report.estimates),
+        total=stamp(report.total) if report.total else None,
+    )
+    _print_report(report)
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        stem = f"estimate-{method}"
+        written = []
+        if fmt in {"json", "both"}:
+            written.append(write_json(report, out_dir / f"{stem}.json"))
+        if fmt in {"csv", "both"}:
+            written.append(write_csv(report, out_dir / f"{stem}.csv"))
+        if chart != "none":
+            written.extend(_charts(report, out_dir, stem, chart))
+        for path in written:
+            click.echo(f"wrote {path}", err=True)
+    if any("DISAGREE" in w for e in report.estimates for w in e.warnings):
+        # a failed convergence check: the numbers were written but must not be used as they are
+        sys.exit(1)
+
+
+def _print_report(report: Any) -> None:
+    rows = list(report.estimates) + ([report.total] if report.total else [])
+    for e in rows:
+        label = f"[{e.stratum}] " if e.stratum is not None else ""
+        click.echo(f"{label}{e.method}: recorded {e.n_observed:,}, estimated {e.estimate:,.0f}")
+        for iv in e.intervals:
+            click.echo(f"    {iv.level:.0%} {iv.method}: [{iv.lower:,.0f}, {iv.upper:,.0f}]")
+        if e.details.get("terms") is not None:
+            click.echo(f"    interactions: {', '.join(e.details['terms']) or 'none'}")
+        diag = e.details.get("diagnostics")
+        if diag:
+            click.echo(
+                f"    R-hat(N) {diag['rhat_n']:.3f}, ESS(N) {diag['ess_n']:.0f}, "
+                f"occupied classes {diag['k_star_mean']:.1f}"
+            )
+        for w in e.warnings:
+            click.secho(f"    WARNING: {w}", fg="red", bold=True, err=True)
+    for label, reason in report.refused.items():
+        click.secho(f"[{label}] not estimated: {reason}", fg="yellow", err=True)
+
+
+def _charts(report: Any, out_dir: Path, stem: str, ext: str) -> list[Path]:
+    from expediente.estimation.charts import plot_posterior, plot_strata
+
+    paths = []
+    if len(report.estimates) > 1:
+        paths.append(plot_strata(report.estimates, out_dir / f"{stem}-strata.{ext}"))
+    target = report.total or report.estimates[0]
+    if "draws" in target.details:
+        paths.append(plot_posterior(target, out_dir / f"{stem}-posterior.{ext}"))
+    return paths
