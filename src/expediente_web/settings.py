@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "expediente_web.records",
     "expediente_web.evidence",
     "expediente_web.intake",
+    "expediente_web.analyses",
     "expediente_web.site",
 ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import importlib
 import sys
 import warnings
 from collections.abc import Callable, Iterator
@@ -46,7 +47,29 @@ def _split(value: str | None) -> list[str] | None:
 
 
 @click.command(name="estimate")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--case",
+    "case_code",
+    default=None,
+    help="Estimate on a case's latest linkage run instead of a file (needs the database).",
+)
+@click.option(
+    "--case-lists",
+    type=click.Choice(["source", "kind"]),
+    default="source",
+    show_default=True,
+    help="With --case: one list per source, or one per kind of source.",
+)
+@click.option("--user", "username", default=None, help="With --case: act as this user.")
+@click.option(
+    "--data-dir",
+    default=None,
+    type=click.Path(file_okay=False),
+    help="With --case: the data directory (default ./data or $EXPEDIENTE_DATA_DIR).",
+)
 @click.option(
     "--method",
     type=click.Choice(["loglinear", "lcmcr"]),
@@ -168,7 +191,11 @@ def _split(value: str | None) -> list[str] | None:
     "--chart", type=click.Choice(["png", "svg", "none"]), default="png", show_default=True
 )
 def command(
-    file: Path,
+    file: Path | None,
+    case_code: str | None,
+    case_lists: str,
+    username: str | None,
+    data_dir: str | None,
     method: str,
     selection: str,
     terms: str | None,
@@ -196,8 +223,27 @@ def command(
     """Estimate the total number of victims, recorded or not, from overlapping lists.
 
     FILE is a CSV or Parquet table of capture histories: one row per person with a 0/1
-    column per list, or one row per pattern with a `count` column.
+    column per list, or one row per pattern with a `count` column. With --case instead, the
+    capture histories come from the case's latest linkage run and the estimate is stored.
     """
+    if (file is None) == (case_code is None):
+        raise click.UsageError("Give either FILE or --case, not both and not neither.")
+    if case_code is not None:
+        options: dict[str, Any] = (
+            {"selection": selection, "terms": _split(terms) or [], "pthresh": pthresh,
+             "n_boot": n_boot}
+            if method == "loglinear"
+            else {"k_classes": k_classes, "a_alpha": a_alpha, "b_alpha": b_alpha,
+                  "burnin": burnin, "samples": samples, "thinning": thinning, "chains": chains}
+        )
+        # The case side sets Django up; it is found by name so the core never imports it.
+        case_side = importlib.import_module("expediente_web.cli.estimate_case")
+        case_side.run(
+            case_code, method=method, strata=strata, lists=case_lists, seed=seed, level=level,
+            options=options, username=username, data_dir=data_dir, out_dir=out_dir,
+        )
+        return
+    assert file is not None
     from expediente.estimation import (
         EstimationError,
         EstimationReport,

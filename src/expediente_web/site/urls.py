@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from expediente_web.site import views
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
     path("cases/<slug:code>/", views.case_records, name="case-records"),
+    path("cases/<slug:code>/linkage/", include("expediente_web.analyses.urls")),
 ]

@@ -1,0 +1,90 @@
+"""Permission-checked reads of linkage runs, the review queue, resolved persons and estimates.
+
+Who may do what with a case's analyses:
+- owner, analyst: run linkage and estimation, decide pairs in the review queue;
+- documenter, reviewer, viewer: see runs, the queue, resolved persons and estimates, but not
+  decide (a decision changes every count that follows from linkage, so it is kept to the roles
+  answerable for the analysis);
+- names, ID numbers and birth dates are shown only to roles that may see protected fields
+  (owner, analyst, documenter); the others see pseudonyms;
+- a user without a role in the case gets a 404, as for the case itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+
+from expediente_web.analyses.models import EstimateRun, LinkRun, ReviewPair
+from expediente_web.cases.access import NotPermitted, require_role, role_in
+from expediente_web.cases.models import Case
+
+ANALYSIS_ROLES = frozenset({"role.owner", "role.analyst"})
+"""Roles that run linkage and estimation and decide pairs."""
+
+
+def can_decide(user: Any, case: Case) -> bool:
+    """Whether the user may decide pairs and re-run analyses in this case."""
+    return role_in(user, case) in ANALYSIS_ROLES
+
+
+def require_analysis_role(actor: Any, case: Case, doing: str) -> None:
+    """Let the operator (`actor` None, at the console) and analysis roles through."""
+    if actor is None:
+        return
+    require_role(actor, case, ANALYSIS_ROLES, doing)
+
+
+def _member(user: Any, case: Case) -> None:
+    if user is None:
+        return
+    if role_in(user, case) is None:
+        raise Http404(f"No case {case.code!r}")
+
+
+def access_link_run_by_uid(user: Any, case: Case, uid: str | None = None) -> LinkRun:
+    """A linkage run of the case (the latest when `uid` is None); 404 when there is none."""
+    _member(user, case)
+    runs = LinkRun.objects.filter(case=case)
+    run = runs.filter(uid=uid).first() if uid else runs.first()
+    if run is None:
+        raise Http404(f"No linkage run in case {case.code}" + (f" with id {uid}" if uid else ""))
+    return run
+
+
+def latest_link_run(user: Any, case: Case) -> LinkRun | None:
+    """The latest linkage run of the case, or None."""
+    _member(user, case)
+    return LinkRun.objects.filter(case=case).first()
+
+
+def access_review_pair_by_id(user: Any, case: Case, pair_id: int) -> ReviewPair:
+    """A queued pair of one of the case's runs; 404 otherwise."""
+    _member(user, case)
+    pair = (ReviewPair.objects.filter(run__case=case, pk=pair_id)
+            .select_related("run", "record_a", "record_b").first())
+    if pair is None:
+        raise Http404(f"No pair {pair_id} in the review queue of case {case.code}")
+    return pair
+
+
+def access_estimate_run_by_uid(user: Any, case: Case, uid: str) -> EstimateRun:
+    """An estimate of the case; 404 otherwise."""
+    _member(user, case)
+    run = EstimateRun.objects.filter(case=case, uid=uid).first()
+    if run is None:
+        raise Http404(f"No estimate {uid} in case {case.code}")
+    return run
+
+
+__all__ = [
+    "ANALYSIS_ROLES",
+    "NotPermitted",
+    "access_estimate_run_by_uid",
+    "access_link_run_by_uid",
+    "access_review_pair_by_id",
+    "can_decide",
+    "latest_link_run",
+    "require_analysis_role",
+]

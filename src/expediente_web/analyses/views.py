@@ -1,0 +1,199 @@
+"""Pages of a case's person linkage: the overview, the review queue and a resolved person.
+
+Thin views: access check → action → render. Names, ID numbers and birth dates appear only for
+roles that may see protected fields; everyone else sees pseudonyms.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from expediente_web.analyses.access import (
+    access_link_run_by_uid,
+    access_review_pair_by_id,
+    can_decide,
+    latest_link_run,
+)
+from expediente_web.analyses.actions import do_decide_pair, do_run_linkage
+from expediente_web.analyses.adapters import pair_key
+from expediente_web.analyses.models import EstimateRun, LinkRun, PairDecision, RecordLink
+from expediente_web.cases.access import access_case_by_code, can_view_protected
+from expediente_web.cases.models import Case
+from expediente_web.cases.validation import InvalidInput
+from expediente_web.protection.cipher import pseudonym
+from expediente_web.records.models import Person
+
+#: Resolved persons listed on the overview page (the largest first).
+PERSONS_SHOWN = 200
+
+DECISION_LABELS = {
+    "accept": "Misma persona / Same person",
+    "reject": "Personas distintas / Different persons",
+    "unsure": "No estoy seguro / Unsure",
+}
+
+
+FIELD_LABELS = {
+    "given_names": "Nombres / Given names",
+    "surnames": "Apellidos / Surnames",
+    "id_number": "Cédula / ID number",
+    "birth": "Nacimiento / Birth",
+    "sex": "Sexo / Sex",
+    "state": "Estado / State",
+}
+
+
+def _record_view(person: Person, show_protected: bool, run: LinkRun | None = None
+                 ) -> dict[str, Any]:
+    """What a page shows of one person record: protected fields only when allowed."""
+    view: dict[str, Any] = {
+        "uid": str(person.uid),
+        "pseudonym": pseudonym("R", str(person.uid)),
+        "sex": person.sex,
+        "age": person.age,
+        "state": person.state.name if person.state_id else "",
+        "source": person.source,
+        "source_record_id": person.source_record_id,
+        "acts": list(person.acts.filter(deleted_at__isnull=True)
+                     .select_related("location").order_by("date_earliest", "id")),
+        "protected": show_protected,
+    }
+    if show_protected:
+        view.update(
+            name=person.display_name() or "—",
+            given_names=person.given_names, first_surname=person.first_surname,
+            second_surname=person.second_surname, nickname=person.nickname,
+            full_name=person.full_name, id_number=person.id_number,
+            birth_date=person.birth_date,
+        )
+    else:
+        view["name"] = view["pseudonym"]
+    if run is not None:
+        link = RecordLink.objects.filter(run=run, record=person).first()
+        view["cluster"] = link.cluster if link else None
+    return view
+
+
+def _pending_pairs(case: Case, run: LinkRun) -> list[Any]:
+    """The run's queued pairs nobody has decided yet, in queue order.
+
+    A pair with a record deleted since the run is skipped: there is nothing left to decide.
+    """
+    decided = {pair_key(a, b) for a, b in
+               PairDecision.objects.filter(case=case).values_list("record_a_id", "record_b_id")}
+    pairs = (run.review_pairs.filter(record_a__deleted_at__isnull=True,
+                                     record_b__deleted_at__isnull=True)
+             .select_related("record_a", "record_b").order_by("rank"))
+    return [pair for pair in pairs if pair_key(pair.record_a_id, pair.record_b_id) not in decided]
+
+
+@login_required
+def overview(request: HttpRequest, code: str) -> HttpResponse:
+    case, role = access_case_by_code(request.user, code)
+    run = latest_link_run(request.user, case)
+    context: dict[str, Any] = {"case": case, "role": role, "run": run,
+                               "can_decide": can_decide(request.user, case)}
+    if run is not None:
+        rows = RecordLink.objects.filter(run=run).values_list("cluster", "record__source__code")
+        sizes: Counter[str] = Counter()
+        sources: dict[str, set[str]] = {}
+        for cluster, source_code in rows:
+            sizes[cluster] += 1
+            sources.setdefault(cluster, set()).add(source_code)
+        merged = [(cluster, n, ", ".join(sorted(sources[cluster])))
+                  for cluster, n in sizes.most_common() if n > 1][:PERSONS_SHOWN]
+        context.update(
+            pending=len(_pending_pairs(case, run)),
+            merged=merged,
+            merged_total=sum(1 for n in sizes.values() if n > 1),
+            decisions=PairDecision.objects.filter(case=case).count(),
+            estimates=EstimateRun.objects.filter(case=case)[:10],
+        )
+    return render(request, "analyses/overview.html", context)
+
+
+@login_required
+@require_POST
+def run_linkage(request: HttpRequest, code: str) -> HttpResponse:
+    case, _ = access_case_by_code(request.user, code)
+    try:
+        run = do_run_linkage(request.user, case)
+    except InvalidInput as exc:
+        messages.error(request, str(exc))
+        return redirect("analyses:overview", code=case.code)
+    messages.success(request, f"Vinculación hecha / Linkage done: {run.persons} personas / "
+                              f"persons from {run.records} registros / records.")
+    return redirect("analyses:overview", code=case.code)
+
+
+@login_required
+def queue(request: HttpRequest, code: str) -> HttpResponse:
+    """GET: the next pair to decide. POST: store a decision, then show the next pair."""
+    case, role = access_case_by_code(request.user, code)
+    if request.method == "POST":
+        return _decide(request, case)
+    run = latest_link_run(request.user, case)
+    pending = _pending_pairs(case, run) if run is not None else []
+    pair = pending[0] if pending else None
+    show = can_view_protected(request.user, case)
+    context: dict[str, Any] = {
+        "case": case, "role": role, "run": run, "pair": pair, "remaining": len(pending),
+        "can_decide": can_decide(request.user, case), "decisions": DECISION_LABELS,
+    }
+    if pair is not None:
+        context.update(
+            a=_record_view(pair.record_a, show, run), b=_record_view(pair.record_b, show, run),
+            fields=[{**f, "label": FIELD_LABELS.get(f["field"], f["field"])}
+                    for f in pair.explanation.get("fields", [])],
+            match_weight=pair.explanation.get("match_weight"),
+        )
+    return render(request, "analyses/queue.html", context)
+
+
+def _decide(request: HttpRequest, case: Case) -> HttpResponse:
+    if not can_decide(request.user, case):
+        raise PermissionDenied("Only owners and analysts decide pairs")
+    try:
+        pair_id = int(request.POST.get("pair", ""))
+    except ValueError:
+        raise Http404("No such pair") from None
+    pair = access_review_pair_by_id(request.user, case, pair_id)
+    decision = request.POST.get("decision", "")
+    try:
+        do_decide_pair(request.user, case, pair.record_a, pair.record_b, decision,
+                       note=request.POST.get("note", "").strip())
+    except InvalidInput as exc:
+        messages.error(request, str(exc))
+        return redirect("analyses:queue", code=case.code)
+    messages.success(request, f"Decisión guardada / Decision saved: "
+                              f"{DECISION_LABELS[decision]}.")
+    return redirect("analyses:queue", code=case.code)
+
+
+@login_required
+def person(request: HttpRequest, code: str, cluster: str) -> HttpResponse:
+    """A resolved person of a run (the latest unless `?run=`) and the records merged into it."""
+    case, role = access_case_by_code(request.user, code)
+    run = access_link_run_by_uid(request.user, case, request.GET.get("run") or None)
+    links = list(RecordLink.objects.filter(run=run, cluster=cluster)
+                 .select_related("record__source", "record__state").order_by("record__source__code",
+                                                                              "record_id"))
+    if not links:
+        raise Http404(f"No person {cluster} in linkage run {run.uid}")
+    show = can_view_protected(request.user, case)
+    records = [{**_record_view(link.record, show), "probability": link.probability}
+               for link in links]
+    sources = sorted({r["source"].code for r in records if r["source"] is not None})
+    return render(request, "analyses/person.html", {
+        "case": case, "role": role, "run": run, "cluster": cluster, "records": records,
+        "sources": sources, "person_pseudonym": pseudonym("P", f"{run.uid}:{cluster}"),
+        "protected": show,
+    })

@@ -1,0 +1,83 @@
+"""An analyst works through the review queue in the browser; a reviewer only looks."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from expediente_web.analyses.actions import do_run_linkage
+from expediente_web.analyses.models import PairDecision
+from expediente_web.cases.models import Case, Membership
+from web.analyses.analyses_data import load_victims, wide_band_config
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "clave-de-prueba-123"
+
+
+@pytest.fixture
+def linked_case():
+    users = get_user_model().objects
+    analyst = users.create_user("ana", password=PASSWORD)
+    reviewer = users.create_user("rita", password=PASSWORD)
+    case = Case.objects.create(code="ve-sint", title="Caso sintético de prueba", country="VE")
+    Membership.objects.create(case=case, user=analyst, role="role.analyst")
+    Membership.objects.create(case=case, user=reviewer, role="role.reviewer")
+    load_victims(case)
+    run = do_run_linkage(analyst, case, wide_band_config())
+    assert run.review_pairs.count() >= 2
+    return case, run
+
+
+def _sign_in(page, username):
+    page.goto("/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+
+
+def test_it_accepts_a_pair_and_shows_the_next(page, linked_case, shot):
+    _, run = linked_case
+    first, second = run.review_pairs.order_by("rank")[:2]
+    _sign_in(page, "ana")
+    page.click("text=ve-sint")
+    page.click("text=Person linkage and review queue")
+    page.click("text=Open the review queue")
+    assert page.locator("h1").inner_text() == "Cola de revisión / Review queue"
+    assert page.locator("input[name=pair]").get_attribute("value") == str(first.pk)
+    assert page.locator("#weights tbody tr").count() == len(first.explanation["fields"]) + 1
+    shot(page, "first-pair")
+    page.click("button[value=accept]")
+    assert "Decision saved" in page.locator(".flash").inner_text()
+    assert page.locator("input[name=pair]").get_attribute("value") == str(second.pk)
+    shot(page, "next-pair")
+    decision = PairDecision.objects.get()
+    assert (decision.record_a_id, decision.record_b_id, decision.decision) == (
+        first.record_a_id, first.record_b_id, "accept")
+
+
+def test_the_person_page_shows_the_merged_records(page, linked_case, shot):
+    case, _ = linked_case
+    _sign_in(page, "ana")
+    page.goto(f"/cases/{case.code}/linkage/")
+    assert "Persons with several records" in page.content()
+    shot(page, "overview")
+    page.locator("table a[href*='/linkage/persons/']").first.click()
+    assert page.locator("h1").inner_text().startswith("Persona / Person P")
+    assert page.locator("#records tbody tr").count() >= 2
+    shot(page, "person")
+
+
+def test_a_reviewer_sees_pseudonyms_and_no_buttons(page, linked_case, shot):
+    case, run = linked_case
+    first = run.review_pairs.order_by("rank").first()
+    _sign_in(page, "rita")
+    page.goto(f"/cases/{case.code}/linkage/queue/")
+    assert page.locator("button[value=accept]").count() == 0
+    content = page.content()
+    assert "R-" in content
+    for value in (first.record_a.id_number, first.record_b.id_number,
+                  first.record_a.first_surname, first.record_b.first_surname):
+        if value:
+            assert value not in content
+    shot(page, "reviewer")

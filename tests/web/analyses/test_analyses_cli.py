@@ -1,0 +1,75 @@
+"""`expediente link --case` and `expediente estimate --case` (the functions the commands call)."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from analyses_data import DATA
+from click.testing import CliRunner
+
+from expediente_web.analyses.models import EstimateRun, LinkRun
+from expediente_web.cli import estimate_case, link_case
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def truth_file(tmp_path):
+    path = tmp_path / "records.csv"
+    with DATA.open(encoding="utf-8") as source, path.open("w", encoding="utf-8",
+                                                            newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["source_id", "kind", "record_id", "true_person_id"])
+        for row in csv.DictReader(source):
+            writer.writerow([row["source_id"], "victims", row["record_id"],
+                             row["true_person_id"]])
+    return path
+
+
+def test_it_links_a_case_and_prints_accuracy_against_the_truth(case, analyst, victims,
+                                                               truth_file):
+    result = CliRunner().invoke(link_case.command, ["--case", case.code, "--user",
+                                                    analyst.username, "--truth",
+                                                    str(truth_file)])
+    assert result.exit_code == 0, result.output
+    run = LinkRun.objects.get()
+    assert f"persons counted      {run.persons:,}" in result.output
+    assert "review queue" in result.output
+    assert "pairwise             precision" in result.output
+    assert "persons vs true" in result.output and "44 true" in result.output
+
+
+def test_it_refuses_an_unknown_case_a_user_without_the_role_and_a_bad_config(
+        case, reviewer, victims, tmp_path):
+    runner = CliRunner()
+    unknown = runner.invoke(link_case.command, ["--case", "nope"])
+    assert unknown.exit_code == 2 and "No case 'nope'" in unknown.output
+    refused = runner.invoke(link_case.command, ["--case", case.code, "--user",
+                                                reviewer.username])
+    assert refused.exit_code == 3 and "may not run person linkage" in refused.output
+    bad = tmp_path / "link.yaml"
+    bad.write_text("threshold: 7\n", encoding="utf-8")
+    config = runner.invoke(link_case.command, ["--case", case.code, "--config", str(bad)])
+    assert config.exit_code == 2 and "threshold" in config.output
+    assert "Traceback" not in unknown.output + refused.output + config.output
+    assert not LinkRun.objects.exists()
+
+
+def test_it_estimates_a_linked_case_and_stores_it(case, analyst, linked, tmp_path):
+    result = CliRunner().invoke(estimate_case.command, [
+        "--case", case.code, "--user", analyst.username, "--n-boot", "0", "--seed", "5",
+        "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    run = EstimateRun.objects.get()
+    assert f"stored as estimate   {run.uid}" in result.output
+    assert "loglinear: recorded" in result.output
+    assert run.parameters["seed"] == 5
+    assert (tmp_path / "capture_history.csv").exists()
+    assert (tmp_path / "estimate-loglinear.json").exists()
+
+
+def test_it_says_to_link_first(case, victims):
+    result = CliRunner().invoke(estimate_case.command, ["--case", case.code])
+    assert result.exit_code == 2
+    assert "expediente link --case" in result.output
