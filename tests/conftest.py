@@ -45,9 +45,9 @@ def _prepare_environment() -> None:
 _prepare_environment()
 
 
-def pytest_unconfigure(config):  # noqa: ANN001
+def pytest_unconfigure(config):
     _stack.close()
 
 
-def pytest_report_header(config):  # noqa: ANN001
+def pytest_report_header(config):
     return f"database: {os.environ.get('EXPEDIENTE_TEST_DB', 'sqlite')}"

@@ -4,8 +4,8 @@
 | --- | --- | --- |
 | EXPEDIENTE_DATA_DIR | data directory (SQLite file, evidence store, key file) | ./data |
 | DATABASE_URL | database; `postgres://…` for teams | sqlite file in the data directory |
-| EXPEDIENTE_KEY_FILE | key ring for protected fields, kept outside the database | DATA_DIR/keys.json |
-| EXPEDIENTE_SECRET_KEY | Django's secret key (or EXPEDIENTE_SECRET_KEY_FILE) | DATA_DIR/secret.key, made on init |
+| EXPEDIENTE_KEY_FILE | key ring of protected fields (outside the database) | DATA_DIR/keys.json |
+| EXPEDIENTE_SECRET_KEY | Django's secret key (or …_FILE) | DATA_DIR/secret.key (init) |
 | EXPEDIENTE_DEBUG | debug pages | false |
 | EXPEDIENTE_ALLOWED_HOSTS | comma-separated host names | localhost,127.0.0.1 |
 | EXPEDIENTE_MAX_UPLOAD_MB | largest accepted upload or import file | 512 |
@@ -36,7 +36,11 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = env_bool("EXPEDIENTE_DEBUG", False)
-ALLOWED_HOSTS = [h.strip() for h in env_str("EXPEDIENTE_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h.strip()]
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in env_str("EXPEDIENTE_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",")
+    if h.strip()
+]
 
 INSTALLED_APPS = [
     "django.contrib.auth",

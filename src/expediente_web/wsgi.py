@@ -1,4 +1,4 @@
-"""WSGI entry point: `expediente serve` runs it with the embedded server; any WSGI server can too."""
+"""WSGI entry point: `expediente serve` runs it with waitress; any WSGI server can too."""
 
 import os
 

@@ -19,7 +19,7 @@ CHROMIUM = os.environ.get("EXPEDIENTE_CHROMIUM", "/usr/bin/chromium")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-def pytest_collection_modifyitems(items):  # noqa: ANN001
+def pytest_collection_modifyitems(items):
     for item in items:
         if "browser" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
@@ -45,7 +45,7 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, live_server) -> Iterator[object]:  # noqa: ANN001
+def page(browser, live_server) -> Iterator[object]:
     context = browser.new_context(base_url=live_server.url, locale="es-ES")
     pg = context.new_page()
     yield pg
@@ -53,12 +53,12 @@ def page(browser, live_server) -> Iterator[object]:  # noqa: ANN001
 
 
 @pytest.fixture
-def shot(tmp_path, request):  # noqa: ANN001
+def shot(tmp_path, request):
     """`shot(page, name)` saves a full-page screenshot and returns its path."""
     folder = Path(os.environ.get("EXPEDIENTE_SCREENSHOTS", tmp_path))
     folder.mkdir(parents=True, exist_ok=True)
 
-    def take(pg, name: str) -> Path:  # noqa: ANN001
+    def take(pg, name: str) -> Path:
         path = folder / f"{request.node.name}-{name}.png"
         pg.screenshot(path=str(path), full_page=True)
         return path

@@ -71,8 +71,6 @@ def running_cluster() -> Iterator[str]:
             time.sleep(0.1)
         yield f"postgres://{user}@/expediente?host={sockdir}&port={port}"
     finally:
-        subprocess.run(
-            _as_cluster_user([str(bindir / "pg_ctl"), "-D", str(datadir), "-m", "immediate", "stop"]),
-            capture_output=True,
-        )
+        stop = [str(bindir / "pg_ctl"), "-D", str(datadir), "-m", "immediate", "stop"]
+        subprocess.run(_as_cluster_user(stop), capture_output=True)
         shutil.rmtree(root, ignore_errors=True)

@@ -1,0 +1,141 @@
+"""`expediente demo`: a data directory holding the synthetic demo case, served with a demo login."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import click
+
+from expediente_web.cli.failures import Refused, user_errors
+
+DEMO_USER = "demo"
+LOGIN_FILE = "demo-login.txt"
+
+
+def _remember_data_dir(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    # Set before Django reads its settings, as `--data-dir` does for the other commands.
+    os.environ["EXPEDIENTE_DATA_DIR"] = value
+    return value
+
+
+def demo_password(data_dir: Path) -> str:
+    """The demo account's password: made once per data directory and kept there (mode 0600),
+    so a second run prints the same login."""
+    path = data_dir / LOGIN_FILE
+    if path.exists():
+        return path.read_text(encoding="utf-8").split("password:", 1)[1].strip()
+    password = "demo-" + secrets.token_urlsafe(9)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(f"DEMO ACCOUNT of a synthetic case (not for real data)\nuser: {DEMO_USER}\n"
+                     f"password: {password}\n")
+    return password
+
+
+def load_demo_case(seed: int, size: str, echo: Any = click.echo) -> tuple[Any, bool]:
+    """Generate the demo case and import it (the same code path as `expediente import DIR`).
+
+    Returns the case and whether it was imported now (False: it was already there).
+    """
+    from expediente.demo import generate, write_demo_case
+    from expediente.demo.generator import step_count
+    from expediente_web.cases.models import Case
+    from expediente_web.cli.import_ import BarProgress
+    from expediente_web.intake.case_directory import do_import_case_directory
+
+    # The generator names its case DEMO-<SIZE>-<seed>: a second run need not generate it again.
+    existing = Case.objects.filter(code=f"DEMO-{size.upper()}-{seed}").first()
+    if existing is not None:
+        return existing, False
+    with tempfile.TemporaryDirectory(prefix="expediente-demo-") as tmp:
+        show = sys.stderr.isatty()
+        with click.progressbar(length=step_count(), label=f"Generating the {size} demo case",
+                               file=sys.stderr, hidden=not show) as bar:
+            demo = generate(seed, size, progress=bar.update)  # type: ignore[arg-type]
+        code = str(demo.structure.get("case", {}).get("code") or f"demo-{size}-{seed}")
+        existing = Case.objects.filter(code=code).first()
+        if existing is not None:
+            return existing, False
+        write_demo_case(demo, tmp)
+        progress = BarProgress("Importing the demo case")
+        try:
+            do_import_case_directory(code, tmp, actor=None, progress=progress)
+        finally:
+            progress.close()
+        return Case.objects.get(code=code), True
+
+
+def ensure_demo_login(case: Any, password: str) -> Any:
+    """The `demo` user, owner of the demo case (created on the first run)."""
+    from django.contrib.auth import get_user_model
+
+    from expediente_web.cases.actions import do_create_user, do_set_membership
+    from expediente_web.cases.models import Membership
+
+    user = get_user_model().objects.filter(username=DEMO_USER).first()
+    if user is None:
+        user = do_create_user(None, DEMO_USER, password)
+    if not Membership.objects.filter(case=case, user=user, role="role.owner").exists():
+        do_set_membership(None, case, user, "role.owner")
+    return user
+
+
+@click.command(name="demo")
+@click.option("--data-dir", default="demo-data", show_default=True, is_eager=True,
+              callback=_remember_data_dir, type=click.Path(file_okay=False),
+              help="Data directory of the demo (reused when run again).")
+@click.option("--seed", type=int, default=7, show_default=True, help="Seed of the demo case.")
+@click.option("--size", type=click.Choice(["small", "large"]), default="small",
+              show_default=True, help="small loads in seconds; large has 100,000 acts.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--no-serve", is_flag=True, help="Prepare the data directory, do not serve.")
+@click.pass_context
+def command(ctx: click.Context, data_dir: str, seed: int, size: str, host: str, port: int,
+            no_serve: bool) -> None:
+    """Set up a data directory with the synthetic demo case and a demo login, then serve it.
+
+    Uses the embedded SQLite database (WAL mode). Running it again reuses the data directory:
+    the case is imported once and the login stays the same. Every person and event in the demo
+    case is fictional.
+    """
+    from expediente_web.cli import init
+    from expediente_web.cli.setup import setup_django
+
+    setup_django()
+    from django.conf import settings
+
+    if not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        raise Refused("The demo runs on the embedded SQLite database: unset DATABASE_URL")
+    ctx.invoke(init.command)
+    with user_errors():
+        from expediente_web.intake.importer import ImportRefused
+
+        try:
+            case, imported = load_demo_case(seed, size)
+        except ImportRefused as refused:  # a generator bug, not a user error: say what broke
+            from expediente_web.cli.import_ import report_problems
+
+            report_problems(refused.outcome)
+            raise Refused("The generated demo case did not pass the import checks") from None
+        password = demo_password(Path(settings.DATA_DIR))
+        ensure_demo_login(case, password)
+    click.echo("")
+    click.echo(("Loaded" if imported else "Reusing") + f" the demo case {case.code}: "
+               f"{case.title}")
+    click.secho("DEMO ACCOUNT — synthetic data only, never use it for a real case:", bold=True)
+    click.echo(f"  user: {DEMO_USER}")
+    click.echo(f"  password: {password}")
+    click.echo(f"  (kept in {Path(settings.DATA_DIR) / LOGIN_FILE})")
+    shown = "localhost" if host in ("127.0.0.1", "::1") else host
+    click.echo(f"  case page: http://{shown}:{port}/cases/{case.code}/")
+    if no_serve:
+        return
+    from expediente_web.cli import serve
+
+    ctx.invoke(serve.command, host=host, port=port, threads=4)

@@ -1,0 +1,73 @@
+"""`expediente export`: write a whole case to a folder in the case-directory layout."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from expediente_web.cli.failures import Refused, acting_user, ensure_ready, find_case, user_errors
+from expediente_web.cli.setup import actor_option, data_dir_option, setup_django
+
+
+@click.command(name="export")
+@data_dir_option
+@click.option("--case", "case_code", required=True, help="Code of the case to export.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "parquet"]), default="csv",
+              show_default=True, help="File format of the tables.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False,
+              path_type=Path), help="Folder to write (new or empty).")
+@click.option("--include-protected", is_flag=True,
+              help="Write names, ID numbers, birth dates and contacts in clear (needs --user "
+              "with a role that may see them); otherwise stable pseudonyms replace them.")
+@actor_option
+def command(case_code: str, fmt: str, out_dir: Path, include_protected: bool,
+            username: str | None) -> None:
+    """Export a case: structure, sources, victims, acts, testimonies, evidence and comments.
+
+    The folder can be imported into another database with `expediente import DIR --case C`.
+    Without --include-protected, identifying fields are pseudonymised (P-…, ID-…), the same
+    pseudonyms in every export made with the same key ring.
+    """
+    with user_errors():
+        setup_django()
+        ensure_ready()
+        from expediente_web.intake.exporter import ExportError, do_export_case
+
+        actor = acting_user(username)
+        case = find_case(case_code)
+        progress = _Progress()
+        try:
+            result = do_export_case(case, out_dir, fmt=fmt, include_protected=include_protected,
+                                    actor=actor, progress=progress)
+        except ExportError as exc:
+            raise Refused(str(exc)) from None
+        finally:
+            progress.close()
+    counts = ", ".join(f"{n:,} {name}" for name, n in result.counts.items())
+    click.echo(f"Exported case {case_code} to {result.out_dir} ({fmt}): {counts}")
+    if include_protected:
+        click.secho("The export contains identifying data in clear: keep it encrypted.",
+                    fg="yellow", err=True)
+    else:
+        click.echo("Identifying fields are pseudonymised.")
+
+
+class _Progress:
+    """Counts exported victim rows on stderr (total unknown in advance)."""
+
+    def __init__(self) -> None:
+        self.done = 0
+        self.shown = False
+
+    def __call__(self, n: int) -> None:
+        self.done += n
+        if sys.stderr.isatty():
+            click.echo(f"\rExporting … {self.done:,} records", err=True, nl=False)
+            self.shown = True
+
+    def close(self) -> Any:
+        if self.shown:
+            click.echo("", err=True)

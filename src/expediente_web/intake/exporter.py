@@ -1,0 +1,417 @@
+"""Exporting a whole case in the case-directory layout, so that importing it reproduces the case.
+
+Identifying fields (names, ID numbers, birth dates, contact details) are written only with
+`include_protected` for a user whose role may see them; otherwise a person's full name and ID
+number are replaced by stable pseudonyms (the same in every export made with the same key ring)
+and the other identifying fields are left empty. Each export is one audit entry.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from expediente_web.audit import chain
+from expediente_web.audit.record import actor_name
+from expediente_web.cases.access import EXPORT_ROLES, NotPermitted, can_view_protected, require_role
+from expediente_web.cases.models import Case
+from expediente_web.intake.extras import FILES, is_link_excerpt, target_ref
+from expediente_web.intake.sinks import FORMATS, open_sink
+from expediente_web.intake.structure import PERSON_PROTECTED, export_structure
+from expediente_web.intake.writer import MEASURES
+from expediente_web.protection.cipher import pseudonym
+
+VICTIM_COLUMNS = (
+    "record_id", "full_name", "given_names", "first_surname", "second_surname", "nickname",
+    "id_number", "birth_date", "age", "sex", "occupation", "affiliation", "phone", "address",
+    "state", "notes",
+)
+ACT_COLUMNS = (
+    "record_id", "victim_record_id", "event_code", "act_type", "methods", "date",
+    "location_code", "outcome", "unit_code", "perpetrator_record_id", "involvement",
+    "weight_lost_kg", "days_incommunicado", "cell_depth_m", "description",
+)
+TESTIMONY_COLUMNS = (
+    "record_id", "witness_record_id", "witness_name", "witness_phone", "date", "language",
+    "interviewer", "consent_scope", "narrative", "act_record_ids",
+)
+SOURCE_COLUMNS = ("record_id", "name", "kind", "reliability", "description")
+CHUNK = 5_000
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class ExportResult:
+    """What an export wrote."""
+
+    out_dir: Path
+    fmt: str
+    include_protected: bool
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+class ExportError(Exception):
+    """The export cannot be made (e.g. the output folder is not empty)."""
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+class Pseudonymiser:
+    """The identifying fields of a person as an export writes them."""
+
+    def __init__(self, include_protected: bool) -> None:
+        self.include_protected = include_protected
+
+    def person(self, p: Any) -> dict[str, str]:
+        if self.include_protected:
+            return {k: getattr(p, k) or "" for k in PERSON_PROTECTED}
+        values = dict.fromkeys(PERSON_PROTECTED, "")
+        values["full_name"] = pseudonym("P", str(p.uid))
+        if p.id_number:
+            values["id_number"] = pseudonym("ID", str(p.uid))
+        return values
+
+    def witness(self, t: Any, witness_uid: str | None) -> tuple[str, str]:
+        """(witness_name, witness_phone)."""
+        if self.include_protected:
+            return t.witness_name or "", t.witness_contact or ""
+        if not t.witness_name:
+            return "", ""
+        # A witness who is also a recorded person shares that person's pseudonym.
+        return (pseudonym("P", witness_uid) if witness_uid else pseudonym("W", str(t.uid))), ""
+
+
+def _rows(qs: Any) -> Iterator[Any]:
+    return qs.iterator(chunk_size=CHUNK)
+
+
+def _write_uids(out: Path, kind: str, code: str, pairs: list[tuple[str, str]]) -> None:
+    path = out / "uids" / kind / f"{code}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(("record_id", "uid"))
+        writer.writerows(pairs)
+
+
+def _export_source(
+    case: Case, source: Any, out: Path, fmt: str, masks: Pseudonymiser,
+    progress: Progress | None, counts: dict[str, int],
+) -> None:
+    from expediente_web.evidence.models import Excerpt
+    from expediente_web.records.models import Act, Involvement, MeasuredFact, Person, Testimony
+
+    code = source.code
+    persons = Person.objects.filter(case=case, source=source).select_related("state")
+    uids: list[tuple[str, str]] = []
+    with open_sink(out / "victims" / code, fmt, VICTIM_COLUMNS) as sink:
+        for p in _rows(persons.order_by("id")):
+            ids = masks.person(p)
+            rid = p.source_record_id or str(p.uid)
+            sink.write([
+                rid, ids["full_name"], ids["given_names"], ids["first_surname"],
+                ids["second_surname"], ids["nickname"], ids["id_number"], ids["birth_date"],
+                _text(p.age), p.sex, p.occupation, p.affiliation, ids["phone"], ids["address"],
+                p.state.code if p.state_id else "", p.notes,
+            ])
+            uids.append((rid, str(p.uid)))
+            if progress and sink.rows % CHUNK == 0:
+                progress(CHUNK)
+        counts["victims"] = counts.get("victims", 0) + sink.rows
+    _write_uids(out, "victims", code, uids)
+    # The victim's row id and uid are read as plain columns: loading the victim itself would
+    # decrypt all its protected fields for every act.
+    # Plain columns, not model instances: loading each act's victim would decrypt all its
+    # protected fields, and related managers per act cost more than the rows themselves.
+    acts = (
+        Act.objects.filter(case=case, source=source).order_by("id")
+        .values_list("id", "uid", "source_record_id", "victim__source_record_id", "victim__uid",
+                     "event__code", "act_type", "methods", "date_text", "location__code",
+                     "outcome", "description")
+    )
+    uids = []
+    with open_sink(out / "acts" / code, fmt, ACT_COLUMNS) as sink:
+        for chunk in _chunks(_rows(acts)):
+            ids = [row[0] for row in chunk]
+            facts: dict[int, dict[str, float]] = {}
+            for act_id, measure, value in MeasuredFact.objects.filter(act_id__in=ids) \
+                    .values_list("act_id", "measure", "value"):
+                facts.setdefault(act_id, {})[measure] = value
+            involvement: dict[int, tuple[str, str, str]] = {}
+            for act_id, unit, person, degree in Involvement.objects.filter(act_id__in=ids) \
+                    .order_by("id").values_list("act_id", "unit__code",
+                                                "person__source_record_id", "degree"):
+                involvement.setdefault(act_id, (unit or "", person or "", degree))
+            for (act_id, uid, rid, victim_rid, victim_uid, event, act_type, methods, date,
+                 location, outcome, description) in chunk:
+                rid = rid or str(uid)
+                unit, person, degree = involvement.get(act_id, ("", "", ""))
+                measured = facts.get(act_id, {})
+                sink.write([
+                    rid, victim_rid or str(victim_uid), event or "", act_type,
+                    ";".join(methods or []), date, location or "", outcome, unit, person, degree,
+                    *(_text(measured.get(measure)) for measure, _ in MEASURES.values()),
+                    description,
+                ])
+                uids.append((rid, str(uid)))
+        counts["acts"] = counts.get("acts", 0) + sink.rows
+    _write_uids(out, "acts", code, uids)
+    testimonies = Testimony.objects.filter(case=case, source=source).annotate(
+        witness_rid=F("witness__source_record_id"), witness_uid=F("witness__uid")
+    )
+    uids = []
+    with open_sink(out / "testimonies" / code, fmt, TESTIMONY_COLUMNS) as sink:
+        for chunk in _chunks(_rows(testimonies.order_by("id"))):
+            links = _act_links(chunk, Excerpt)
+            for t in chunk:
+                name, phone = masks.witness(t, str(t.witness_uid) if t.witness_id else None)
+                rid = t.source_record_id or str(t.uid)
+                sink.write([
+                    rid, t.witness_rid if t.witness_id else "", name, phone,
+                    t.date_text, t.language, t.interviewer, ";".join(t.consent_scopes or []),
+                    t.narrative, ";".join(links.get(t.id, [])),
+                ])
+                uids.append((rid, str(t.uid)))
+        counts["testimonies"] = counts.get("testimonies", 0) + sink.rows
+    _write_uids(out, "testimonies", code, uids)
+
+
+def _chunks(items: Iterator[Any]) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _act_links(testimonies: list[Any], excerpt_model: Any) -> dict[int, list[str]]:
+    """Testimony id → record ids of the acts citing its link excerpt (one query per chunk)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from expediente_web.evidence.models import Citation
+    from expediente_web.records.models import Act
+
+    lengths = {t.id: len(t.narrative) for t in testimonies}
+    excerpts = [
+        e for e in excerpt_model.objects.filter(testimony_id__in=list(lengths))
+        if is_link_excerpt(e, lengths[e.testimony_id])
+    ]
+    if not excerpts:
+        return {}
+    testimony_of = {e.id: e.testimony_id for e in excerpts}
+    act_type = ContentType.objects.get_for_model(Act)
+    cites = list(Citation.objects.filter(excerpt_id__in=list(testimony_of), target_type=act_type)
+                 .order_by("id").values_list("excerpt_id", "target_id"))
+    record_ids = dict(Act.objects.filter(id__in=[t for _, t in cites])
+                      .values_list("id", "source_record_id"))
+    links: dict[int, list[str]] = {}
+    for excerpt_id, act_id in cites:
+        links.setdefault(testimony_of[excerpt_id], []).append(record_ids[act_id])
+    return links
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _export_extras(case: Case, out: Path, counts: dict[str, int]) -> None:
+    from expediente_web.evidence import store
+    from expediente_web.evidence.models import Citation, CustodyEvent, EvidenceItem, Excerpt
+    from expediente_web.records.models import Comment
+
+    items = list(EvidenceItem.objects.filter(case=case).select_related("source", "parent")
+                 .order_by("id"))
+    custody = list(CustodyEvent.objects.filter(item__case=case).select_related("item", "actor")
+                   .order_by("at", "id"))
+    excerpts = [
+        e for e in Excerpt.objects.filter(case=case).select_related("testimony", "item")
+        .order_by("id")
+        if not is_link_excerpt(e, len(e.testimony.narrative) if e.testimony_id else None)
+    ]
+    citations = list(Citation.objects.filter(excerpt__in=excerpts).select_related("excerpt")
+                     .order_by("id"))
+    comments = list(Comment.objects.filter(case=case).select_related("author").order_by("id"))
+    data: dict[str, list[dict[str, Any]]] = {
+        "items": [
+            {"uid": str(i.uid), "sha256": i.sha256, "size": i.size, "filename": i.filename,
+             "media_type": i.media_type, "kind": i.kind, "title": i.title,
+             "description": i.description, "source_code": i.source.code if i.source_id else None,
+             "parent_uid": str(i.parent.uid) if i.parent_id else None,
+             "transformation": i.transformation, "deleted_at": _iso(i.deleted_at),
+             "deleted_reason": i.deleted_reason}
+            for i in items
+        ],
+        "custody": [
+            {"item_uid": str(c.item.uid), "action": c.action, "at": _iso(c.at),
+             "actor": c.actor.username if c.actor_id else None, "actor_name": c.actor_name,
+             "from_party": c.from_party, "to_party": c.to_party, "place": c.place,
+             "hash_observed": c.hash_observed, "purpose": c.purpose}
+            for c in custody
+        ],
+        "excerpts": [
+            {"uid": str(e.uid), "testimony_uid": str(e.testimony.uid) if e.testimony_id else None,
+             "item_uid": str(e.item.uid) if e.item_id else None, "start": e.start, "end": e.end,
+             "page": e.page, "quote": e.quote}
+            for e in excerpts
+        ],
+        "citations": [
+            {"excerpt_uid": str(c.excerpt.uid), "target": target_ref(c.target)}
+            for c in citations
+        ],
+    }
+    data["deleted"] = _deleted(case)
+    index = {c.id: n for n, c in enumerate(comments)}
+    data["comments"] = [
+        {"target": target_ref(c.target), "author": c.author.username, "body": c.body,
+         "parent": index.get(c.parent_id) if c.parent_id else None,
+         "created_at": _iso(c.created_at), "deleted_at": _iso(c.deleted_at),
+         "deleted_reason": c.deleted_reason}
+        for c in comments
+    ]
+    for key, rel in FILES.items():
+        if data[key]:
+            path = out / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(data[key], ensure_ascii=False, indent=1), encoding="utf-8")
+            counts[key if key != "items" else "evidence_items"] = len(data[key])
+    for i in items:
+        target = out / "evidence" / "files" / i.sha256
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(store.path_for(i.sha256), target)
+
+
+def _deleted(case: Case) -> list[dict[str, Any]]:
+    """Soft-deleted records (exported like the others) with when and why they were deleted."""
+    from expediente_web.cases.models import Source
+    from expediente_web.records.models import (
+        Act,
+        Event,
+        Location,
+        Person,
+        Position,
+        Testimony,
+        Unit,
+    )
+
+    out: list[dict[str, Any]] = [
+        {"model": "cases.source", "code": s.code, "deleted_at": _iso(s.deleted_at),
+         "deleted_reason": s.deleted_reason}
+        for s in Source.objects.filter(case=case, deleted_at__isnull=False).order_by("id")
+    ]
+    for model in (Location, Unit, Person, Position, Event, Act, Testimony):
+        rows = (model.objects.filter(case=case, deleted_at__isnull=False).order_by("id")
+                .values_list("uid", "deleted_at", "deleted_reason"))
+        out += [{"model": model._meta.label_lower, "uid": str(uid), "deleted_at": _iso(at),
+                 "deleted_reason": reason} for uid, at, reason in rows]
+    return out
+
+
+def check_export_permission(case: Case, actor: Any, include_protected: bool) -> None:
+    """Raise `NotPermitted` unless the actor may export (and see protected fields)."""
+    if actor is not None:
+        require_role(actor, case, EXPORT_ROLES, "export the case")
+    if include_protected and (actor is None or not can_view_protected(actor, case)):
+        who = getattr(actor, "username", None)
+        raise NotPermitted(
+            f"{who} may not export protected fields of case {case.code}" if who else
+            "--include-protected needs --user: a user whose role in the case may see "
+            "protected fields"
+        )
+
+
+def do_export_case(
+    case: Case,
+    out_dir: str | Path,
+    *,
+    fmt: str = "csv",
+    include_protected: bool = False,
+    actor: Any = None,
+    progress: Progress | None = None,
+) -> ExportResult:
+    """Write the whole case to `out_dir` (which must be empty or absent); one audit entry.
+
+    Raises:
+        NotPermitted: the actor may not export, or may not see protected fields.
+        ExportError: the output folder is not empty, or the format is unknown.
+    """
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    check_export_permission(case, actor, include_protected)
+    out = Path(out_dir)
+    if out.exists() and any(out.iterdir()):
+        raise ExportError(f"{out} is not empty; export into a new or empty folder")
+    out.mkdir(parents=True, exist_ok=True)
+    masks = Pseudonymiser(include_protected)
+    result = ExportResult(out, fmt, include_protected)
+    counts = result.counts
+    with transaction.atomic():
+        structure = export_structure(case, masks.person)
+        (out / "structure.json").write_text(
+            json.dumps(structure, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
+        )
+        counts["locations"] = len(structure["locations"])
+        counts["units"] = len(structure["organizations"])
+        counts["perpetrators"] = len(structure["persons"])
+        sources = list(case.sources.order_by("code"))
+        with open_sink(out / "sources", fmt, SOURCE_COLUMNS) as sink:
+            for s in sources:
+                sink.write([s.code, s.name, s.kind, s.reliability, s.description])
+        counts["sources"] = len(sources)
+        for source in sources:
+            _export_source(case, source, out, fmt, masks, progress, counts)
+        _export_extras(case, out, counts)
+        manifest = {
+            "format": fmt,
+            "case": case.code,
+            "exported_at": timezone.now().isoformat(),
+            "include_protected": include_protected,
+            "pseudonymised": not include_protected,
+            "counts": counts,
+        }
+        manifest_text = json.dumps(manifest, ensure_ascii=False, indent=1)
+        (out / "manifest.json").write_text(manifest_text, encoding="utf-8")
+        (out / "README.txt").write_text(_readme(case, include_protected), encoding="utf-8")
+        chain.append(
+            actor_name(actor), "export_case", case_code=case.code, object_type="case",
+            object_id=case.code,
+            payload={"format": fmt, "include_protected": include_protected, "counts": counts,
+                     "out_dir": str(out),
+                     "manifest_sha256": hashlib.sha256(manifest_text.encode()).hexdigest()},
+        )
+    return result
+
+
+def _readme(case: Case, include_protected: bool) -> str:
+    protection = (
+        "This export CONTAINS IDENTIFYING DATA of victims and witnesses in clear. Keep it "
+        "encrypted and share it only with those entitled to see it."
+        if include_protected else
+        "Identifying fields are replaced by stable pseudonyms (P-…, ID-…, W-…) or left empty."
+    )
+    return (
+        f"Expediente export of case {case.code}: {case.title}\n\n{protection}\n\n"
+        "Layout: structure.json, sources, victims/<SOURCE>, acts/<SOURCE>, "
+        "testimonies/<SOURCE>, uids/ (record ids to stable ids), evidence/ and comments.json.\n"
+        "Import it with: expediente import DIR --case CODE\n"
+    )

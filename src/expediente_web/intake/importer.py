@@ -1,0 +1,469 @@
+"""Importing table files into a case: every problem reported, and all or nothing written.
+
+Each file is read once, streaming. Every row is validated (`expediente.tables.validation`) and
+every reference it makes is checked against the case: the victim an act names exists in that
+source (stored, or in an earlier file of the same import), the location, unit, event and
+perpetrator codes exist in the case, and no row id was already imported from that source.
+
+Rows are written in batches of `BATCH_ROWS` as soon as they are checked, inside the import's one
+transaction, while no problem has been seen. The first problem stops the writing but not the
+reading, so the report still lists every problem of every file with its row and column; the
+transaction is then rolled back, so a bad file leaves nothing behind, exactly as if it had been
+checked before writing (docs/decisions/0601-one-pass-import.md). A good file gets one import
+batch and one audit entry; any failure rolls back every record, batch and audit entry.
+
+Memory stays flat in the size of the file: only row ids (for duplicates and references) and
+one batch of rows are held at a time.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from expediente.tables.kinds import KINDS
+from expediente.tables.mapping import TableMapping
+from expediente.tables.problems import Limits, Problem, ProblemCode
+from expediente.tables.readers import open_table
+from expediente.tables.records import Record
+from expediente.tables.validation import ValidationReport, Validator
+from expediente_web.audit import chain
+from expediente_web.audit.record import actor_name
+from expediente_web.cases.access import WRITE_ROLES, require_role
+from expediente_web.cases.models import Case, Source
+from expediente_web.intake.models import ImportBatch
+from expediente_web.intake.references import CaseCodes, load_case_codes
+from expediente_web.intake.structure import UNKNOWN_REFERENCE
+from expediente_web.intake.writer import BATCH_ROWS, Lookups, TableWriter, write_sources
+
+Progress = Callable[[int, int], None]
+"""Called after each batch with the rows just written and the rows the import writes in all."""
+
+
+class ImportRefused(Exception):
+    """The files have problems (listed in `outcome`); nothing was written."""
+
+    def __init__(self, outcome: ImportOutcome) -> None:
+        super().__init__(f"{outcome.problem_count} problem(s); nothing was imported")
+        self.outcome = outcome
+
+
+@dataclass(frozen=True)
+class TableFile:
+    """One file to import: its kind, the source it belongs to and how to read it."""
+
+    path: Path
+    kind: str
+    source_code: str | None
+    mapping: TableMapping
+    name: str
+    """How reports and the import batch name the file (relative to a case directory)."""
+
+
+@dataclass
+class FileCheck:
+    """What the checking pass found in one file."""
+
+    name: str
+    kind: str
+    file: TableFile | None = None
+    rows: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    problem_count: int = 0
+    unmapped: dict[str, Counter[str]] = field(default_factory=dict)
+    sha256: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.problem_count == 0
+
+    def add(self, problem: Problem, keep: int) -> None:
+        self.problem_count += 1
+        if len(self.problems) < keep:
+            self.problems.append(problem)
+
+
+@dataclass
+class FileResult:
+    """What was written from one file."""
+
+    name: str
+    kind: str
+    source_code: str | None
+    rows: int
+    counts: dict[str, int]
+    batch_uid: str
+
+
+@dataclass
+class ImportOutcome:
+    """The checks of every file and, unless refused or a dry run, what was written."""
+
+    case_code: str
+    checks: list[FileCheck] = field(default_factory=list)
+    written: list[FileResult] = field(default_factory=list)
+    dry_run: bool = False
+    case_created: bool = False
+
+    @property
+    def problem_count(self) -> int:
+        return sum(c.problem_count for c in self.checks)
+
+    @property
+    def ok(self) -> bool:
+        return self.problem_count == 0
+
+    @property
+    def rows(self) -> int:
+        return sum(c.rows for c in self.checks)
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def guess_kind(path: Path) -> str | None:
+    """The table kind a file most likely holds: from its folder or name, else its header."""
+    for name in (path.parent.name, path.stem):
+        if name in KINDS:
+            return name
+    try:
+        with open_table(path) as reader:
+            for item in reader:
+                if not isinstance(item, Problem):
+                    break
+            header = set(reader.header)
+    except Exception:  # an unreadable file is reported by the checking pass
+        return None
+    if "victim_record_id" in header or ("act_type" in header and "victim_record_id" in header):
+        return "acts"
+    if "narrative" in header:
+        return "testimonies"
+    if {"name", "kind"} <= header:
+        return "sources"
+    if header & {"full_name", "given_names", "first_surname"}:
+        return "victims"
+    return None
+
+
+# -- checking ---------------------------------------------------------------------------------
+
+
+def _today() -> _dt.date:
+    return timezone.now().date()
+
+
+class _ReferenceCheck:
+    """Checks the references of one file's records against the case codes."""
+
+    def __init__(self, tf: TableFile, codes: CaseCodes) -> None:
+        self.kind = tf.kind
+        self.codes = codes
+        self.ids = codes.source(tf.source_code) if tf.source_code else None
+        self.own = self.ids.of(tf.kind) if self.ids and tf.kind != "sources" else set()
+        self.new_acts: set[str] = set()
+
+    def problems(self, record: Record, column: Callable[[str], str]) -> Iterator[Problem]:
+        codes = self.codes
+        row = record.row
+        rid = record.record_id
+
+        def unknown(name: str, value: str, what: str) -> Problem:
+            return Problem(row, column(name), UNKNOWN_REFERENCE, f"{what} {value!r} does not exist")
+
+        if self.kind == "sources":
+            if rid in codes.sources:
+                yield Problem(row, column("record_id"), ProblemCode.DUPLICATE_ROW_ID,
+                              f"source {rid!r} already exists in the case")
+            return
+        assert self.ids is not None
+        if rid in self.own:
+            yield Problem(row, column("record_id"), ProblemCode.DUPLICATE_ROW_ID,
+                          f"record_id {rid!r} was already imported from this source")
+        for name, known, what in (
+            ("location_code", codes.locations, "location"),
+            ("state", codes.locations, "location"),
+            ("unit_code", codes.units, "unit"),
+            ("event_code", codes.events, "event"),
+            ("perpetrator_record_id", codes.perpetrators, "perpetrator record"),
+        ):
+            value = getattr(record, name, None)
+            if value and value not in known:
+                yield unknown(name, value, what)
+        if self.kind == "victims" and getattr(record, "act_type", None):
+            if rid in self.ids.acts:
+                yield Problem(row, column("record_id"), ProblemCode.DUPLICATE_ROW_ID,
+                              f"an act {rid!r} was already imported from this source")
+            self.new_acts.add(rid)
+        elif self.kind == "acts":
+            if record.victim_record_id not in self.ids.victims:
+                yield unknown("victim_record_id", record.victim_record_id,
+                              "victim record in this source")
+        elif self.kind == "testimonies":
+            witness = record.witness_record_id
+            if witness and witness not in self.ids.victims:
+                yield unknown("witness_record_id", witness, "victim record in this source")
+            for act_id in record.act_record_ids:
+                if act_id not in self.ids.acts:
+                    yield unknown("act_record_ids", act_id, "act record in this source")
+
+    def commit(self, record_ids: set[str]) -> None:
+        """Make the file's ids known to the files checked after it."""
+        if self.kind == "sources":
+            self.codes.sources.update(record_ids)
+            return
+        assert self.ids is not None
+        self.own.update(record_ids)
+        self.ids.acts.update(self.new_acts)
+
+
+class Pass:
+    """State shared by the files of one import: records are written only while no problem has
+    been seen (and never in a dry run); after the first problem the files are still read to the
+    end, so that the report lists every problem, and the transaction is rolled back."""
+
+    def __init__(self, write: bool, progress: Progress | None = None, total: int = 0) -> None:
+        self.writing = write
+        self.progress = progress
+        self.total = total
+
+    def stop_writing(self) -> None:
+        self.writing = False
+
+
+def check_table(
+    tf: TableFile,
+    codes: CaseCodes,
+    *,
+    limits: Limits | None = None,
+    today: _dt.date | None = None,
+    track_unmapped: bool = False,
+    run: Pass | None = None,
+    write: Callable[[list[Record]], None] | None = None,
+) -> FileCheck:
+    """Check one file (rows, cells and references), and write its records while `run` allows.
+
+    Without `run` and `write` nothing is written. The file's row ids are then added to
+    `codes`, so that later files of the same import may refer to them.
+    """
+    limits = limits or Limits()
+    run = run or Pass(write=False)
+    check = FileCheck(tf.name, tf.kind, tf)
+    try:
+        check.sha256 = file_sha256(tf.path)
+    except OSError as exc:
+        check.add(Problem(None, None, ProblemCode.MALFORMED_FILE, f"cannot read: {exc}"), 1)
+        run.stop_writing()
+        return check
+    if tf.kind != "sources" and tf.source_code not in codes.sources:
+        check.add(
+            Problem(None, None, UNKNOWN_REFERENCE,
+                    f"source {tf.source_code!r} does not exist in the case"),
+            limits.max_problems,
+        )
+        run.stop_writing()
+    validator = Validator(
+        mapping=tf.mapping, limits=limits, today=today, track_unmapped=track_unmapped
+    )
+    report = ValidationReport(str(tf.path), tf.kind)
+    refs = _ReferenceCheck(tf, codes)
+    raw_of: dict[str, str] = {}
+
+    def column(name: str) -> str:
+        if len(raw_of) != len(report.columns):
+            raw_of.clear()
+            raw_of.update({f: raw for raw, f in report.columns.items() if f})
+        return raw_of.get(name, name)
+
+    keep = limits.max_problems
+    check_refs = refs.ids is not None or tf.kind == "sources"
+    pending: list[Record] = []
+    batch_rows = BATCH_ROWS
+    with open_table(tf.path, limits=limits, encoding=tf.mapping.encoding,
+                    sheet=tf.mapping.sheet) as reader:
+        for item in validator.validate(reader, report):
+            if isinstance(item, Problem):
+                check.add(item, keep)
+                run.stop_writing()
+                continue
+            if check_refs:
+                bad = False
+                for problem in refs.problems(item, column):
+                    check.add(problem, keep)
+                    bad = True
+                if bad:
+                    run.stop_writing()
+                    continue
+            if run.writing and write is not None:
+                pending.append(item)
+                if len(pending) >= batch_rows:
+                    write(pending)
+                    if run.progress:
+                        run.progress(len(pending), run.total)
+                    pending = []
+        if run.writing and write is not None and pending:
+            write(pending)
+            if run.progress:
+                run.progress(len(pending), run.total)
+    check.rows = report.rows
+    check.unmapped = report.unmapped
+    refs.commit(report.record_ids)
+    return check
+
+
+# -- writing ----------------------------------------------------------------------------------
+
+
+def _mapping_summary(mapping: TableMapping) -> dict[str, Any]:
+    if not (mapping.columns or mapping.values or mapping.defaults or mapping.path):
+        return {}
+    return {
+        "file": Path(mapping.path).name if mapping.path else None,
+        "columns": dict(mapping.columns),
+        "values": {k: dict(v) for k, v in mapping.values.items()},
+        "defaults": dict(mapping.defaults),
+    }
+
+
+def estimate_rows(paths: list[Path]) -> int:
+    """Rows to expect, for a progress bar: lines of text files (cheap), 0 when unknown."""
+    total = 0
+    for path in paths:
+        if path.suffix.lower() == ".xlsx":
+            continue
+        with open(path, "rb") as handle:
+            total += sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
+    return total
+
+
+def import_file(
+    tf: TableFile,
+    codes: CaseCodes,
+    case: Case | None,
+    lookups: Lookups | None,
+    actor: Any,
+    run: Pass,
+    *,
+    today: _dt.date | None,
+    limits: Limits | None = None,
+    track_unmapped: bool = False,
+    uids: dict[str, str] | None = None,
+) -> tuple[FileCheck, FileResult | None]:
+    """Check one file and, while `run` is writing, write it under a new import batch with one
+    audit entry. Call inside the import's transaction."""
+    if not run.writing:
+        check = check_table(tf, codes, limits=limits, today=today,
+                            track_unmapped=track_unmapped, run=run)
+        return check, None
+    assert lookups is not None and case is not None
+    source = (Source.objects.filter(case=case, code=tf.source_code).first()
+              if tf.kind != "sources" else None)
+    batch = ImportBatch.objects.create(
+        case=case, source=source, kind=tf.kind, filename=tf.name[:300],
+        mapping=_mapping_summary(tf.mapping), actor=actor_name(actor),
+    )
+    counts: dict[str, int] = {}
+    if tf.kind == "sources":
+
+        def write(rows: list[Record]) -> None:
+            counts["sources"] = counts.get("sources", 0) + write_sources(rows, case)  # type: ignore[arg-type]
+
+    else:
+        writer = TableWriter(tf.kind, batch, source, lookups, uids)
+        write = writer.write
+        counts = writer.counts.counts
+    check = check_table(tf, codes, limits=limits, today=today, track_unmapped=track_unmapped,
+                        run=run, write=write)
+    if not run.writing:  # a problem: the caller reports and rolls back
+        return check, None
+    batch.rows = check.rows
+    batch.sha256 = check.sha256
+    batch.save(update_fields=["rows", "sha256"])
+    chain.append(
+        actor_name(actor),
+        "import_table",
+        case_code=case.code,
+        object_type="import_batch",
+        object_id=str(batch.uid),
+        payload={
+            "file": tf.name,
+            "sha256": check.sha256,
+            "kind": tf.kind,
+            "source": tf.source_code,
+            "rows": check.rows,
+            "created": counts,
+            "batch": str(batch.uid),
+        },
+    )
+    return check, FileResult(tf.name, tf.kind, tf.source_code, check.rows, dict(counts),
+                             str(batch.uid))
+
+
+def do_import_table(
+    case: Case,
+    path: str | Path,
+    *,
+    kind: str,
+    source_code: str | None,
+    mapping: TableMapping | None = None,
+    actor: Any = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    limits: Limits | None = None,
+    name: str | None = None,
+) -> ImportOutcome:
+    """Import one table file into a case, all or nothing, with one audit entry.
+
+    Args:
+        case: the case to import into.
+        path: a CSV, XLSX or JSON file in the case-tables format (or mapped onto it).
+        kind: victims, acts, testimonies or sources.
+        source_code: the case source the rows come from (not for kind `sources`).
+        mapping: how the file's columns and values map onto the canonical ones.
+        actor: the user who imports (a writer in the case), or None for the operator at the
+            console; recorded in the batch and the audit log.
+        dry_run: check only; the outcome lists problems and unmapped values.
+        progress: called after each batch with the rows written and the total.
+
+    Returns:
+        The outcome: checks, and what was written.
+
+    Raises:
+        ImportRefused: the file has problems; nothing was written.
+    """
+    if actor is not None:
+        require_role(actor, case, WRITE_ROLES, "import files")
+    path = Path(path)
+    mapping = mapping or TableMapping.identity(kind)
+    if mapping.kind != kind:
+        raise ValueError(f"the mapping is for kind {mapping.kind!r}, not {kind!r}")
+    tf = TableFile(path, kind, source_code if kind != "sources" else None, mapping,
+                   name or path.name)
+    today = _today()
+    outcome = ImportOutcome(case.code, dry_run=dry_run)
+    run = Pass(write=not dry_run, progress=progress,
+               total=0 if dry_run else estimate_rows([path]))
+    with transaction.atomic():
+        codes = load_case_codes(case)
+        lookups = Lookups.load(case) if run.writing else None
+        check, result = import_file(tf, codes, case, lookups, actor, run, today=today,
+                                    limits=limits, track_unmapped=dry_run)
+        outcome.checks.append(check)
+        if not outcome.ok:
+            raise ImportRefused(outcome)  # rolls back whatever was written before the problem
+        if result is not None:
+            outcome.written.append(result)
+    return outcome

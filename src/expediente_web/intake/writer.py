@@ -1,0 +1,373 @@
+"""Writing validated rows of one table file into the record, in batches.
+
+Each kind turns its typed rows (`expediente.tables.records`) into rows of the record models:
+a victim row into a Person (and an Act when the list carries one act per victim), an act row
+into an Act with its MeasuredFacts and Involvement, a testimony row into a Testimony with an
+Excerpt over its narrative that the acts it supports cite. Every record keeps its source, its
+row id in that source and its import batch.
+
+References are resolved through dictionaries loaded once per file (one query each), so a batch
+costs a handful of statements whatever its size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+
+from expediente.dates import DateValue
+from expediente.tables.records import ActRow, SourceRow, TestimonyRow, VictimRow
+from expediente_web.cases.models import Case, Source
+from expediente_web.intake.formula_guard import unguard
+from expediente_web.intake.inserts import RowInserter, ids_since
+from expediente_web.intake.models import ImportBatch
+from expediente_web.protection.cipher import blind_index, current_keyring
+
+BATCH_ROWS = 5_000
+
+# Measured facts an act row may carry: column → (measure term id, unit).
+MEASURES = {
+    "weight_lost_kg": ("measure.weight_lost_kg", "kg"),
+    "days_incommunicado": ("measure.days_incommunicado", "day"),
+    "cell_depth_m": ("measure.cell_depth_m", "m"),
+}
+DEFAULT_INVOLVEMENT = "involvement.suspected"
+
+
+def batched(items: Iterable[Any], size: int = BATCH_ROWS) -> Iterator[list[Any]]:
+    """Consecutive lists of at most `size` items."""
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def date_columns(prefix: str, value: DateValue | None) -> dict[str, Any]:
+    """The four stored columns of a partial date or range (`<prefix>_text`, …)."""
+    if value is None:
+        return {}
+    return {
+        f"{prefix}_text": str(value),
+        f"{prefix}_precision": str(value.precision),
+        f"{prefix}_earliest": value.earliest,
+        f"{prefix}_latest": value.latest,
+    }
+
+
+def full_name_of(row: Any) -> str:
+    """The name used for the name blind index: the full name, else the parts joined."""
+    if row.full_name:
+        return str(row.full_name)
+    parts = (row.given_names, row.first_surname, row.second_surname)
+    return " ".join(p for p in parts if p)
+
+
+@dataclass
+class Lookups:
+    """Case-level code → id maps, shared by every file of one import."""
+
+    case: Case
+    locations: dict[str, int] = field(default_factory=dict)
+    units: dict[str, int] = field(default_factory=dict)
+    events: dict[str, int] = field(default_factory=dict)
+    perpetrators: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, case: Case) -> Lookups:
+        """One query per map."""
+        from expediente_web.records.models import Event, Location, Person, Unit
+
+        return cls(
+            case,
+            dict(Location.objects.filter(case=case).values_list("code", "id")),
+            dict(Unit.objects.filter(case=case).values_list("code", "id")),
+            dict(Event.objects.filter(case=case).exclude(code="").values_list("code", "id")),
+            dict(
+                Person.objects.filter(case=case, source__isnull=True)
+                .exclude(source_record_id="")
+                .values_list("source_record_id", "id")
+            ),
+        )
+
+
+@dataclass
+class WriteCounts:
+    """Records created, per model name."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, name: str, n: int) -> None:
+        if n:
+            self.counts[name] = self.counts.get(name, 0) + n
+
+
+class TableWriter:
+    """Writes the records of one file (one kind, one source, one import batch)."""
+
+    def __init__(
+        self,
+        kind: str,
+        batch: ImportBatch,
+        source: Source | None,
+        lookups: Lookups,
+        uids: dict[str, str] | None = None,
+    ) -> None:
+        from expediente_web.evidence.models import Citation, Excerpt
+        from expediente_web.records.models import (
+            Act,
+            Involvement,
+            MeasuredFact,
+            Person,
+            Testimony,
+        )
+
+        self.kind = kind
+        self.batch = batch
+        self.source = source
+        self.lookups = lookups
+        self.uids = uids or {}
+        self.counts = WriteCounts()
+        self._common = {
+            "case_id": lookups.case.id,
+            "source_id": source.id if source else None,
+            "import_batch_id": batch.id,
+        }
+        self._persons = RowInserter(Person)
+        self._acts = RowInserter(Act)
+        self._facts = RowInserter(MeasuredFact)
+        self._involvements = RowInserter(Involvement)
+        self._testimonies = RowInserter(Testimony)
+        self._excerpts = RowInserter(Excerpt)
+        self._citations = RowInserter(Citation)
+        self._models = {"Person": Person, "Act": Act, "Testimony": Testimony}
+        self._last_id = {"Person": 0, "Act": 0, "Testimony": 0}
+        self._act_type_id = ContentType.objects.get_for_model(Act).id
+        self._victim_ids: dict[str, int] | None = None
+        self._ring = current_keyring()
+        self._act_ids: dict[str, int] | None = None
+
+    # -- per-source id maps, loaded on first use ---------------------------------------------
+    def _source_ids(self, model_name: str) -> dict[str, int]:
+        model = self._models[model_name]
+        return dict(
+            model.objects.filter(case=self.lookups.case, source=self.source).values_list(
+                "source_record_id", "id"
+            )
+        )
+
+    def victim_ids(self) -> dict[str, int]:
+        if self._victim_ids is None:
+            self._victim_ids = self._source_ids("Person")
+        return self._victim_ids
+
+    def act_ids(self) -> dict[str, int]:
+        if self._act_ids is None:
+            self._act_ids = self._source_ids("Act")
+        return self._act_ids
+
+    def _uid(self, record_id: str) -> dict[str, str]:
+        """The record's uid from an export, if any (otherwise the inserter makes a new one)."""
+        uid = self.uids.get(record_id)
+        return {"uid": uid} if uid else {}
+
+    def _read_back(self, model_name: str) -> dict[str, int]:
+        ids = ids_since(self._models[model_name], self.batch.id, self._last_id[model_name])
+        if ids:
+            self._last_id[model_name] = max(ids.values())
+        return ids
+
+    # -- writing -----------------------------------------------------------------------------
+    def write(self, rows: Sequence[Any]) -> None:
+        """Write one batch of typed rows."""
+        if self.kind == "victims":
+            self._write_victims(rows)
+        elif self.kind == "acts":
+            self._write_acts(rows)
+        elif self.kind == "testimonies":
+            self._write_testimonies(rows)
+        else:
+            raise ValueError(f"TableWriter does not write kind {self.kind!r}")
+
+    def _write_victims(self, rows: Sequence[VictimRow]) -> None:
+        locations = self.lookups.locations
+        ring = self._ring
+        persons = []
+        for r in rows:
+            name = unguard(full_name_of(r)) or ""
+            persons.append(
+                {
+                    **self._common,
+                    **self._uid(r.record_id),
+                    "source_record_id": r.record_id,
+                    "notes": unguard(r.notes) or "",
+                    "full_name": unguard(r.full_name) or "",
+                    "given_names": unguard(r.given_names) or "",
+                    "first_surname": unguard(r.first_surname) or "",
+                    "second_surname": unguard(r.second_surname) or "",
+                    "nickname": unguard(r.nickname) or "",
+                    "id_number": unguard(r.id_number) or "",
+                    "birth_date": str(r.birth_date) if r.birth_date else "",
+                    "phone": unguard(r.phone) or "",
+                    "address": unguard(r.address) or "",
+                    "id_number_index": blind_index("id_number", unguard(r.id_number), ring)
+                    if r.id_number
+                    else "",
+                    "name_index": blind_index("name", name, ring) if name else "",
+                    "sex": r.sex or "",
+                    "age": r.age,
+                    "occupation": unguard(r.occupation) or "",
+                    "affiliation": unguard(r.affiliation) or "",
+                    "state_id": locations.get(r.state) if r.state else None,
+                }
+            )
+        self.counts.add("persons", self._persons.insert(persons))
+        new_ids = self._read_back("Person")
+        if self._victim_ids is not None:
+            self._victim_ids.update(new_ids)
+        with_acts = [r for r in rows if r.act_type]
+        if with_acts:
+            self._insert_acts(
+                [
+                    (r, new_ids[r.record_id], None, r.unit_code and DEFAULT_INVOLVEMENT)
+                    for r in with_acts
+                ]
+            )
+
+    def _write_acts(self, rows: Sequence[ActRow]) -> None:
+        victims = self.victim_ids()
+        self._insert_acts([(r, victims[r.victim_record_id], r, None) for r in rows])
+
+    def _insert_acts(self, items: list[tuple[Any, int, ActRow | None, str | None]]) -> None:
+        """Acts from act rows or from victim rows carrying an act: (row, victim id, act row
+        or None, default involvement)."""
+        lookups = self.lookups
+        acts = []
+        for r, victim_id, act_row, _ in items:
+            acts.append(
+                {
+                    **self._common,
+                    **(self._uid(r.record_id) if act_row else {}),
+                    "source_record_id": r.record_id,
+                    "event_id": lookups.events.get(act_row.event_code)
+                    if act_row and act_row.event_code
+                    else None,
+                    "victim_id": victim_id,
+                    "act_type": r.act_type,
+                    "methods": list(r.methods),
+                    "location_id": lookups.locations.get(r.location_code)
+                    if r.location_code
+                    else None,
+                    "outcome": r.outcome or "",
+                    "description": (unguard(act_row.description) or "") if act_row else "",
+                    **date_columns("date", r.date),
+                }
+            )
+        self.counts.add("acts", self._acts.insert(acts))
+        new_ids = self._read_back("Act")
+        if self._act_ids is not None:
+            self._act_ids.update(new_ids)
+        facts = []
+        involvements = []
+        for r, _, act_row, default_degree in items:
+            act_id = new_ids[r.record_id]
+            if act_row is not None:
+                for column, (measure, unit) in MEASURES.items():
+                    value = getattr(act_row, column)
+                    if value is not None:
+                        facts.append(
+                            {"act_id": act_id, "measure": measure, "value": float(value),
+                             "unit": unit}
+                        )
+                person_id = (
+                    lookups.perpetrators.get(act_row.perpetrator_record_id)
+                    if act_row.perpetrator_record_id
+                    else None
+                )
+                unit_id = lookups.units.get(act_row.unit_code) if act_row.unit_code else None
+                degree = act_row.involvement or DEFAULT_INVOLVEMENT
+            else:
+                person_id = None
+                unit_id = lookups.units.get(r.unit_code) if r.unit_code else None
+                degree = default_degree or DEFAULT_INVOLVEMENT
+            if person_id or unit_id:
+                involvements.append(
+                    {"act_id": act_id, "person_id": person_id, "unit_id": unit_id,
+                     "degree": degree, "notes": ""}
+                )
+        self.counts.add("measured_facts", self._facts.insert(facts))
+        self.counts.add("involvements", self._involvements.insert(involvements))
+
+    def _write_testimonies(self, rows: Sequence[TestimonyRow]) -> None:
+        from expediente_web.evidence.models import Excerpt
+
+        victims = self.victim_ids() if any(r.witness_record_id for r in rows) else {}
+        testimonies = []
+        for r in rows:
+            testimonies.append(
+                {
+                    **self._common,
+                    **self._uid(r.record_id),
+                    "source_record_id": r.record_id,
+                    "witness_id": victims[r.witness_record_id] if r.witness_record_id else None,
+                    "witness_name": unguard(r.witness_name) or "",
+                    "witness_contact": unguard(r.witness_phone) or "",
+                    "language": r.language,
+                    "interviewer": unguard(r.interviewer) or "",
+                    "consent_scopes": list(r.consent_scope),
+                    "narrative": unguard(r.narrative),
+                    **date_columns("date", r.date),
+                }
+            )
+        self.counts.add("testimonies", self._testimonies.insert(testimonies))
+        new_ids = self._read_back("Testimony")
+        linked = [r for r in rows if r.act_record_ids]
+        if not linked:
+            return
+        # The acts a testimony supports cite one excerpt spanning its whole narrative.
+        excerpts = [
+            {
+                "case_id": self.lookups.case.id,
+                "testimony_id": new_ids[r.record_id],
+                "item_id": None,
+                "start": 0,
+                "end": len(r.narrative),
+                "page": None,
+                "quote": "",
+            }
+            for r in linked
+        ]
+        self.counts.add("excerpts", self._excerpts.insert(excerpts))
+        excerpt_of = dict(
+            Excerpt.objects.filter(testimony_id__in=[e["testimony_id"] for e in excerpts])
+            .values_list("testimony_id", "id")
+        )
+        acts = self.act_ids()
+        citations = [
+            {
+                "excerpt_id": excerpt_of[new_ids[r.record_id]],
+                "target_type_id": self._act_type_id,
+                "target_id": acts[act_record_id],
+            }
+            for r in linked
+            for act_record_id in dict.fromkeys(r.act_record_ids)
+        ]
+        self.counts.add("citations", self._citations.insert(citations))
+
+
+def write_sources(rows: Iterable[SourceRow], case: Case) -> int:
+    """Create the case's sources (kind `sources`); few rows, so plain ORM creates."""
+    created = 0
+    for r in rows:
+        Source.objects.create(
+            case=case,
+            code=r.record_id,
+            name=unguard(r.name) or "",
+            kind=r.kind,
+            reliability=r.reliability or "reliability.unknown",
+            description=unguard(r.description) or "",
+        )
+        created += 1
+    return created

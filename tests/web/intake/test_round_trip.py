@@ -1,0 +1,200 @@
+"""Export then import into an empty database reproduces the case; pseudonyms are stable; only
+authorised users export, and only those who may see protected fields export them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_content_types():
+    """Flushing makes content types again with new ids, and rolling the test back restores
+    the old ones: the content type cache must not outlive either."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    yield
+    ContentType.objects.clear_cache()
+
+
+@pytest.fixture
+def rich_case(imported_case, documenter, owner):
+    """The imported case plus evidence, custody, an excerpt, citations, a comment thread and
+    two soft-deleted records."""
+    from expediente_web.evidence.actions import (
+        do_cite_excerpt,
+        do_create_excerpt,
+        do_record_custody_event,
+        do_store_evidence,
+    )
+    from expediente_web.records.actions import do_add_comment
+    from expediente_web.records.models import Act, Testimony
+
+    item = do_store_evidence(documenter, imported_case,
+                             io.BytesIO(b"synthetic scanned statement"), "statement.pdf",
+                             media_type="application/pdf", title="Acta (sintética)",
+                             received_from="ONG ficticia")
+    do_record_custody_event(documenter, item, "custody.verified", purpose="control")
+    testimony = Testimony.objects.get(source_record_id="T1")
+    excerpt = do_create_excerpt(documenter, imported_case, testimony=testimony, start=0, end=12)
+    act = Act.objects.get(source_record_id="A1")
+    do_cite_excerpt(documenter, excerpt, act)
+    page = do_create_excerpt(documenter, imported_case, item=item, page=2)
+    do_cite_excerpt(documenter, page, act)
+    first = do_add_comment(documenter, act, "¿Fecha confirmada? (sintético)")
+    do_add_comment(owner, act, "Sí, por dos fuentes.", parent=first)
+    from expediente_web.records.actions import do_delete_record
+    from expediente_web.records.models import Event
+
+    do_delete_record(documenter, Act.objects.get(source_record_id="A2"), "duplicate of A1")
+    do_delete_record(documenter, Event.objects.get(code="EV-1"), "merged into another event")
+    return imported_case
+
+
+def _wipe_database():
+    """Empty every table, as a new database would be (the key ring stays)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor == "postgresql":  # TRUNCATE refuses while deferred checks are pending
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    call_command("flush", interactive=False, verbosity=0)
+    ContentType.objects.clear_cache()  # content types are made again, with new ids
+
+
+def test_export_then_import_into_an_empty_database_reproduces_the_case(
+    rich_case, owner, dump, tmp_path
+):
+    from expediente_web.intake.case_directory import do_import_case_directory
+    from expediente_web.intake.exporter import do_export_case
+
+    before = dump(rich_case.code)
+    result = do_export_case(rich_case, tmp_path / "out", include_protected=True, actor=owner)
+    assert result.counts["victims"] == 3 and result.counts["comments"] == 2
+    _wipe_database()
+    do_import_case_directory(rich_case.code, tmp_path / "out")
+    after = dump(rich_case.code)
+    assert after == before
+    assert len(after["Person"]) == 4 and len(after["Citation"]) == 4
+
+
+@pytest.mark.parametrize("fmt", ["json"])
+def test_round_trip_through_json(rich_case, owner, dump, tmp_path, fmt):
+    from expediente_web.intake.case_directory import do_import_case_directory
+    from expediente_web.intake.exporter import do_export_case
+
+    before = dump(rich_case.code)
+    do_export_case(rich_case, tmp_path / "out", fmt=fmt, include_protected=True, actor=owner)
+    _wipe_database()
+    do_import_case_directory(rich_case.code, tmp_path / "out")
+    assert dump(rich_case.code) == before
+
+
+def _victims_file(root):
+    with open(root / "victims" / "SRC-01.csv", encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_pseudonyms_replace_identities_and_are_stable(rich_case, analyst, tmp_path, dump):
+    from expediente_web.intake.case_directory import do_import_case_directory
+    from expediente_web.intake.exporter import do_export_case
+
+    do_export_case(rich_case, tmp_path / "one", actor=analyst)
+    do_export_case(rich_case, tmp_path / "two", actor=None)
+    one, two = _victims_file(tmp_path / "one"), _victims_file(tmp_path / "two")
+    assert one == two
+    assert all(r["full_name"].startswith("P-") for r in one)
+    assert all(not r[k] for r in one for k in ("given_names", "first_surname", "birth_date",
+                                                "phone", "address"))
+    assert {r["id_number"][:3] for r in one if r["id_number"]} == {"ID-"}
+    text = "".join(p.read_text(encoding="utf-8", errors="replace")
+                   for p in (tmp_path / "one").rglob("*") if p.is_file())
+    for secret in ("María José", "Pérez", "12.345.678", "555 0101", "555 0199", "Díaz Rangel",
+                   "Comisario"):
+        assert secret not in text
+    # the witness of T1 is victim V2: the same pseudonym in both files
+    with open(tmp_path / "one" / "testimonies" / "SRC-01.csv", encoding="utf-8") as handle:
+        witness = next(csv.DictReader(handle))["witness_name"]
+    assert witness == next(r["full_name"] for r in one if r["record_id"] == "V2")
+    # the pseudonymised export imports into an empty database, and exports the same again
+    _wipe_database()
+    do_import_case_directory(rich_case.code, tmp_path / "one")
+    from expediente_web.cases.models import Case
+
+    do_export_case(Case.objects.get(code=rich_case.code), tmp_path / "three")
+    assert _victims_file(tmp_path / "three") == one
+
+
+def test_export_needs_an_export_role_and_protected_fields_a_protected_role(
+    rich_case, reviewer, documenter, analyst, counts, tmp_path
+):
+    from expediente_web.cases.access import NotPermitted
+    from expediente_web.intake.exporter import do_export_case
+
+    before = counts()
+    with pytest.raises(NotPermitted):
+        do_export_case(rich_case, tmp_path / "r", include_protected=True, actor=reviewer)
+    with pytest.raises(NotPermitted):
+        do_export_case(rich_case, tmp_path / "r2", actor=reviewer)
+    with pytest.raises(NotPermitted):
+        do_export_case(rich_case, tmp_path / "d", actor=documenter)
+    with pytest.raises(NotPermitted):  # the console operator must name an authorised user
+        do_export_case(rich_case, tmp_path / "o", include_protected=True, actor=None)
+    assert counts() == before
+    assert not any((tmp_path / name).exists() for name in ("r", "r2", "d", "o"))
+    do_export_case(rich_case, tmp_path / "a", include_protected=True, actor=analyst)
+    assert _victims_file(tmp_path / "a")[0]["given_names"] == "María José"
+
+
+def test_an_export_is_audited_and_described(rich_case, owner, tmp_path):
+    from expediente_web.audit.models import AuditEntry
+    from expediente_web.intake.exporter import do_export_case
+
+    do_export_case(rich_case, tmp_path / "out", fmt="parquet", actor=owner)
+    entry = AuditEntry.objects.filter(action="export_case").get()
+    assert entry.payload["format"] == "parquet" and entry.payload["include_protected"] is False
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["pseudonymised"] and manifest["counts"]["acts"] == 3
+
+    import pyarrow.parquet as pq
+
+    acts = pq.read_table(tmp_path / "out" / "acts" / "SRC-01.parquet").to_pylist()
+    assert {a["record_id"] for a in acts} == {"V1", "A1", "A2"}
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_guarded_and_restored(
+    rich_case, owner, tmp_path, dump
+):
+    from expediente_web.intake.case_directory import do_import_case_directory
+    from expediente_web.intake.exporter import do_export_case
+    from expediente_web.records.models import Person
+
+    Person.objects.filter(source_record_id="V2").update(
+        nickname='=HYPERLINK("http://example.invalid")', occupation="'quoted", notes="-")
+    before = dump(rich_case.code)
+    do_export_case(rich_case, tmp_path / "out", include_protected=True, actor=owner)
+    rows = {r["record_id"]: r for r in _victims_file(tmp_path / "out")}
+    assert rows["V2"]["nickname"] == '\'=HYPERLINK("http://example.invalid")'
+    assert rows["V2"]["occupation"] == "''quoted"
+    assert rows["V2"]["notes"] == "'-"
+    assert rows["V1"]["phone"] == "'+58 412 555 0101"
+    _wipe_database()
+    do_import_case_directory(rich_case.code, tmp_path / "out")
+    assert dump(rich_case.code) == before
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+58 412", "-", "@x", "'", "''", "'=x", "plain", "",
+                                  "\tx", "a'=b"])
+def test_guard_and_unguard_are_inverse(text):
+    from expediente_web.intake.formula_guard import guard, unguard
+
+    assert unguard(guard(text)) == text
+    assert guard(text)[:1] not in ("=", "+", "-", "@", "\t")
