@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "case": "expediente_web.cli.case:command",
     "link": "expediente.cli.link:command",
     "estimate": "expediente.cli.estimate:command",
+    "patterns": "expediente.cli.patterns:command",
 }
 
 SHORT_HELP: dict[str, str] = {
@@ -47,6 +48,7 @@ SHORT_HELP: dict[str, str] = {
     "case": "Create and list cases and sources.",
     "link": "Resolve person records across sources into persons.",
     "estimate": "Estimate totals with multiple-systems estimation.",
+    "patterns": "Counts over time, place, unit and method; indicators of scale and system.",
 }
 
 

@@ -13,4 +13,5 @@ urlpatterns = [
     path("run/", views.run_linkage, name="run"),
     path("queue/", views.queue, name="queue"),
     path("persons/<str:cluster>/", views.person, name="person"),
+    path("patterns/", views.patterns, name="patterns"),
 ]

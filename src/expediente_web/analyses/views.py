@@ -197,3 +197,64 @@ def person(request: HttpRequest, code: str, cluster: str) -> HttpResponse:
         "sources": sources, "person_pseudonym": pseudonym("P", f"{run.uid}:{cluster}"),
         "protected": show,
     })
+
+
+#: Bilingual labels of the time-series chart on the patterns page.
+SERIES_LABELS = {
+    "title": "Actos documentados por mes (no es una estimación) / "
+             "Documented acts per month (not an estimate)",
+    "acts": "actos documentados / documented acts",
+    "victims": "víctimas distintas / distinct victims",
+    "ylabel": "número / count",
+}
+
+
+def _series_svg(report: Any) -> str:
+    """The time series as an inline SVG element (no XML prologue, scales with the page)."""
+    import io
+
+    from expediente.cli.patterns import plot_series
+
+    buffer = io.BytesIO()
+    plot_series(report, buffer, "svg", SERIES_LABELS)
+    text = buffer.getvalue().decode("utf-8")
+    return text[text.index("<svg"):]
+
+
+def _pattern_context(found: Any) -> dict[str, Any]:
+    from expediente.cli.patterns import INDICATORS, format_value, targeting_rows
+    from expediente.patterns import count_acts
+
+    report = found.report
+    rows = [{"section": i.section, "es": i.es, "en": i.en, "meaning_es": i.meaning_es,
+             "meaning_en": i.meaning_en, "key": i.key, "value": format_value(report, i.key)}
+            for i in INDICATORS]
+    frame = found.acts.frame
+    targeting, with_affiliation = targeting_rows(report)
+    return {
+        "widespread": [r for r in rows if r["section"] == "widespread"],
+        "systematic": [r for r in rows if r["section"] == "systematic"],
+        "report": report,
+        "chart": _series_svg(report) if report.series is not None else "",
+        "by_state": count_acts(frame, ["place"]).sort("victims", descending=True).rows(),
+        "by_unit": count_acts(frame, ["unit"]).sort("acts", descending=True).rows(),
+        "recurrence": report.systematic.method_recurrence[:12],
+        "co_occurrence": report.systematic.co_occurrence[:10],
+        "targeting": targeting[:12],
+        "with_affiliation": with_affiliation,
+    }
+
+
+@login_required
+def patterns(request: HttpRequest, code: str) -> HttpResponse:
+    """Indicators of *widespread* and *systematic* on the case's live acts, with their meaning
+    and the time series; every role of the case may see it (nothing protected is in it)."""
+    from expediente_web.analyses.patterns import case_patterns
+
+    case, role = access_case_by_code(request.user, code)
+    found = case_patterns(request.user, case, ["month"])
+    context: dict[str, Any] = {"case": case, "role": role, "found": found,
+                               "estimate_run": found.estimate_run}
+    if found.report is not None:
+        context.update(_pattern_context(found))
+    return render(request, "analyses/patterns.html", context)
