@@ -154,7 +154,7 @@ class CasePatterns:
     """The pattern report of a case, the acts it was made from and the estimate it used.
 
     Attributes:
-        report: an :class:`expediente.cli.patterns.PatternReport`, or None when the case has
+        report: an :class:`expediente.patterns.report.PatternReport`, or None when the case has
             no dated act.
         acts: the acts.
         estimate_run: the stored estimate that gave the scale, or None.
@@ -207,7 +207,9 @@ def case_patterns(actor: Any, case: Case, by: list[str] | tuple[str, ...] = ("mo
         NotPermitted: the actor has no role in the case.
         click.ClickException: an unknown dimension in `by` (exit code 2).
     """
-    from expediente.cli.patterns import BadInput, build_report, estimate_from_result
+    from expediente.patterns.acts import PatternInputError
+    from expediente.patterns.files import estimate_from_result
+    from expediente.patterns.report import build_report
 
     if actor is not None and role_in(actor, case) is None:
         who = getattr(actor, "username", "") or "anonymous"
@@ -219,7 +221,7 @@ def case_patterns(actor: Any, case: Case, by: list[str] | tuple[str, ...] = ("mo
     if estimate_run is not None:
         try:
             estimate = estimate_from_result(estimate_run.result, f"estimate {estimate_run.uid}")
-        except BadInput as exc:  # a stored estimate with no total (every stratum refused)
+        except PatternInputError as exc:  # a stored estimate with no total (every stratum refused)
             notes.append(f"the latest stored estimate cannot give the scale: {exc.message}")
             estimate_run = None
         else:

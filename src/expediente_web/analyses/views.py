@@ -213,7 +213,7 @@ def _series_svg(report: Any) -> str:
     """The time series as an inline SVG element (no XML prologue, scales with the page)."""
     import io
 
-    from expediente.cli.patterns import plot_series
+    from expediente.patterns.output import plot_series
 
     buffer = io.BytesIO()
     plot_series(report, buffer, "svg", SERIES_LABELS)
@@ -222,8 +222,8 @@ def _series_svg(report: Any) -> str:
 
 
 def _pattern_context(found: Any) -> dict[str, Any]:
-    from expediente.cli.patterns import INDICATORS, format_value, targeting_rows
     from expediente.patterns import count_acts
+    from expediente.patterns.report import INDICATORS, format_value, targeting_rows
 
     report = found.report
     rows = [{"section": i.section, "es": i.es, "en": i.en, "meaning_es": i.meaning_es,

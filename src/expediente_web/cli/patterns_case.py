@@ -28,7 +28,7 @@ def run(case_code: str, *, by: Sequence[str] = ("month",), username: str | None 
 
     Args:
         case_code: the case.
-        by: dimensions of the counts (see `expediente.cli.patterns.build_report`).
+        by: dimensions of the counts (see `expediente.patterns.report.build_report`).
         username: act as this user (any role of the case); the operator when None.
         data_dir: the data directory (else `$EXPEDIENTE_DATA_DIR` or ./data).
         out_dir: write patterns-counts.csv, patterns-indicators.json and the chart there.
@@ -44,7 +44,8 @@ def run(case_code: str, *, by: Sequence[str] = ("month",), username: str | None 
     """
     if data_dir:
         os.environ["EXPEDIENTE_DATA_DIR"] = str(data_dir)
-    from expediente.cli.patterns import print_report, write_outputs
+    from expediente.cli.patterns import print_report
+    from expediente.patterns.output import write_outputs
 
     with user_errors():
         setup_django()

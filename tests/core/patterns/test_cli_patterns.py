@@ -12,8 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from expediente import __version__
-from expediente.cli.patterns import command, read_acts_file
+from expediente.cli.patterns import command
 from expediente.estimation import Estimate, EstimationReport, Interval, write_json
+from expediente.patterns.files import read_acts_file
 
 CORE_HEADER = ["act_id", "victim_id", "act_type", "methods", "start_date", "place", "unit",
                "victim_affiliation"]
@@ -94,7 +95,7 @@ def test_it_writes_counts_indicators_and_a_chart(core_file: Path, tmp_path: Path
 
 def test_the_monthly_figures_leave_out_a_year_only_date(core_file: Path) -> None:
     frame, _ = read_acts_file(core_file)
-    from expediente.cli.patterns import build_report
+    from expediente.patterns.report import build_report
 
     report = build_report(frame, ["month"])
     # Apr 2017 - Jan 2018 is ten months, four of them with acts (Apr, May, Jul, Jan).
