@@ -124,3 +124,33 @@ def test_kind_and_source_do_not_apply_to_a_directory(tmp_path):
     (tmp_path / "d").mkdir()
     result = invoke("import", tmp_path / "d", "--case", "x", "--kind", "acts")
     assert result.exit_code == 2 and "apply to a single file" in result.stderr
+
+
+def test_involvement_and_measurement_files_are_recognised_and_imported(case_with_source,
+                                                                       tmp_path):
+    from expediente_web.records.models import Act, Unit
+
+    Unit.objects.create(case=case_with_source, code="U-1", name="Unidad ficticia")
+    Unit.objects.create(case=case_with_source, code="U-2", name="Otra unidad ficticia")
+    victims = _write(tmp_path / "lista.csv", ["record_id", "full_name"], [["V1", "Ana (ficticia)"]])
+    acts = _write(tmp_path / "hechos.csv",
+                  ["record_id", "victim_record_id", "act_type", "date", "unit_code"],
+                  [["A1", "V1", "act.torture", "2017-05", "U-1"]])
+    more = _write(tmp_path / "autores.csv", ["act_record_id", "unit_code", "involvement"],
+                  [["A1", "U-2", "involvement.ordered"], ["A9", "U-2", ""]])
+    facts = _write(tmp_path / "medidas.csv", ["act_record_id", "measure", "value"],
+                   [["A1", "measure.days_incommunicado", "12"]])
+    for path in (victims, acts):
+        assert invoke("import", path, "--case", "c1", "--source", "SRC-01").exit_code == 0
+    refused = invoke("import", more, "--case", "c1", "--source", "SRC-01")
+    assert refused.exit_code == 2
+    assert "row 3, column 'act_record_id': [unknown_reference]" in refused.stderr
+    _write(more, ["act_record_id", "unit_code", "involvement"],
+           [["A1", "U-2", "involvement.ordered"]])
+    result = invoke("import", more, "--case", "c1", "--source", "SRC-01")
+    assert result.exit_code == 0 and "involvements" in result.stdout, result.output
+    assert invoke("import", facts, "--case", "c1", "--source", "SRC-01").exit_code == 0
+    act = Act.objects.get(source_record_id="A1")
+    assert sorted(i.unit.code for i in act.involvements.all()) == ["U-1", "U-2"]
+    assert [(m.measure, m.value, m.unit) for m in act.measurements.all()] == [
+        ("measure.days_incommunicado", 12.0, "day")]

@@ -1,4 +1,4 @@
-"""Reading, mapping and validating case tables (CSV, XLSX, JSON, JSON Lines).
+"""Reading, mapping and validating case tables (CSV, XLSX, JSON, JSON Lines, Parquet).
 
 The import file format is described in ``docs/reference/tables.md``. Typical use, as the
 storage layer's import does it::
@@ -25,7 +25,15 @@ from expediente.tables.kinds import KINDS, FieldSpec, FieldType, KindSpec, kind_
 from expediente.tables.mapping import MappingError, TableMapping, load_mapping, mapping_from_dict
 from expediente.tables.problems import Limits, Problem, ProblemCode
 from expediente.tables.readers import TableReader, detect_format, open_table
-from expediente.tables.records import ActRow, Record, SourceRow, TestimonyRow, VictimRow
+from expediente.tables.records import (
+    ActRow,
+    InvolvementRow,
+    MeasurementRow,
+    Record,
+    SourceRow,
+    TestimonyRow,
+    VictimRow,
+)
 from expediente.tables.validation import (
     InvalidFileError,
     ValidationReport,
@@ -42,9 +50,11 @@ __all__ = [
     "FieldSpec",
     "FieldType",
     "InvalidFileError",
+    "InvolvementRow",
     "KindSpec",
     "Limits",
     "MappingError",
+    "MeasurementRow",
     "Problem",
     "ProblemCode",
     "Record",

@@ -7,7 +7,15 @@ from dataclasses import MISSING, dataclass, fields
 from enum import StrEnum
 from typing import Any
 
-from expediente.tables.records import ActRow, Record, SourceRow, TestimonyRow, VictimRow
+from expediente.tables.records import (
+    ActRow,
+    InvolvementRow,
+    MeasurementRow,
+    Record,
+    SourceRow,
+    TestimonyRow,
+    VictimRow,
+)
 
 __all__ = ["KINDS", "FieldSpec", "FieldType", "KindSpec", "kind_spec", "record_builder"]
 
@@ -121,6 +129,7 @@ ACTS = KindSpec(
         F("days_incommunicado", _T.INTEGER),
         F("cell_depth_m", _T.DECIMAL),
         F("description", _T.LONG_TEXT),
+        F("notes", _T.LONG_TEXT),
     ),
     ActRow,
 )
@@ -138,6 +147,7 @@ TESTIMONIES = KindSpec(
         F("consent_scope", _T.TERMS, "consent_scopes"),
         F("narrative", _T.LONG_TEXT, required=True),
         F("act_record_ids", _T.IDS, is_reference=True),
+        F("notes", _T.LONG_TEXT),
     ),
     TestimonyRow,
 )
@@ -154,14 +164,42 @@ SOURCES = KindSpec(
     SourceRow,
 )
 
-KINDS: dict[str, KindSpec] = {k.name: k for k in (VICTIMS, ACTS, TESTIMONIES, SOURCES)}
+# An act's perpetrators beyond the one that the act row's own columns can hold.
+INVOLVEMENTS = KindSpec(
+    "involvements",
+    (
+        F("act_record_id", required=True, is_reference=True),
+        F("unit_code", is_reference=True),
+        F("perpetrator_record_id", is_reference=True),
+        F("involvement", _T.TERM, "involvement"),
+        F("notes", _T.LONG_TEXT),
+    ),
+    InvolvementRow,
+)
+
+# An act's measured facts beyond the three columns of the act row.
+MEASUREMENTS = KindSpec(
+    "measurements",
+    (
+        F("act_record_id", required=True, is_reference=True),
+        F("measure", _T.TERM, "measures", required=True),
+        F("value", _T.DECIMAL, required=True),
+        F("unit"),
+    ),
+    MeasurementRow,
+)
+
+KINDS: dict[str, KindSpec] = {
+    k.name: k for k in (VICTIMS, ACTS, TESTIMONIES, SOURCES, INVOLVEMENTS, MEASUREMENTS)
+}
 
 
 def kind_spec(kind: str) -> KindSpec:
     """The spec of a kind by name.
 
     Raises:
-        ValueError: not one of victims, acts, testimonies, sources.
+        ValueError: not one of victims, acts, testimonies, sources, involvements,
+            measurements.
     """
     try:
         return KINDS[kind]

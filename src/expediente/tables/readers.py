@@ -1,4 +1,4 @@
-"""Streaming readers for CSV, XLSX, JSON arrays and JSON Lines.
+"""Streaming readers for CSV, XLSX, JSON arrays, JSON Lines and Parquet.
 
 A reader yields ``(row_number, cells)`` pairs aligned with its ``header`` list, mixed with
 :class:`~expediente.tables.problems.Problem` objects for what it cannot read (bad encoding,
@@ -6,7 +6,8 @@ control characters, a broken JSON object). It never holds more than one row (or 
 object) in memory, so memory stays flat in the size of the file.
 
 Row numbers: CSV and XLSX count like a spreadsheet (header = 1, first data row = 2); a
-JSON array counts objects from 1; JSON Lines counts lines from 1.
+JSON array counts objects from 1; JSON Lines counts lines from 1; Parquet counts records
+from 1 (a Parquet file has no header row: its columns are named in its schema).
 """
 
 from __future__ import annotations
@@ -40,11 +41,15 @@ _FORMATS = {
     ".json": "json",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
+    ".parquet": "parquet",
 }
+# Records decoded at a time from a Parquet file: one batch of Python values is held at once
+# (with the row group pyarrow decompresses), whatever the size of the file.
+PARQUET_BATCH_ROWS = 1_024
 
 
 def detect_format(path: str | Path) -> str:
-    """``csv``, ``tsv``, ``xlsx``, ``json`` or ``jsonl`` from the file name.
+    """``csv``, ``tsv``, ``xlsx``, ``json``, ``jsonl`` or ``parquet`` from the file name.
 
     Raises:
         ValueError: an extension we do not read.
@@ -55,7 +60,7 @@ def detect_format(path: str | Path) -> str:
     except KeyError:
         raise ValueError(
             f"{Path(path).name}: cannot read {suffix or 'extension-less'} files; "
-            "use CSV, XLSX, JSON or JSON Lines"
+            "use CSV, XLSX, JSON, JSON Lines or Parquet"
         ) from None
 
 
@@ -109,6 +114,8 @@ class TableReader:
             yield from self._csv()
         elif self.format == "xlsx":
             yield from self._xlsx()
+        elif self.format == "parquet":
+            yield from self._parquet()
         else:
             yield from self._json()
 
@@ -195,6 +202,67 @@ class TableReader:
                 if _CONTROL.search(cell):
                     yield _control_problem(number, column)
             yield number, cells
+
+    # -- Parquet ----------------------------------------------------------------------------
+    def _parquet(self) -> Iterator[Row | Problem]:
+        try:
+            import pyarrow as pa  # only Parquet reading needs it
+            import pyarrow.parquet as pq
+        except ImportError:  # pragma: no cover - pyarrow is a dependency
+            yield Problem(None, None, ProblemCode.MALFORMED_FILE, "Parquet needs pyarrow")
+            return
+        try:
+            parquet = pq.ParquetFile(self.path)
+        except Exception as exc:  # pyarrow raises ArrowInvalid, OSError... for a broken file
+            yield Problem(
+                None, None, ProblemCode.MALFORMED_FILE, f"not a readable Parquet file: {exc}"
+            )
+            return
+        self._closers.append(parquet)
+        schema = parquet.schema_arrow
+        self.header = [str(name).strip() for name in schema.names]
+        # Columns whose values cannot be a cell (a struct, a map) are reported once, by name.
+        nested = [
+            i
+            for i, f in enumerate(schema)
+            if pa.types.is_struct(f.type) or pa.types.is_map(f.type) or pa.types.is_union(f.type)
+        ]
+        for i in nested:
+            yield Problem(
+                None,
+                self.header[i],
+                ProblemCode.MALFORMED_FILE,
+                "the column holds nested records; expected text, numbers, dates or lists",
+            )
+        number = 0
+        try:
+            for batch in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS, use_threads=False):
+                columns = [
+                    [None] * batch.num_rows if i in nested else column.to_pylist()
+                    for i, column in enumerate(batch.columns)
+                ]
+                for values in zip(*columns, strict=True):
+                    number += 1
+                    cells = [_parquet_cell(v) for v in values]
+                    for column, cell in zip(self.header, cells, strict=True):
+                        if cell is None:
+                            yield Problem(
+                                number,
+                                column,
+                                ProblemCode.BAD_ENCODING,
+                                "the cell holds bytes that are not UTF-8",
+                            )
+                        elif _CONTROL.search(cell):
+                            yield _control_problem(number, column)
+                    yield number, [c or "" for c in cells]
+                del columns, values  # free this batch's values before decoding the next
+        except Exception as exc:  # a corrupt page, a truncated file
+            yield Problem(
+                number + 1,
+                None,
+                ProblemCode.MALFORMED_FILE,
+                f"the Parquet file cannot be read: {exc}",
+            )
 
     # -- JSON -------------------------------------------------------------------------------
     def _json(self) -> Iterator[Row | Problem]:
@@ -331,6 +399,19 @@ def _cell_text(value: Any) -> str:
     if isinstance(value, _dt.date):
         return value.isoformat()
     return str(value)
+
+
+def _parquet_cell(value: Any) -> str | None:
+    """A Parquet value as a cell; None for bytes that are not UTF-8 text."""
+    if isinstance(value, bytes):
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    if isinstance(value, list):
+        parts = [_parquet_cell(v) for v in value]
+        return None if any(p is None for p in parts) else ";".join(p for p in parts if p)
+    return _cell_text(value)
 
 
 def _json_cell(value: Any) -> str | None:

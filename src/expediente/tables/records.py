@@ -16,7 +16,15 @@ from dataclasses import dataclass
 
 from expediente.dates import DateValue, PartialDate
 
-__all__ = ["ActRow", "Record", "SourceRow", "TestimonyRow", "VictimRow"]
+__all__ = [
+    "ActRow",
+    "InvolvementRow",
+    "MeasurementRow",
+    "Record",
+    "SourceRow",
+    "TestimonyRow",
+    "VictimRow",
+]
 
 
 @dataclass(frozen=True)
@@ -75,6 +83,7 @@ class ActRow:
     days_incommunicado: int | None = None
     cell_depth_m: float | None = None
     description: str | None = None
+    notes: str | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +103,7 @@ class TestimonyRow:
     interviewer: str | None = None
     consent_scope: tuple[str, ...] = ()
     act_record_ids: tuple[str, ...] = ()
+    notes: str | None = None
 
 
 @dataclass(frozen=True)
@@ -108,4 +118,43 @@ class SourceRow:
     description: str | None = None
 
 
-Record = VictimRow | ActRow | TestimonyRow | SourceRow
+@dataclass(frozen=True)
+class InvolvementRow:
+    """One perpetrator of an act of the same source, and how (kind ``involvements``).
+
+    An act may have any number of these: the unit that carried it out, the commander who
+    ordered it, a person who took part directly. At least one of ``unit_code`` and
+    ``perpetrator_record_id`` is given.
+    """
+
+    row: int
+    act_record_id: str
+    unit_code: str | None = None
+    perpetrator_record_id: str | None = None
+    involvement: str | None = None
+    notes: str | None = None
+
+    @property
+    def record_id(self) -> None:
+        """Involvement rows have no row id of their own; they are named by their act."""
+        return None
+
+
+@dataclass(frozen=True)
+class MeasurementRow:
+    """One measured fact of an act of the same source (kind ``measurements``)."""
+
+    row: int
+    act_record_id: str
+    measure: str
+    value: float
+    unit: str | None = None
+    """The measure's unit (``kg``, ``day``, ``m``); empty means the vocabulary's unit."""
+
+    @property
+    def record_id(self) -> None:
+        """Measurement rows have no row id of their own; they are named by their act."""
+        return None
+
+
+Record = VictimRow | ActRow | TestimonyRow | SourceRow | InvolvementRow | MeasurementRow

@@ -1,4 +1,5 @@
-"""Rules that look at a whole row: dates given as start and end, a victim's name."""
+"""Rules that look at a whole row: dates given as start and end, a victim's name, an
+involvement's perpetrator, a measurement's unit."""
 
 from __future__ import annotations
 
@@ -92,4 +93,70 @@ def _victim_row(
     return problems
 
 
-ROW_RULES: dict[str, RowRule] = {"victims": _victim_row, "acts": _combine_dates}
+def _involvement_row(
+    values: dict[str, Any],
+    number: int,
+    column_of: dict[str, str],
+    failed: set[str],
+    problems: list[Problem] | None,
+) -> list[Problem] | None:
+    """An involvement names a perpetrator: a unit, a person, or both."""
+    if (
+        "unit_code" in values
+        or "perpetrator_record_id" in values
+        or failed.intersection(("unit_code", "perpetrator_record_id"))
+    ):
+        return problems
+    problems = problems or []
+    problems.append(
+        Problem(
+            number,
+            column_of.get("unit_code", "unit_code"),
+            ProblemCode.MISSING_REQUIRED,
+            "an involvement needs unit_code or perpetrator_record_id",
+        )
+    )
+    return problems
+
+
+def _measurement_row(
+    values: dict[str, Any],
+    number: int,
+    column_of: dict[str, str],
+    failed: set[str],
+    problems: list[Problem] | None,
+) -> list[Problem] | None:
+    """The unit is the measure's own (the vocabulary's); an empty cell means that unit."""
+    measure = values.get("measure")
+    if measure is None:
+        return problems
+    from expediente.vocabularies import load_vocabularies  # cached after the first call
+
+    try:
+        expected = load_vocabularies().term(measure).unit or ""
+    except LookupError:  # a measure of a vocabulary set other than the shipped one
+        return problems
+    unit = values.get("unit")
+    if unit is None:
+        if "unit" not in failed:
+            values["unit"] = expected
+        return problems
+    if unit != expected:
+        problems = problems or []
+        problems.append(
+            Problem(
+                number,
+                column_of.get("unit", "unit"),
+                ProblemCode.UNKNOWN_TERM,
+                f"{measure} is measured in {expected!r}, not {unit!r}",
+            )
+        )
+    return problems
+
+
+ROW_RULES: dict[str, RowRule] = {
+    "victims": _victim_row,
+    "acts": _combine_dates,
+    "involvements": _involvement_row,
+    "measurements": _measurement_row,
+}

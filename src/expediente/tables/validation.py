@@ -165,9 +165,14 @@ class Validator:
                 continue
             number, cells = item
             if len(reader.header) != planned:
-                header_row = 1 if reader.format in ("csv", "tsv", "xlsx") else number
                 yield from self._plan(
-                    reader.header, planned, columns, column_of, report, header_row, unnamed
+                    reader.header,
+                    planned,
+                    columns,
+                    column_of,
+                    report,
+                    _header_row(reader.format, number),
+                    unnamed,
                 )
                 if planned < 0:
                     defaults = self._defaults(column_of)
@@ -279,7 +284,15 @@ class Validator:
             report.valid_rows += 1
             yield build(number, values)
         if planned < 0 and reader.header:  # a header and no rows: still check the columns
-            yield from self._plan(reader.header, planned, columns, column_of, report, 1, unnamed)
+            yield from self._plan(
+                reader.header,
+                planned,
+                columns,
+                column_of,
+                report,
+                _header_row(reader.format, 1),
+                unnamed,
+            )
 
     def _plan(
         self,
@@ -288,7 +301,7 @@ class Validator:
         columns: list[_Column],
         column_of: dict[str, str],
         report: ValidationReport,
-        header_row: int,
+        header_row: int | None,
         unnamed: list[int],
     ) -> Iterator[Problem]:
         """Match header columns to fields (again, for new JSON keys)."""
@@ -372,6 +385,14 @@ class Validator:
             if value is not EMPTY:
                 out[name] = value
         return out
+
+
+def _header_row(fmt: str, number: int) -> int | None:
+    """Where a header problem is: row 1 of a spreadsheet, none for Parquet (its columns are
+    named in its schema), the object that first has the key for JSON."""
+    if fmt in ("csv", "tsv", "xlsx"):
+        return 1
+    return None if fmt == "parquet" else number
 
 
 def _open(path: str | Path, mapping: TableMapping, limits: Limits | None) -> TableReader:

@@ -16,7 +16,7 @@ from expediente_web.cli.setup import (
     setup_django,
 )
 
-KIND_CHOICES = ("victims", "acts", "testimonies", "sources")
+KIND_CHOICES = ("victims", "acts", "testimonies", "sources", "involvements", "measurements")
 SHOWN_PROBLEMS = 200
 
 
@@ -100,7 +100,7 @@ def report_written(outcome: Any) -> None:
 @actor_option
 def command(path: Path, case_code: str, source_code: str | None, kind: str | None,
             mapping_path: Path | None, dry_run: bool, username: str | None) -> None:
-    """Import PATH into a case: a CSV, XLSX or JSON table, or a case directory.
+    """Import PATH into a case: a CSV, XLSX, JSON or Parquet table, or a case directory.
 
     Every row is checked first, including its references to the case (victims, places, units).
     A file with any problem is refused with a report of every problem by row and column and

@@ -1,10 +1,12 @@
 """Importing a whole case directory (the layout the demo generator and the export write).
 
     DIR/structure.json                 locations, units, perpetrators, positions, events
-    DIR/sources.csv                    the case's sources (or .json / .xlsx)
-    DIR/victims/<SRC>.csv              per source: victims, acts, testimonies
-    DIR/acts/<SRC>.csv
+    DIR/sources.csv                    the case's sources (or .json / .jsonl / .xlsx / .parquet)
+    DIR/victims/<SRC>.csv              per source: victims, acts, testimonies, and the acts'
+    DIR/acts/<SRC>.csv                 further perpetrators and measured facts
     DIR/testimonies/<SRC>.csv
+    DIR/involvements/<SRC>.csv
+    DIR/measurements/<SRC>.csv
     DIR/mappings/<SRC>.yaml            a source whose file has its own headers and values
     DIR/uids/<kind>/<SRC>.csv          record_id → uid, written by the export (optional)
     DIR/evidence/*.json, comments.json written by the export (see `extras`)
@@ -50,10 +52,12 @@ from expediente_web.intake.structure import (
     read_structure,
     write_structure,
 )
+from expediente_web.intake.uid_clashes import check_uids
 from expediente_web.intake.writer import Lookups
 
-TABLE_EXTENSIONS = (".csv", ".json", ".jsonl", ".xlsx")
-RECORD_KINDS = ("victims", "acts", "testimonies")
+TABLE_EXTENSIONS = (".csv", ".json", ".jsonl", ".xlsx", ".parquet")
+# In import order: a file may refer to the rows of the files before it in the same source.
+RECORD_KINDS = ("victims", "acts", "testimonies", "involvements", "measurements")
 
 
 @dataclass
@@ -172,6 +176,13 @@ def do_import_case_directory(
             outcome.checks.append(check)
             if not check.ok:
                 run.stop_writing()
+        clashes = check_uids(root, structure)
+        for name, problems in clashes.items():
+            check = FileCheck(name, "uids")
+            for problem in problems:
+                check.add(problem, 10_000)
+            outcome.checks.append(check)
+            run.stop_writing()
         lookups = None
         if run.writing:
             if case is None:

@@ -2,8 +2,14 @@
 
 Identifying fields (names, ID numbers, birth dates, contact details) are written only with
 `include_protected` for a user whose role may see them; otherwise a person's full name and ID
-number are replaced by stable pseudonyms (the same in every export made with the same key ring)
-and the other identifying fields are left empty. Each export is one audit entry.
+number are replaced by stable pseudonyms (the same in every export made with the same key ring),
+the other identifying fields are left empty, and the names and ID numbers of a testimony's
+witness and of the victims of the acts it supports are replaced by their pseudonyms in its
+narrative (best-effort, see `narrative_names`). Each export is one audit entry.
+
+An act's involvements and measured facts travel on the act's row when they fit its columns
+(one involvement without notes; at most one value of each of the three usual measures), and
+otherwise all of them in the source's `involvements` and `measurements` tables.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from django.db import transaction
@@ -26,7 +33,8 @@ from expediente_web.audit.record import actor_name
 from expediente_web.cases.access import EXPORT_ROLES, NotPermitted, can_view_protected, require_role
 from expediente_web.cases.models import Case
 from expediente_web.intake.extras import FILES, is_link_excerpt, target_ref
-from expediente_web.intake.sinks import FORMATS, open_sink
+from expediente_web.intake.narrative_names import NameReplacer
+from expediente_web.intake.sinks import FORMATS, LazySink, open_sink
 from expediente_web.intake.structure import PERSON_PROTECTED, export_structure
 from expediente_web.intake.writer import MEASURES
 from expediente_web.protection.cipher import pseudonym
@@ -39,12 +47,17 @@ VICTIM_COLUMNS = (
 ACT_COLUMNS = (
     "record_id", "victim_record_id", "event_code", "act_type", "methods", "date",
     "location_code", "outcome", "unit_code", "perpetrator_record_id", "involvement",
-    "weight_lost_kg", "days_incommunicado", "cell_depth_m", "description",
+    "weight_lost_kg", "days_incommunicado", "cell_depth_m", "description", "notes",
 )
 TESTIMONY_COLUMNS = (
     "record_id", "witness_record_id", "witness_name", "witness_phone", "date", "language",
-    "interviewer", "consent_scope", "narrative", "act_record_ids",
+    "interviewer", "consent_scope", "narrative", "act_record_ids", "notes",
 )
+INVOLVEMENT_COLUMNS = ("act_record_id", "unit_code", "perpetrator_record_id", "involvement",
+                       "notes")
+MEASUREMENT_COLUMNS = ("act_record_id", "measure", "value", "unit")
+# measure term id → its unit, for the measures that have a column on the act row
+_COLUMN_MEASURES = dict(MEASURES.values())
 SOURCE_COLUMNS = ("record_id", "name", "kind", "reliability", "description")
 CHUNK = 5_000
 
@@ -97,6 +110,22 @@ class Pseudonymiser:
         # A witness who is also a recorded person shares that person's pseudonym.
         return (pseudonym("P", witness_uid) if witness_uid else pseudonym("W", str(t.uid))), ""
 
+    def narrative(self, t: Any, people: Any) -> str:
+        """The narrative with the names and ID numbers of its witness and of the victims of
+        the acts it supports replaced by their pseudonyms (best-effort)."""
+        replacer = NameReplacer()
+        witness = people.persons.get(t.witness_id) if t.witness_id else None
+        witness_pseudonym = self.witness(t, str(witness.uid) if witness else None)[0]
+        if witness is not None:
+            replacer.add_person(witness, pseudonym("P", str(witness.uid)))
+        if t.witness_name:
+            replacer.add_names([t.witness_name], witness_pseudonym)
+        for person_id in people.victims_of.get(t.id, []):
+            person = people.persons.get(person_id)
+            if person is not None:
+                replacer.add_person(person, pseudonym("P", str(person.uid)))
+        return replacer.replace(t.narrative)
+
 
 def _rows(qs: Any) -> Iterator[Any]:
     return qs.iterator(chunk_size=CHUNK)
@@ -144,34 +173,47 @@ def _export_source(
         Act.objects.filter(case=case, source=source).order_by("id")
         .values_list("id", "uid", "source_record_id", "victim__source_record_id", "victim__uid",
                      "event__code", "act_type", "methods", "date_text", "location__code",
-                     "outcome", "description")
+                     "outcome", "description", "notes")
     )
     uids = []
-    with open_sink(out / "acts" / code, fmt, ACT_COLUMNS) as sink:
+    with open_sink(out / "acts" / code, fmt, ACT_COLUMNS) as sink, \
+            LazySink(out / "involvements" / code, fmt, INVOLVEMENT_COLUMNS) as more_involved, \
+            LazySink(out / "measurements" / code, fmt, MEASUREMENT_COLUMNS) as more_measured:
         for chunk in _chunks(_rows(acts)):
             ids = [row[0] for row in chunk]
-            facts: dict[int, dict[str, float]] = {}
-            for act_id, measure, value in MeasuredFact.objects.filter(act_id__in=ids) \
-                    .values_list("act_id", "measure", "value"):
-                facts.setdefault(act_id, {})[measure] = value
-            involvement: dict[int, tuple[str, str, str]] = {}
-            for act_id, unit, person, degree in Involvement.objects.filter(act_id__in=ids) \
-                    .order_by("id").values_list("act_id", "unit__code",
-                                                "person__source_record_id", "degree"):
-                involvement.setdefault(act_id, (unit or "", person or "", degree))
+            facts: dict[int, list[tuple[str, float, str]]] = {}
+            for act_id, measure, value, unit in MeasuredFact.objects.filter(act_id__in=ids) \
+                    .order_by("id").values_list("act_id", "measure", "value", "unit"):
+                facts.setdefault(act_id, []).append((measure, value, unit))
+            involved: dict[int, list[tuple[str, str, str, str]]] = {}
+            for act_id, unit, person, degree, notes in Involvement.objects.filter(
+                    act_id__in=ids).order_by("id").values_list(
+                        "act_id", "unit__code", "person__source_record_id", "degree", "notes"):
+                involved.setdefault(act_id, []).append((unit or "", person or "", degree, notes))
             for (act_id, uid, rid, victim_rid, victim_uid, event, act_type, methods, date,
-                 location, outcome, description) in chunk:
+                 location, outcome, description, notes) in chunk:
                 rid = rid or str(uid)
-                unit, person, degree = involvement.get(act_id, ("", "", ""))
-                measured = facts.get(act_id, {})
+                on_row = _involvement_columns(involved.get(act_id, []))
+                if on_row is None:
+                    on_row = ("", "", "")
+                    for unit, person, degree, inv_notes in involved[act_id]:
+                        more_involved.write([rid, unit, person, degree, inv_notes])
+                measured = _measure_columns(facts.get(act_id, []))
+                if measured is None:
+                    measured = {}
+                    for measure, value, unit in facts[act_id]:
+                        more_measured.write([rid, measure, _text(value), unit])
                 sink.write([
                     rid, victim_rid or str(victim_uid), event or "", act_type,
-                    ";".join(methods or []), date, location or "", outcome, unit, person, degree,
+                    ";".join(methods or []), date, location or "", outcome, *on_row,
                     *(_text(measured.get(measure)) for measure, _ in MEASURES.values()),
-                    description,
+                    description, notes,
                 ])
                 uids.append((rid, str(uid)))
         counts["acts"] = counts.get("acts", 0) + sink.rows
+        for name, extra in (("involvements", more_involved), ("measurements", more_measured)):
+            if extra.rows:
+                counts[name] = counts.get(name, 0) + extra.rows
     _write_uids(out, "acts", code, uids)
     testimonies = Testimony.objects.filter(case=case, source=source).annotate(
         witness_rid=F("witness__source_record_id"), witness_uid=F("witness__uid")
@@ -180,17 +222,81 @@ def _export_source(
     with open_sink(out / "testimonies" / code, fmt, TESTIMONY_COLUMNS) as sink:
         for chunk in _chunks(_rows(testimonies.order_by("id"))):
             links = _act_links(chunk, Excerpt)
+            people = None if masks.include_protected else _people_named(chunk)
             for t in chunk:
                 name, phone = masks.witness(t, str(t.witness_uid) if t.witness_id else None)
                 rid = t.source_record_id or str(t.uid)
+                narrative = t.narrative if people is None else masks.narrative(t, people)
                 sink.write([
                     rid, t.witness_rid if t.witness_id else "", name, phone,
                     t.date_text, t.language, t.interviewer, ";".join(t.consent_scopes or []),
-                    t.narrative, ";".join(links.get(t.id, [])),
+                    narrative, ";".join(links.get(t.id, [])), t.notes,
                 ])
                 uids.append((rid, str(t.uid)))
         counts["testimonies"] = counts.get("testimonies", 0) + sink.rows
     _write_uids(out, "testimonies", code, uids)
+
+
+def _involvement_columns(items: list[tuple[str, str, str, str]]) -> tuple[str, str, str] | None:
+    """(unit_code, perpetrator_record_id, involvement) for the act row, or None when the
+    act's involvements need the involvements table (several, or one with notes)."""
+    if not items:
+        return ("", "", "")
+    if len(items) == 1 and not items[0][3]:
+        return items[0][:3]
+    return None
+
+
+def _measure_columns(items: list[tuple[str, float, str]]) -> dict[str, float] | None:
+    """Measure → value for the act row's three measure columns, or None when the act's
+    facts need the measurements table (another measure or unit, or a measure twice)."""
+    out: dict[str, float] = {}
+    for measure, value, unit in items:
+        if measure in out or _COLUMN_MEASURES.get(measure) != unit:
+            return None
+        out[measure] = value
+    return out
+
+
+@dataclass
+class _People:
+    """Who a chunk of testimonies may name: each testimony's witness and the victims of the
+    acts it supports (cited by its excerpts), with their decrypted names."""
+
+    persons: dict[int, Any]
+    victims_of: dict[int, list[int]]
+
+
+def _people_named(testimonies: list[Any]) -> _People:
+    """A handful of queries per chunk; only the persons named are loaded (and decrypted)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from expediente_web.evidence.models import Citation
+    from expediente_web.records.models import Act, Person
+
+    act_type = ContentType.objects.get_for_model(Act)
+    cites = list(
+        Citation.objects.filter(excerpt__testimony_id__in=[t.id for t in testimonies],
+                                target_type=act_type)
+        .values_list("excerpt__testimony_id", "target_id")
+    )
+    victim_of_act = dict(Act.objects.filter(id__in={a for _, a in cites})
+                         .values_list("id", "victim_id"))
+    victims_of: dict[int, list[int]] = {}
+    for testimony_id, act_id in cites:
+        victim = victim_of_act.get(act_id)
+        if victim is not None and victim not in victims_of.setdefault(testimony_id, []):
+            victims_of[testimony_id].append(victim)
+    wanted = {v for vs in victims_of.values() for v in vs}
+    wanted.update(t.witness_id for t in testimonies if t.witness_id)
+    # Only the name fields are read (and decrypted), not whole persons.
+    names = ("uid", "full_name", "given_names", "first_surname", "second_surname", "nickname",
+             "id_number")
+    persons = {
+        row[0]: SimpleNamespace(**dict(zip(names, row[1:], strict=True)))
+        for row in Person.objects.filter(id__in=wanted).values_list("id", *names)
+    }
+    return _People(persons, victims_of)
 
 
 def _chunks(items: Iterator[Any]) -> Iterator[list[Any]]:

@@ -41,7 +41,6 @@ from expediente_web.cases.access import WRITE_ROLES, require_role
 from expediente_web.cases.models import Case, Source
 from expediente_web.intake.models import ImportBatch
 from expediente_web.intake.references import CaseCodes, load_case_codes
-from expediente_web.intake.structure import UNKNOWN_REFERENCE
 from expediente_web.intake.writer import BATCH_ROWS, Lookups, TableWriter, write_sources
 
 Progress = Callable[[int, int], None]
@@ -148,6 +147,8 @@ def guess_kind(path: Path) -> str | None:
             header = set(reader.header)
     except Exception:  # an unreadable file is reported by the checking pass
         return None
+    if "act_record_id" in header:
+        return "measurements" if "measure" in header else "involvements"
     if "victim_record_id" in header or ("act_type" in header and "victim_record_id" in header):
         return "acts"
     if "narrative" in header:
@@ -173,7 +174,8 @@ class _ReferenceCheck:
         self.kind = tf.kind
         self.codes = codes
         self.ids = codes.source(tf.source_code) if tf.source_code else None
-        self.own = self.ids.of(tf.kind) if self.ids and tf.kind != "sources" else set()
+        # Involvement and measurement rows have no row ids of their own: nothing to keep.
+        self.own = self.ids.of(tf.kind) if self.ids and tf.kind in ID_KINDS else set()
         self.new_acts: set[str] = set()
 
     def problems(self, record: Record, column: Callable[[str], str]) -> Iterator[Problem]:
@@ -182,7 +184,8 @@ class _ReferenceCheck:
         rid = record.record_id
 
         def unknown(name: str, value: str, what: str) -> Problem:
-            return Problem(row, column(name), UNKNOWN_REFERENCE, f"{what} {value!r} does not exist")
+            return Problem(row, column(name), ProblemCode.UNKNOWN_REFERENCE,
+                           f"{what} {value!r} does not exist")
 
         if self.kind == "sources":
             if rid in codes.sources:
@@ -190,7 +193,7 @@ class _ReferenceCheck:
                               f"source {rid!r} already exists in the case")
             return
         assert self.ids is not None
-        if rid in self.own:
+        if rid is not None and rid in self.own:
             yield Problem(row, column("record_id"), ProblemCode.DUPLICATE_ROW_ID,
                           f"record_id {rid!r} was already imported from this source")
         for name, known, what in (
@@ -219,6 +222,9 @@ class _ReferenceCheck:
             for act_id in record.act_record_ids:
                 if act_id not in self.ids.acts:
                     yield unknown("act_record_ids", act_id, "act record in this source")
+        elif (self.kind in ("involvements", "measurements")
+              and record.act_record_id not in self.ids.acts):
+            yield unknown("act_record_id", record.act_record_id, "act record in this source")
 
     def commit(self, record_ids: set[str]) -> None:
         """Make the file's ids known to the files checked after it."""
@@ -228,6 +234,10 @@ class _ReferenceCheck:
         assert self.ids is not None
         self.own.update(record_ids)
         self.ids.acts.update(self.new_acts)
+
+
+ID_KINDS = ("victims", "acts", "testimonies")
+"""Kinds whose rows have their own row ids in a source."""
 
 
 class Pass:
@@ -270,7 +280,7 @@ def check_table(
         return check
     if tf.kind != "sources" and tf.source_code not in codes.sources:
         check.add(
-            Problem(None, None, UNKNOWN_REFERENCE,
+            Problem(None, None, ProblemCode.UNKNOWN_REFERENCE,
                     f"source {tf.source_code!r} does not exist in the case"),
             limits.max_problems,
         )
@@ -339,14 +349,28 @@ def _mapping_summary(mapping: TableMapping) -> dict[str, Any]:
 
 
 def estimate_rows(paths: list[Path]) -> int:
-    """Rows to expect, for a progress bar: lines of text files (cheap), 0 when unknown."""
+    """Rows to expect, for a progress bar: lines of text files and the row count in a Parquet
+    file's footer (cheap), 0 when unknown."""
     total = 0
     for path in paths:
-        if path.suffix.lower() == ".xlsx":
+        suffix = path.suffix.lower()
+        if suffix == ".xlsx":
+            continue
+        if suffix == ".parquet":
+            total += _parquet_rows(path)
             continue
         with open(path, "rb") as handle:
             total += sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
     return total
+
+
+def _parquet_rows(path: Path) -> int:
+    import pyarrow.parquet as pq
+
+    try:
+        return int(pq.ParquetFile(path).metadata.num_rows)
+    except Exception:  # a broken file is reported by the checking pass
+        return 0
 
 
 def import_file(
@@ -429,8 +453,9 @@ def do_import_table(
 
     Args:
         case: the case to import into.
-        path: a CSV, XLSX or JSON file in the case-tables format (or mapped onto it).
-        kind: victims, acts, testimonies or sources.
+        path: a CSV, XLSX, JSON or Parquet file in the case-tables format (or mapped onto
+            it).
+        kind: victims, acts, testimonies, sources, involvements or measurements.
         source_code: the case source the rows come from (not for kind `sources`).
         mapping: how the file's columns and values map onto the canonical ones.
         actor: the user who imports (a writer in the case), or None for the operator at the

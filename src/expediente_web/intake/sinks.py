@@ -115,6 +115,34 @@ class ParquetSink(TableSink):
         self._writer.close()
 
 
+class LazySink:
+    """A sink whose file is made on the first row: a table most cases leave empty (an act's
+    further involvements) then leaves no empty file behind."""
+
+    def __init__(self, stem: Path, fmt: str, header: Sequence[str]) -> None:
+        self._args = (stem, fmt, header)
+        self._sink: TableSink | None = None
+
+    @property
+    def rows(self) -> int:
+        return self._sink.rows if self._sink is not None else 0
+
+    def write(self, row: Sequence[str]) -> None:
+        if self._sink is None:
+            self._sink = open_sink(*self._args)
+        self._sink.write(row)
+
+    def close(self) -> None:
+        if self._sink is not None:
+            self._sink.close()
+
+    def __enter__(self) -> LazySink:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def open_sink(stem: Path, fmt: str, header: Sequence[str]) -> TableSink:
     """A sink for `stem` plus the format's extension."""
     if fmt == "csv":

@@ -18,8 +18,6 @@ from expediente_web.intake.references import CaseCodes
 from expediente_web.intake.writer import date_columns
 from expediente_web.protection.cipher import blind_index
 
-UNKNOWN_REFERENCE = getattr(ProblemCode, "UNKNOWN_REFERENCE", "unknown_reference")
-
 CASE_FIELDS = ("code", "title", "country", "period", "description")
 PERSON_PROTECTED = (
     "full_name", "given_names", "first_surname", "second_surname", "nickname", "id_number",
@@ -94,7 +92,7 @@ def check_structure(data: Mapping[str, Any], codes: CaseCodes) -> list[Problem]:
             parent = item.get("parent_code")
             if parent and parent not in known and parent not in new:
                 problems.append(
-                    Problem(n, f"{section}.parent_code", UNKNOWN_REFERENCE,
+                    Problem(n, f"{section}.parent_code", ProblemCode.UNKNOWN_REFERENCE,
                             f"parent {parent!r} is not a code of {section}")
                 )
         known.update(new)
@@ -117,10 +115,10 @@ def check_structure(data: Mapping[str, Any], codes: CaseCodes) -> list[Problem]:
         person = need("positions", n, item, "person_record_id")
         unit = need("positions", n, item, "unit_code")
         if person is not None and person not in codes.perpetrators:
-            problems.append(Problem(n, "positions.person_record_id", UNKNOWN_REFERENCE,
+            problems.append(Problem(n, "positions.person_record_id", ProblemCode.UNKNOWN_REFERENCE,
                                     f"no person {person!r} in persons"))
         if unit is not None and unit not in codes.units:
-            problems.append(Problem(n, "positions.unit_code", UNKNOWN_REFERENCE,
+            problems.append(Problem(n, "positions.unit_code", ProblemCode.UNKNOWN_REFERENCE,
                                     f"no unit {unit!r} in organizations"))
         date_ok("positions", n, item, "start_date", partial=True)
         date_ok("positions", n, item, "end_date", partial=True)
@@ -135,7 +133,7 @@ def check_structure(data: Mapping[str, Any], codes: CaseCodes) -> list[Problem]:
             new_events.add(code)
         location = item.get("location_code")
         if location and location not in codes.locations:
-            problems.append(Problem(n, "events.location_code", UNKNOWN_REFERENCE,
+            problems.append(Problem(n, "events.location_code", ProblemCode.UNKNOWN_REFERENCE,
                                     f"no location {location!r} in the case"))
         date_ok("events", n, item, "date", partial=False)
     codes.events.update(new_events)

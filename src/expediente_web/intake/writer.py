@@ -3,8 +3,9 @@
 Each kind turns its typed rows (`expediente.tables.records`) into rows of the record models:
 a victim row into a Person (and an Act when the list carries one act per victim), an act row
 into an Act with its MeasuredFacts and Involvement, a testimony row into a Testimony with an
-Excerpt over its narrative that the acts it supports cite. Every record keeps its source, its
-row id in that source and its import batch.
+Excerpt over its narrative that the acts it supports cite, an involvement or a measurement row
+into one more Involvement or MeasuredFact of an act of the same source. Every record keeps its
+source, its row id in that source and its import batch.
 
 References are resolved through dictionaries loaded once per file (one query each), so a batch
 costs a handful of statements whatever its size.
@@ -20,7 +21,14 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 
 from expediente.dates import DateValue
-from expediente.tables.records import ActRow, SourceRow, TestimonyRow, VictimRow
+from expediente.tables.records import (
+    ActRow,
+    InvolvementRow,
+    MeasurementRow,
+    SourceRow,
+    TestimonyRow,
+    VictimRow,
+)
 from expediente_web.cases.models import Case, Source
 from expediente_web.intake.formula_guard import unguard
 from expediente_web.intake.inserts import RowInserter, ids_since
@@ -188,6 +196,10 @@ class TableWriter:
             self._write_acts(rows)
         elif self.kind == "testimonies":
             self._write_testimonies(rows)
+        elif self.kind == "involvements":
+            self._write_involvements(rows)
+        elif self.kind == "measurements":
+            self._write_measurements(rows)
         else:
             raise ValueError(f"TableWriter does not write kind {self.kind!r}")
 
@@ -262,6 +274,7 @@ class TableWriter:
                     else None,
                     "outcome": r.outcome or "",
                     "description": (unguard(act_row.description) or "") if act_row else "",
+                    "notes": (unguard(act_row.notes) or "") if act_row else "",
                     **date_columns("date", r.date),
                 }
             )
@@ -300,6 +313,30 @@ class TableWriter:
         self.counts.add("measured_facts", self._facts.insert(facts))
         self.counts.add("involvements", self._involvements.insert(involvements))
 
+    def _write_involvements(self, rows: Sequence[InvolvementRow]) -> None:
+        acts = self.act_ids()
+        units = self.lookups.units
+        perpetrators = self.lookups.perpetrators
+        self.counts.add("involvements", self._involvements.insert([
+            {
+                "act_id": acts[r.act_record_id],
+                "person_id": perpetrators.get(r.perpetrator_record_id)
+                if r.perpetrator_record_id else None,
+                "unit_id": units.get(r.unit_code) if r.unit_code else None,
+                "degree": r.involvement or DEFAULT_INVOLVEMENT,
+                "notes": unguard(r.notes) or "",
+            }
+            for r in rows
+        ]))
+
+    def _write_measurements(self, rows: Sequence[MeasurementRow]) -> None:
+        acts = self.act_ids()
+        self.counts.add("measured_facts", self._facts.insert([
+            {"act_id": acts[r.act_record_id], "measure": r.measure, "value": float(r.value),
+             "unit": r.unit or ""}
+            for r in rows
+        ]))
+
     def _write_testimonies(self, rows: Sequence[TestimonyRow]) -> None:
         from expediente_web.evidence.models import Excerpt
 
@@ -318,6 +355,7 @@ class TableWriter:
                     "interviewer": unguard(r.interviewer) or "",
                     "consent_scopes": list(r.consent_scope),
                     "narrative": unguard(r.narrative),
+                    "notes": unguard(r.notes) or "",
                     **date_columns("date", r.date),
                 }
             )

@@ -11,7 +11,8 @@ import expediente.vocabularies
 def test_tables_api() -> None:
     assert sorted(expediente.tables.__all__) == sorted([
         "KINDS", "ActRow", "DryRunReport", "FieldSpec", "FieldType", "InvalidFileError",
-        "KindSpec", "Limits", "MappingError", "Problem", "ProblemCode", "Record", "SourceRow",
+        "InvolvementRow", "KindSpec", "Limits", "MappingError", "MeasurementRow", "Problem",
+        "ProblemCode", "Record", "SourceRow",
         "TableMapping", "TableReader", "TestimonyRow", "ValidationReport", "Validator",
         "VictimRow", "check_file", "detect_format", "dry_run", "kind_spec", "load_mapping",
         "mapping_from_dict", "neutralise_formula", "open_table", "read_records", "validate",

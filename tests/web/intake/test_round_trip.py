@@ -25,8 +25,9 @@ def fresh_content_types():
 
 @pytest.fixture
 def rich_case(imported_case, documenter, owner):
-    """The imported case plus evidence, custody, an excerpt, citations, a comment thread and
-    two soft-deleted records."""
+    """The imported case plus evidence, custody, excerpts, citations, a comment thread, two
+    soft-deleted records, acts with two and three involvements (one with notes), acts with
+    several measured facts (one measure twice), and notes on an act and a testimony."""
     from expediente_web.evidence.actions import (
         do_cite_excerpt,
         do_create_excerpt,
@@ -54,7 +55,48 @@ def rich_case(imported_case, documenter, owner):
 
     do_delete_record(documenter, Act.objects.get(source_record_id="A2"), "duplicate of A1")
     do_delete_record(documenter, Event.objects.get(code="EV-1"), "merged into another event")
+    _add_perpetrators_and_measures(imported_case, documenter, act)
     return imported_case
+
+
+def _add_perpetrators_and_measures(case, documenter, act):
+    """A1 gets three involvements (the unit that carried it out, its commander who ordered
+    it, a second unit that was present) and four measured facts (weight twice); the victim
+    list's act V1 gets a second involvement; a new act A3 has one involvement and one
+    measured fact, which fit its own row."""
+    from expediente_web.evidence.actions import do_record_custody_event
+    from expediente_web.evidence.models import EvidenceItem
+    from expediente_web.records.actions import (
+        do_add_involvement,
+        do_add_measured_fact,
+        do_create_act,
+        do_create_person,
+        do_create_unit,
+        do_update_act,
+    )
+    from expediente_web.records.models import Act, Person, Testimony, Unit
+
+    second_unit = do_create_unit(documenter, case, "U-MIL", "Brigada ficticia",
+                                 unit_type="unit.military")
+    commander = do_create_person(documenter, case, given_names="Coronel", first_surname="Inventado",
+                                 source_record_id="PER-2")
+    first = Person.objects.get(case=case, source_record_id="PER-1")
+    do_add_involvement(documenter, act, person=commander, unit=Unit.objects.get(code="U-INT"),
+                       degree="involvement.ordered", notes="Según dos testigos (sintético).")
+    do_add_involvement(documenter, act, unit=second_unit, degree="involvement.present")
+    do_add_measured_fact(documenter, act, "measure.weight_lost_kg", 13.25)
+    do_update_act(documenter, act, notes="Nota interna sintética.")
+    from_list = Act.objects.get(case=case, source_record_id="V1")
+    do_add_involvement(documenter, from_list, person=first, degree="involvement.direct")
+    do_create_act(documenter, case, Person.objects.get(case=case, source_record_id="V3"),
+                  "act.detention.arbitrary", date="2017-06-02", source=from_list.source,
+                  source_record_id="A3",
+                  measurements=[{"measure": "measure.days_incommunicado", "value": 5}],
+                  involvements=[{"unit": second_unit, "degree": "involvement.direct"}])
+    Testimony.objects.filter(source_record_id="T1").update(notes="Entrevista repetida (sintético).")
+    do_record_custody_event(documenter, EvidenceItem.objects.get(case=case), "custody.transferred",
+                            from_party="ONG ficticia", to_party="Fiscalía ficticia",
+                            place="Caracas", purpose="remisión")
 
 
 def _wipe_database():
@@ -79,15 +121,24 @@ def test_export_then_import_into_an_empty_database_reproduces_the_case(
     before = dump(rich_case.code)
     result = do_export_case(rich_case, tmp_path / "out", include_protected=True, actor=owner)
     assert result.counts["victims"] == 3 and result.counts["comments"] == 2
+    # A1's and V1's involvements and A1's facts go to the extra tables; A3's fit its act row.
+    assert result.counts["involvements"] == 5 and result.counts["measurements"] == 4
+    with open(tmp_path / "out" / "acts" / "SRC-01.csv", encoding="utf-8", newline="") as handle:
+        acts = {r["record_id"]: r for r in csv.DictReader(handle)}
+    assert acts["A1"]["unit_code"] == acts["V1"]["unit_code"] == ""
+    assert acts["A1"]["weight_lost_kg"] == "" and acts["A1"]["notes"] == "Nota interna sintética."
+    assert (acts["A3"]["unit_code"], acts["A3"]["days_incommunicado"]) == ("U-MIL", "5")
     _wipe_database()
     do_import_case_directory(rich_case.code, tmp_path / "out")
     after = dump(rich_case.code)
     assert after == before
-    assert len(after["Person"]) == 4 and len(after["Citation"]) == 4
+    assert len(after["Person"]) == 5 and len(after["Citation"]) == 4
+    assert len(after["Involvement"]) == 6 and len(after["MeasuredFact"]) == 5
+    assert len(after["CustodyEvent"]) == 3
 
 
-@pytest.mark.parametrize("fmt", ["json"])
-def test_round_trip_through_json(rich_case, owner, dump, tmp_path, fmt):
+@pytest.mark.parametrize("fmt", ["json", "parquet"])
+def test_round_trip_through_json_and_parquet(rich_case, owner, dump, tmp_path, fmt):
     from expediente_web.intake.case_directory import do_import_case_directory
     from expediente_web.intake.exporter import do_export_case
 
@@ -162,12 +213,12 @@ def test_an_export_is_audited_and_described(rich_case, owner, tmp_path):
     entry = AuditEntry.objects.filter(action="export_case").get()
     assert entry.payload["format"] == "parquet" and entry.payload["include_protected"] is False
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["pseudonymised"] and manifest["counts"]["acts"] == 3
+    assert manifest["pseudonymised"] and manifest["counts"]["acts"] == 4
 
     import pyarrow.parquet as pq
 
     acts = pq.read_table(tmp_path / "out" / "acts" / "SRC-01.parquet").to_pylist()
-    assert {a["record_id"] for a in acts} == {"V1", "A1", "A2"}
+    assert {a["record_id"] for a in acts} == {"V1", "A1", "A2", "A3"}
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_guarded_and_restored(
@@ -198,3 +249,36 @@ def test_guard_and_unguard_are_inverse(text):
 
     assert unguard(guard(text)) == text
     assert guard(text)[:1] not in ("=", "+", "-", "@", "\t")
+
+
+def test_an_export_already_in_the_database_is_refused_not_crashed(rich_case, owner, tmp_path,
+                                                                   counts):
+    from expediente_web.intake.case_directory import do_import_case_directory
+    from expediente_web.intake.exporter import do_export_case
+    from expediente_web.intake.importer import ImportRefused
+
+    do_export_case(rich_case, tmp_path / "out", include_protected=True, actor=owner)
+    before = counts()
+    with pytest.raises(ImportRefused) as refused:
+        do_import_case_directory("ve-copy", tmp_path / "out")
+    found = {(c.name, p.column, str(p.code)) for c in refused.value.outcome.checks
+             if c.kind == "uids" for p in c.problems}
+    assert ("structure.json", "locations", "duplicate_row_id") in found
+    assert ("uids/acts/SRC-01.csv", "uid", "duplicate_row_id") in found
+    assert ("evidence/items.json", "uid", "duplicate_row_id") in found
+    assert counts() == before
+
+
+def test_a_uid_that_is_not_a_uuid_is_a_problem_of_its_file(rich_case, owner, tmp_path):
+    from expediente_web.intake.case_directory import do_import_case_directory
+    from expediente_web.intake.exporter import do_export_case
+    from expediente_web.intake.importer import ImportRefused
+
+    do_export_case(rich_case, tmp_path / "out", include_protected=True, actor=owner)
+    path = tmp_path / "out" / "uids" / "testimonies" / "SRC-01.csv"
+    path.write_text("record_id,uid\nT1,not-a-uuid\n", encoding="utf-8")
+    _wipe_database()
+    with pytest.raises(ImportRefused) as refused:
+        do_import_case_directory(rich_case.code, tmp_path / "out")
+    assert [(c.name, p.column, str(p.code)) for c in refused.value.outcome.checks
+            for p in c.problems] == [("uids/testimonies/SRC-01.csv", "uid", "malformed_file")]
