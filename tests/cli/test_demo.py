@@ -51,9 +51,24 @@ def test_demo_loads_the_case_and_makes_a_login_and_is_idempotent(tmp_path, monke
     acts = Act.objects.filter(case__code="DEMO-SMALL-7").count()
     assert acts > 500
 
+    # The demo is linked and estimated once, so its queue and patterns pages have content; the
+    # synthetic truth (every victim, documented or not) lies inside the estimate's interval.
+    from expediente.demo import generate
+    from expediente_web.analyses.models import EstimateRun, LinkRun
+
+    true_victims = generate(7, "small").truth.summary["true_victims"]
+
+    assert LinkRun.objects.filter(case__code="DEMO-SMALL-7").count() == 1
+    estimate = EstimateRun.objects.get(case__code="DEMO-SMALL-7")
+    interval = estimate.result["estimates"][0]["intervals"][0]
+    assert interval["lower"] <= true_victims <= interval["upper"]
+    assert "uncertain pairs await review" in first.stdout
+
     second = CliRunner().invoke(main, ["demo", "--data-dir", str(tmp_path / "demo-data"),
                                        "--no-serve", "--seed", "7"])
     assert second.exit_code == 0, second.output
     assert "Reusing the demo case DEMO-SMALL-7" in second.stdout
     assert f"password: {password}" in second.stdout
     assert Act.objects.filter(case__code="DEMO-SMALL-7").count() == acts
+    assert LinkRun.objects.filter(case__code="DEMO-SMALL-7").count() == 1
+    assert EstimateRun.objects.filter(case__code="DEMO-SMALL-7").count() == 1

@@ -85,6 +85,25 @@ def ensure_demo_login(case: Any, password: str) -> Any:
     return user
 
 
+def analyse_demo_case(case: Any, user: Any, echo: Any = click.echo) -> None:
+    """Link the demo case's victims and estimate their total once, so that the review queue,
+    the person pages and the patterns page have something to show."""
+    from expediente_web.analyses.actions import do_run_estimate, do_run_linkage
+    from expediente_web.analyses.models import EstimateRun, LinkRun
+
+    if not LinkRun.objects.filter(case=case).exists():
+        run = do_run_linkage(user, case)
+        echo(f"Linked {run.records:,} victim records into {run.persons:,} persons "
+             f"({run.review_pairs.count():,} uncertain pairs await review).")
+    if not EstimateRun.objects.filter(case=case).exists():
+        estimate = do_run_estimate(user, case, "lcmcr", lists="kind", seed=12345)
+        total = estimate.result.get("total") or estimate.result["estimates"][0]
+        interval = total["intervals"][0]
+        echo(f"Estimated {total['estimate']:,.0f} victims in all, 95% interval "
+             f"[{interval['lower']:,.0f}, {interval['upper']:,.0f}] (LCMCR on the lists by kind "
+             "of source).")
+
+
 @click.command(name="demo")
 @click.option("--data-dir", default="demo-data", show_default=True, is_eager=True,
               callback=_remember_data_dir, type=click.Path(file_okay=False),
@@ -124,7 +143,8 @@ def command(ctx: click.Context, data_dir: str, seed: int, size: str, host: str, 
             report_problems(refused.outcome)
             raise Refused("The generated demo case did not pass the import checks") from None
         password = demo_password(Path(settings.DATA_DIR))
-        ensure_demo_login(case, password)
+        user = ensure_demo_login(case, password)
+        analyse_demo_case(case, user)
     click.echo("")
     click.echo(("Loaded" if imported else "Reusing") + f" the demo case {case.code}: "
                f"{case.title}")
