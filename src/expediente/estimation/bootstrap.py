@@ -109,16 +109,19 @@ def bca_interval(
     cache = EstimabilityCache()
     y = table.full_counts()[1:].astype(float)
     n = int(y.sum())
-    kw = {"method": method, "terms": idx_terms, "pthresh": pthresh, "cache": cache}
-    theta = float(estimate_batch(design, y[None, :], **kw)[0])
+
+    def estimate(batch: np.ndarray) -> np.ndarray:
+        # The same design, model choice and estimability cache for every batch of replicates.
+        return estimate_batch(
+            design, batch, method=method, terms=idx_terms, pthresh=pthresh, cache=cache
+        )
+
+    theta = float(estimate(y[None, :])[0])
 
     rng = np.random.default_rng(seed)
     draws = rng.multinomial(n, y / n, size=n_boot).astype(float)
     reps = np.concatenate(
-        [
-            estimate_batch(design, draws[s : s + batch_size], **kw)
-            for s in range(0, n_boot, batch_size)
-        ]
+        [estimate(draws[s : s + batch_size]) for s in range(0, n_boot, batch_size)]
     )
     good = np.isfinite(reps)
     reps_ok = reps[good]
@@ -126,7 +129,7 @@ def bca_interval(
     cells = np.flatnonzero(y > 0)
     jack_y = np.repeat(y[None, :], cells.size, axis=0)
     jack_y[np.arange(cells.size), cells] -= 1.0
-    jack = estimate_batch(design, jack_y, **kw)
+    jack = estimate(jack_y)
     w = y[cells]
     fin = np.isfinite(jack)
     w, jack = w[fin], jack[fin]

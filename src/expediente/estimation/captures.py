@@ -298,7 +298,8 @@ def capture_table(
     if isinstance(source, str | Path):
         source = read_frame(source)
     columns = _columns_of(source)
-    has_count = count is not None and count in columns
+    # None when the table has no count column: one row per person.
+    count_column = count if count is not None and count in columns else None
     if lists is None:
         lists = [c for c in columns if c != count and c not in set(exclude)]
     lists = list(lists)
@@ -313,7 +314,11 @@ def capture_table(
     if n_rows == 0:
         raise CaptureTableError("the table has no rows")
     patterns = np.stack([_binary(columns[c], c) for c in lists], axis=1)
-    counts = _counts(columns[count], count) if has_count else np.ones(n_rows, dtype=np.int64)
+    counts = (
+        _counts(columns[count_column], count_column)
+        if count_column is not None
+        else np.ones(n_rows, dtype=np.int64)
+    )
     empty = patterns.sum(axis=1) == 0
     if np.any(empty & (counts > 0)):
         row = int(np.argmax(empty & (counts > 0))) + 1

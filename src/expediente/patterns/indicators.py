@@ -9,10 +9,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
+from datetime import date
 from itertools import combinations
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 from scipy.stats import chisquare
 
@@ -28,7 +30,7 @@ __all__ = [
 ]
 
 
-def gini(values: Sequence[float]) -> float:
+def gini(values: Sequence[float] | npt.NDArray[np.number[Any]]) -> float:
     """Gini coefficient of non-negative values: 0 even, towards 1 concentrated."""
     x = np.sort(np.asarray(values, dtype=float))
     if x.size == 0 or x.sum() == 0:
@@ -43,6 +45,15 @@ def _evenness(counts: Sequence[float]) -> float:
         return 0.0
     p = c / c.sum()
     return float(-(p * np.log(p)).sum() / math.log(c.size))
+
+
+def _date_bounds(dates: pl.Series) -> tuple[date, date]:
+    # ``Series.min``/``max`` are typed as any Python scalar; on the Date columns that
+    # ``acts_frame`` guarantees they are dates, or None when there is no dated act at all.
+    first, last = dates.min(), dates.max()
+    if not isinstance(first, date) or not isinstance(last, date):
+        raise PatternInputError("the acts table has no dated acts; indicators need at least one")
+    return first, last
 
 
 @dataclass(frozen=True)
@@ -91,8 +102,7 @@ def widespread_indicators(
     counts = by_place.get_column("victims").to_list()
     n_places = by_place.height
     victims = frame.get_column("victim_id").n_unique()
-    first = frame.get_column("start_date").min()
-    last = frame.get_column("start_date").max()
+    first, last = _date_bounds(frame.get_column("start_date"))
     months = frame.with_columns(pl.col("start_date").dt.truncate("1mo").alias("m"))
     active = months.get_column("m").n_unique()
     span = (last.year - first.year) * 12 + last.month - first.month + 1
@@ -191,9 +201,8 @@ def systematic_indicators(
     # Temporal concentration over every period of the span, empty periods included.
     per = frame.with_columns(pl.col("start_date").dt.truncate(PERIODS[period]).alias("p"))
     counts = per.group_by("p").agg(pl.col("act_id").n_unique().alias("n")).sort("p")
-    span = pl.date_range(
-        counts.get_column("p").min(), counts.get_column("p").max(), PERIODS[period], eager=True
-    ).alias("p")
+    start, end = _date_bounds(counts.get_column("p"))
+    span = pl.date_range(start, end, PERIODS[period], eager=True).alias("p")
     full = pl.DataFrame(span).join(counts, on="p", how="left").fill_null(0)
     series = full.get_column("n").to_numpy()
     top = max(1, math.ceil(0.1 * series.size))
@@ -205,13 +214,13 @@ def systematic_indicators(
     for s in sets:
         for m in s:
             freq[m] = freq.get(m, 0) + 1
-    pairs = []
+    # (method_a, method_b, acts, lift), most frequent pairs first.
+    pairs: list[tuple[str, str, int, float]] = []
     for a, b in combinations(sorted(freq), 2):
         both = sum(1 for s in sets if a in s and b in s)
         if both:
-            lift = both * n_acts / (freq[a] * freq[b])
-            pairs.append({"method_a": a, "method_b": b, "acts": both, "lift": lift})
-    pairs.sort(key=lambda r: (-r["acts"], r["method_a"], r["method_b"]))
+            pairs.append((a, b, both, both * n_acts / (freq[a] * freq[b])))
+    pairs.sort(key=lambda r: (-r[2], r[0], r[1]))
     targeting, p_value = _targeting(frame, reference_shares)
     return Systematic(
         method_recurrence=recurrence.to_dicts(),
@@ -219,7 +228,9 @@ def systematic_indicators(
         unit_profile_similarity=_profile_similarity(frame, "unit"),
         temporal_gini=gini(series),
         peak_share=peak_share,
-        co_occurrence=pairs,
+        co_occurrence=[
+            {"method_a": a, "method_b": b, "acts": both, "lift": lift} for a, b, both, lift in pairs
+        ],
         targeting=targeting,
         targeting_p_value=p_value,
     )
