@@ -1,0 +1,171 @@
+"""``expediente link``: resolve person records across sources (files mode)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+__all__ = ["command"]
+
+_STAGES = ("preparing", "blocking", "comparing", "estimating", "training", "scoring", "explaining")
+
+
+class BadInput(click.ClickException):
+    """Bad input file, configuration or options: exit code 2, no traceback."""
+
+    exit_code = 2
+
+
+class _Progress:
+    """Stage-by-stage progress bar on stderr when interactive."""
+
+    def __init__(self) -> None:
+        self.bar = None
+        if sys.stderr.isatty():
+            self.bar = click.progressbar(length=len(_STAGES), label="linking", file=sys.stderr)
+            self.bar.__enter__()
+
+    def __call__(self, message: str) -> None:
+        if self.bar is not None:
+            self.bar.label = message
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def _format_metrics(result) -> list[str]:
+    main = result.clusterings[0]
+    m = result.evaluation[main.label]
+    d = result.diagnostics
+    return [
+        f"blocking recall      {d['blocking_recall']:.4f} "
+        f"({d['true_pairs_kept']:,} of {d['true_pairs']:,} true pairs kept)",
+        f"pairwise             precision {m.pair_precision:.4f}  recall {m.pair_recall:.4f}  "
+        f"F1 {m.pair_f1:.4f}",
+        f"B-cubed              precision {m.bcubed_precision:.4f}  recall {m.bcubed_recall:.4f}  "
+        f"F1 {m.bcubed_f1:.4f}",
+        f"persons counted      {m.persons_counted:,} vs {m.persons_true:,} true "
+        f"({m.persons_error:+.1%})",
+    ]
+
+
+@click.command(name="link")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="link.yaml: columns, fields, blocking, threshold, training.",
+)
+@click.option(
+    "--truth",
+    "truth_column",
+    metavar="COLUMN",
+    help="Column with the true person id: print precision/recall/F1, B-cubed and "
+    "persons counted versus true. A case directory with truth/records.csv "
+    "provides 'true_person_id'.",
+)
+@click.option(
+    "--labels",
+    "labels_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Reviewer decisions CSV (source_a, record_a, source_b, "
+    "record_b, decision = accept|reject|unsure).",
+)
+@click.option(
+    "--threshold", type=float, help="Match probability for one person (overrides the config)."
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write membership, capture history, links, review queue, clusterings.",
+)
+def command(
+    files: tuple[Path, ...],
+    config_path: Path | None,
+    truth_column: str | None,
+    labels_path: Path | None,
+    threshold: float | None,
+    out_dir: Path | None,
+) -> None:
+    """Resolve the person records in FILES (victims tables or case directories) into persons.
+
+    Prints persons counted and, with --truth, accuracy against the ground truth. With --out,
+    writes membership.csv (record -> person, probability), capture_history.csv (one row per
+    person, one 0/1 column per source: the input of `expediente estimate`), links.csv
+    (per-field match weights of every link), review_queue.csv, clusterings.csv and
+    capture_histories.csv (alternative clusterings) and model.json.
+    """
+    import dataclasses
+
+    from expediente.linkage import ConfigError, InputError, LinkConfig, link_records, load_config
+    from expediente.linkage.inputs import read_labels, read_record_files
+
+    try:
+        config = load_config(config_path) if config_path else LinkConfig()
+        records = read_record_files(list(files))
+        changes: dict[str, Any] = {}
+        if truth_column:
+            changes["truth_column"] = truth_column
+        if threshold is not None:
+            changes["threshold"] = threshold
+        if changes:
+            config = dataclasses.replace(config, **changes)
+        labels = read_labels(labels_path) if labels_path else []
+    except (ConfigError, InputError) as exc:
+        raise BadInput(str(exc)) from None
+
+    progress = _Progress()
+    try:
+        result = link_records(records, config, labels, progress=progress)
+    except (ConfigError, InputError) as exc:
+        raise BadInput(str(exc)) from None
+    finally:
+        progress.close()
+
+    d = result.diagnostics
+    main = result.clusterings[0]
+    click.echo(f"records              {d['records']:,} from {d['sources']} source(s)")
+    click.echo(f"candidate pairs      {d['candidate_pairs']:,}")
+    click.echo(
+        f"persons              {main.n_persons:,} at match probability >= {config.threshold:g}"
+    )
+    spread = [c.n_persons for c in result.clusterings]
+    click.echo(
+        f"persons, other runs  {min(spread):,} to {max(spread):,} "
+        f"over {len(spread)} clusterings (thresholds and samples)"
+    )
+    click.echo(f"review queue         {d['review_queue']:,} uncertain pairs")
+    if result.evaluation:
+        for line in _format_metrics(result):
+            click.echo(line)
+    if out_dir:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        result.membership.write_csv(out_dir / "membership.csv")
+        result.capture_history.write_csv(out_dir / "capture_history.csv")
+        result.links.write_csv(out_dir / "links.csv")
+        result.review_queue.write_csv(out_dir / "review_queue.csv")
+        result.clustering_summary().write_csv(out_dir / "clusterings.csv")
+        result.capture_histories().write_csv(out_dir / "capture_histories.csv")
+        model = result.model
+        summary = {
+            "fields": list(model.fields),
+            "prior": model.prior,
+            "m": [m.tolist() for m in model.m],
+            "u": [u.tolist() for u in model.u],
+            "diagnostics": d,
+            "evaluation": {k: v.as_dict() for k, v in result.evaluation.items()},
+        }
+        (out_dir / "model.json").write_text(json.dumps(summary, indent=2, default=str), "utf-8")
+        click.echo(f"written to           {out_dir}")
+        click.echo(
+            f"estimate with        expediente estimate {out_dir / 'capture_history.csv'} "
+            "--exclude person_id"
+        )
