@@ -1,7 +1,8 @@
-"""``expediente link``: resolve person records across sources (files mode)."""
+"""``expediente link``: resolve person records across sources, on files or on a case."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from pathlib import Path
@@ -56,7 +57,27 @@ def _format_metrics(result) -> list[str]:
 
 
 @click.command(name="link")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--case",
+    "case_code",
+    default=None,
+    help="Link a case's victim records (needs the database) instead of FILES; the run, its "
+    "review queue and its capture histories are stored.",
+)
+@click.option("--user", "username", default=None, help="With --case: act as this user.")
+@click.option(
+    "--data-dir",
+    default=None,
+    type=click.Path(file_okay=False),
+    help="With --case: the data directory (default ./data or $EXPEDIENTE_DATA_DIR).",
+)
+@click.option(
+    "--truth-records",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="With --case: a ground-truth records.csv (source_id, record_id, true_person_id), e.g. "
+    "the demo case's truth/records.csv, to print accuracy.",
+)
 @click.option(
     "--config",
     "config_path",
@@ -89,6 +110,10 @@ def _format_metrics(result) -> list[str]:
 )
 def command(
     files: tuple[Path, ...],
+    case_code: str | None,
+    username: str | None,
+    data_dir: str | None,
+    truth_records: Path | None,
     config_path: Path | None,
     truth_column: str | None,
     labels_path: Path | None,
@@ -102,7 +127,26 @@ def command(
     person, one 0/1 column per source: the input of `expediente estimate`), links.csv
     (per-field match weights of every link), review_queue.csv, clusterings.csv and
     capture_histories.csv (alternative clusterings) and model.json.
+
+    With --case instead of FILES, the case's live victim records are linked, reviewers'
+    decisions stored in the case are re-applied, and the run is stored for the review queue
+    and for `expediente estimate --case`.
     """
+    if bool(files) == bool(case_code):
+        raise click.UsageError("Give either FILES or --case, not both and not neither.")
+    if case_code is not None:
+        if truth_column or labels_path or threshold is not None or out_dir is not None:
+            raise click.UsageError(
+                "--truth, --labels, --threshold and --out apply to FILES; with --case the "
+                "decisions are the case's and the threshold is the config's"
+            )
+        # The case side sets Django up; it is found by name so the core never imports it.
+        case_side = importlib.import_module("expediente_web.cli.link_case")
+        case_side.run(case_code, config_path=config_path, username=username,
+                      truth_path=truth_records, data_dir=data_dir)
+        return
+    if username or data_dir or truth_records:
+        raise click.UsageError("--user, --data-dir and --truth-records apply to --case")
     import dataclasses
 
     from expediente.linkage import ConfigError, InputError, LinkConfig, link_records, load_config

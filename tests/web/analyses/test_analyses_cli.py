@@ -73,3 +73,28 @@ def test_it_says_to_link_first(case, victims):
     result = CliRunner().invoke(estimate_case.command, ["--case", case.code])
     assert result.exit_code == 2
     assert "expediente link --case" in result.output
+
+
+def test_the_expediente_command_hands_case_work_to_the_case_side(case, analyst, victims,
+                                                                 truth_file):
+    from expediente.cli import main
+
+    runner = CliRunner()
+    linked = runner.invoke(main, ["link", "--case", case.code, "--user", analyst.username,
+                                  "--truth-records", str(truth_file)])
+    assert linked.exit_code == 0, linked.output
+    assert "persons vs true" in linked.output
+    estimated = runner.invoke(main, ["estimate", "--case", case.code, "--user",
+                                     analyst.username, "--n-boot", "0"])
+    assert estimated.exit_code == 0, estimated.output
+    assert EstimateRun.objects.get().link_run == LinkRun.objects.get()
+
+
+def test_the_expediente_command_wants_files_or_a_case(case):
+    from expediente.cli import main
+
+    runner = CliRunner()
+    neither = runner.invoke(main, ["link"])
+    assert neither.exit_code == 2 and "either FILES or --case" in neither.output
+    both = runner.invoke(main, ["estimate", str(DATA), "--case", case.code])
+    assert both.exit_code == 2 and "either FILE or --case" in both.output
