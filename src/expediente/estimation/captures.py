@@ -274,6 +274,11 @@ def _counts(values: np.ndarray, column: str) -> np.ndarray:
     return out
 
 
+#: Identifier columns that are never read as lists: `expediente link --out` writes
+#: `capture_history.csv` with a `person_id` column, and estimation reads that file as it is.
+IDENTIFIER_COLUMNS = ("person_id",)
+
+
 def capture_table(
     source: Any,
     *,
@@ -289,7 +294,9 @@ def capture_table(
         lists: The 0/1 list columns. Default: every column except ``count`` and ``exclude``.
         count: Name of the count column of an aggregated table. If the column is absent the
             table is read as one row per person.
-        exclude: Columns that are neither lists nor counts (identifiers, strata).
+        exclude: Columns that are neither lists nor counts (identifiers, strata). A
+            ``person_id`` column (the identifier in linkage's capture histories) is never a
+            list.
 
     Raises:
         CaptureTableError: naming the row and column of a non-binary cell, a negative or
@@ -301,7 +308,8 @@ def capture_table(
     # None when the table has no count column: one row per person.
     count_column = count if count is not None and count in columns else None
     if lists is None:
-        lists = [c for c in columns if c != count and c not in set(exclude)]
+        skipped = {*exclude, *IDENTIFIER_COLUMNS}
+        lists = [c for c in columns if c != count and c not in skipped]
     lists = list(lists)
     missing = [c for c in lists if c not in columns]
     if missing:

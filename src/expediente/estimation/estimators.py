@@ -19,6 +19,11 @@ __all__ = ["SELECTIONS", "estimate_lcmcr", "estimate_loglinear"]
 SELECTIONS = ("stepwise", "aic", "bic", "independence", "fixed", "average")
 
 
+#: A log-linear model over J lists has 2**J cells; past this many lists fitting and stepwise
+#: selection take minutes to hours, so the estimator refuses and says what to do instead.
+MAX_LOGLINEAR_LISTS = 12
+
+
 def estimate_loglinear(
     table: CaptureTable,
     *,
@@ -48,6 +53,12 @@ def estimate_loglinear(
     """
     if selection not in SELECTIONS:
         raise EstimationError(f"unknown selection {selection!r}; choose one of {SELECTIONS}")
+    if table.n_lists > MAX_LOGLINEAR_LISTS:
+        raise EstimationError(
+            f"{table.n_lists} lists are too many for a log-linear model (at most "
+            f"{MAX_LOGLINEAR_LISTS}: it has 2^J cells and selection would run for hours); merge "
+            "lists of the same kind first, or use the latent-class model (--method lcmcr)"
+        )
     params: dict[str, Any] = {
         "selection": selection,
         "pthresh": pthresh,

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 
+from expediente.estimation.estimators import MAX_LOGLINEAR_LISTS
 from expediente_web.analyses.access import require_analysis_role
 from expediente_web.analyses.adapters import (
     LIST_GROUPINGS,
@@ -36,9 +37,6 @@ Progress = Callable[[str], None]
 #: A stratum value a person lacks (no dated act, no place) is estimated under this label.
 UNKNOWN_STRATUM = "unknown"
 
-#: A log-linear model over J lists has 2**J cells: past this many lists stepwise selection runs
-#: for minutes to hours, so the action refuses and says how to group the lists instead.
-MAX_LOGLINEAR_LISTS = 12
 
 #: Defaults of `do_run_estimate`, per method (those of `expediente estimate` on a file).
 ESTIMATE_DEFAULTS: dict[str, dict[str, Any]] = {
