@@ -21,8 +21,8 @@ $(STAMP): pyproject.toml | $(BIN)/python
 demo: $(STAMP)
 	$(BIN)/expediente demo --data-dir demo-data
 
-## make test: lint, then the whole suite on SQLite, then the database tests on PostgreSQL
-test: $(STAMP) lint test-sqlite test-postgres
+## make test: lint and type checks, the whole suite on SQLite, then the database tests on PostgreSQL
+test: $(STAMP) lint types test-sqlite test-postgres
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

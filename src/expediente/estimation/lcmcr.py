@@ -13,6 +13,7 @@ import warnings
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypedDict
 
 import numpy as np
 
@@ -26,6 +27,18 @@ __all__ = ["ChainDisagreementWarning", "LcmcrPosterior", "run_lcmcr"]
 class ChainDisagreementWarning(UserWarning):
     """Independent chains of a sampler reached different answers."""
 
+
+
+class LcmcrDiagnostics(TypedDict):
+    """Convergence summary of the chains (see :meth:`LcmcrPosterior.diagnostics`)."""
+
+    rhat_n: float
+    rhat_p0: float
+    rhat_k_star: float
+    ess_n: float
+    ess_k_star: float
+    chain_medians: list[float]
+    k_star_mean: float
 
 @dataclass(frozen=True, eq=False)
 class LcmcrPosterior:
@@ -64,7 +77,7 @@ class LcmcrPosterior:
         q = np.quantile(self.n_draws, [(1 - level) / 2, (1 + level) / 2])
         return float(q[0]), float(q[1])
 
-    def diagnostics(self) -> dict[str, float | list[float]]:
+    def diagnostics(self) -> LcmcrDiagnostics:
         """R-hat and effective sample size of N and of the occupied classes; chain medians."""
         return {
             "rhat_n": split_rhat(self.n_draws),
