@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-__all__ = ["command"]
+__all__ = ["StageProgress", "command"]
 
 _STAGES = ("preparing", "blocking", "comparing", "estimating", "training", "scoring", "explaining")
 
@@ -21,7 +21,7 @@ class BadInput(click.ClickException):
     exit_code = 2
 
 
-class _Progress:
+class StageProgress:
     """Stage-by-stage progress bar on stderr when interactive."""
 
     def __init__(self) -> None:
@@ -38,6 +38,7 @@ class _Progress:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 def _format_metrics(result) -> list[str]:
@@ -166,7 +167,7 @@ def command(
     except (ConfigError, InputError) as exc:
         raise BadInput(str(exc)) from None
 
-    progress = _Progress()
+    progress = StageProgress()
     try:
         result = link_records(records, config, labels, progress=progress)
     except (ConfigError, InputError) as exc:

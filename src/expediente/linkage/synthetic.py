@@ -24,6 +24,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from expediente.linkage.config import CANONICAL_COLUMNS
+
 _FEMALE = [
     "María",
     "Ana",
@@ -575,23 +577,7 @@ def generate(n_persons: int = 1000, seed: int = 0, duplicate_rate: float = 0.03)
                     true_person_id=person_rows[i]["true_person_id"],
                 )
                 rows.append(record)
-    order = [
-        "source_id",
-        "record_id",
-        "full_name",
-        "given_names",
-        "first_surname",
-        "second_surname",
-        "nickname",
-        "id_number",
-        "birth_date",
-        "age",
-        "sex",
-        "state",
-        "event_date",
-        "notes",
-        "true_person_id",
-    ]
+    order = [*CANONICAL_COLUMNS, "notes", "true_person_id"]
     schema: dict[str, Any] = dict.fromkeys(order, pl.Utf8)
     schema["age"] = pl.Int64
     for row in rows:

@@ -7,40 +7,16 @@ click `command` here offers the same as a command of its own.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
+from expediente.cli.link import StageProgress
 from expediente_web.cli.failures import Refused, acting_user, ensure_ready, find_case, user_errors
 from expediente_web.cli.setup import actor_option, data_dir_option, setup_django
 
 __all__ = ["command", "evaluate_against_truth", "run"]
-
-_STAGES = ("preparing", "blocking", "comparing", "estimating", "training", "scoring",
-           "explaining", "storing")
-
-
-class _StageBar:
-    """A stage-by-stage progress bar on stderr, shown only when stderr is a terminal."""
-
-    def __init__(self) -> None:
-        self.bar: Any = None
-        if sys.stderr.isatty():
-            self.bar = click.progressbar(length=len(_STAGES), label="linking", file=sys.stderr)
-            self.bar.__enter__()
-
-    def __call__(self, message: str) -> None:
-        if self.bar is not None:
-            self.bar.label = message
-            self.bar.update(1)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
-
 
 def evaluate_against_truth(link_run: Any, truth_path: Path) -> Any:
     """Accuracy of a stored run against a ground-truth file (`truth/records.csv` of the demo
@@ -119,7 +95,7 @@ def run(case_code: str, *, config_path: Path | None = None, username: str | None
             config = load_config(config_path) if config_path else None
         except ConfigError as exc:
             raise Refused(f"{config_path}: {exc}") from None
-        bar = _StageBar()
+        bar = StageProgress()
         try:
             link_run = do_run_linkage(actor, case, config, progress=bar)
         finally:
