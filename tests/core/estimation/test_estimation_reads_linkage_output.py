@@ -39,5 +39,5 @@ def test_too_many_lists_for_a_loglinear_model_are_refused_with_advice():
     columns = {f"L{j:02d}": (rng.random(300) < 0.3).astype(int) for j in range(13)}
     seen = np.any(np.stack(list(columns.values())), axis=0)
     table = capture_table({k: v[seen] for k, v in columns.items()})
-    with pytest.raises(EstimationError, match="too many for a log-linear model.*lcmcr"):
+    with pytest.raises(EstimationError, match=r"too many for a log-linear model.*lcmcr"):
         estimate_loglinear(table)
