@@ -110,6 +110,13 @@ def _split(value: str | None) -> list[str] | None:
 @click.option("--exclude", default=None, help="Columns to ignore (ids), comma-separated.")
 @click.option("--strata", default=None, help="Column to stratify by.")
 @click.option(
+    "--each",
+    default=None,
+    help="Estimate separately for each value of this column, with no total: e.g. 'clustering' "
+    "on the capture_histories.csv of `expediente link --out`, to see how much the total depends "
+    "on linkage.",
+)
+@click.option(
     "--min-lists",
     type=int,
     default=3,
@@ -205,6 +212,7 @@ def command(
     count_col: str,
     exclude: str | None,
     strata: str | None,
+    each: str | None,
     min_lists: int,
     min_cases: int,
     k_classes: int,
@@ -228,6 +236,8 @@ def command(
     """
     if (file is None) == (case_code is None):
         raise click.UsageError("Give either FILE or --case, not both and not neither.")
+    if each and (strata or case_code):
+        raise click.UsageError("--each works on a FILE and not together with --strata")
     if case_code is not None:
         options: dict[str, Any] = (
             {"selection": selection, "terms": _split(terms) or [], "pthresh": pthresh,
@@ -289,7 +299,17 @@ def command(
         with warnings.catch_warnings():
             # Chain disagreement is carried in the result and printed below, loudly.
             warnings.simplefilter("ignore", ChainDisagreementWarning)
-            if strata:
+            if each:
+                tables = split_strata(
+                    str(file), each, lists=list_names, count=count_col, exclude=excl
+                )
+                with _progress(len(tables), each) as tick:
+                    estimates = []
+                    for label, one in tables.items():
+                        estimates.append(estimator(one, level=level, stratum=label, **kwargs))
+                        tick(1)
+                report = EstimationReport(tuple(estimates), strata_column=each)
+            elif strata:
                 tables = split_strata(
                     str(file), strata, lists=list_names, count=count_col, exclude=excl
                 )
@@ -325,6 +345,14 @@ def command(
         total=stamp(report.total) if report.total else None,
     )
     _print_report(report)
+    if each and len(report.estimates) > 1:
+        values = [e.estimate for e in report.estimates]
+        lows = [e.intervals[0].lower for e in report.estimates if e.intervals]
+        highs = [e.intervals[0].upper for e in report.estimates if e.intervals]
+        click.echo(
+            f"across {len(values)} values of {each}: estimates {min(values):,.0f} to "
+            f"{max(values):,.0f}; intervals from {min(lows):,.0f} to {max(highs):,.0f}"
+        )
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
         stem = f"estimate-{method}"

@@ -211,6 +211,9 @@ def command(
         (out_dir / "model.json").write_text(json.dumps(summary, indent=2, default=str), "utf-8")
         click.echo(f"written to           {out_dir}")
         click.echo(
-            f"estimate with        expediente estimate {out_dir / 'capture_history.csv'} "
-            "--exclude person_id"
+            f"estimate with        expediente estimate {out_dir / 'capture_history.csv'}"
+        )
+        click.echo(
+            f"linkage sensitivity  expediente estimate {out_dir / 'capture_histories.csv'} "
+            "--each clustering"
         )

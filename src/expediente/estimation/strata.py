@@ -20,7 +20,13 @@ from typing import Any
 import numpy as np
 from scipy.stats import norm
 
-from expediente.estimation.captures import CaptureTable, _columns_of, capture_table, read_frame
+from expediente.estimation.captures import (
+    IDENTIFIER_COLUMNS,
+    CaptureTable,
+    _columns_of,
+    capture_table,
+    read_frame,
+)
 from expediente.estimation.errors import CaptureTableError, EstimationError
 from expediente.estimation.results import Estimate, EstimationReport, Interval
 
@@ -52,7 +58,7 @@ def split_strata(
             f"rows {blank[:10]} have no value in strata column {strata!r}; incomplete stratum "
             "labels need to be completed (or imputed) before stratified estimation"
         )
-    excl = [*exclude, strata]
+    excl = [*exclude, strata, *IDENTIFIER_COLUMNS]
     if lists is None:
         lists = [c for c in columns if c != count and c not in excl]
     out: dict[str, CaptureTable] = {}

@@ -41,3 +41,22 @@ def test_too_many_lists_for_a_loglinear_model_are_refused_with_advice():
     table = capture_table({k: v[seen] for k, v in columns.items()})
     with pytest.raises(EstimationError, match=r"too many for a log-linear model.*lcmcr"):
         estimate_loglinear(table)
+
+
+def test_each_clustering_is_estimated_on_its_own_to_show_linkage_sensitivity(tmp_path):
+    rng = np.random.default_rng(5)
+    rows = ["clustering,person_id,A,B,C"]
+    for label, n in (("threshold=0.5", 400), ("threshold=0.9", 480)):
+        for i in range(n):
+            row = (rng.random(3) < 0.4).astype(int)
+            if row.any():
+                rows.append(f"{label},P{i}," + ",".join(map(str, row)))
+    path = tmp_path / "capture_histories.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(command, [str(path), "--each", "clustering", "--n-boot", "0",
+                                          "--chart", "none"])
+    assert result.exit_code == 0, result.output
+    assert "[threshold=0.5] loglinear" in result.output
+    assert "[threshold=0.9] loglinear" in result.output
+    assert "across 2 values of clustering" in result.output
+    assert "TOTAL" not in result.output  # clusterings are alternatives, never summed
