@@ -67,13 +67,23 @@ class Precision(StrEnum):
 _PRECISION_RANK = {Precision.YEAR: 0, Precision.MONTH: 1, Precision.DAY: 2}
 
 
+_QUOTED_CHARS = 40
+
+
+def quote_for_message(text: str) -> str:
+    """`text` quoted for a message, cut short when long: a message is one line of a report."""
+    if len(text) <= _QUOTED_CHARS:
+        return repr(text)
+    return f"{text[:_QUOTED_CHARS]!r}… ({len(text):,} characters)"
+
+
 class DateError(ValueError):
     """A date text that cannot be accepted; ``code`` is the import problem code."""
 
     code = "malformed_date"
 
     def __init__(self, text: str, reason: str) -> None:
-        super().__init__(f"{reason}: {text!r}")
+        super().__init__(f"{reason}: {quote_for_message(text)}")
         self.text = text
         self.reason = reason
 
@@ -253,7 +263,7 @@ def _year(text: str, raw: str) -> int:
 def _month_name(name: str, raw: str) -> int:
     month = _MONTHS.get(name)
     if month is None:
-        raise MalformedDateError(raw, f"unknown month name {name!r}")
+        raise MalformedDateError(raw, f"unknown month name {quote_for_message(name)}")
     return month
 
 

@@ -10,7 +10,13 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from expediente.dates import DateError, DateFormat, parse_date, parse_partial_date
+from expediente.dates import (
+    DateError,
+    DateFormat,
+    parse_date,
+    parse_partial_date,
+    quote_for_message,
+)
 from expediente.tables.kinds import FieldSpec, FieldType
 from expediente.tables.problems import ProblemCode
 from expediente.vocabularies import VocabularySet, fold
@@ -96,7 +102,9 @@ def _date_converter(
         try:
             return parse(cell, date_format=date_format, today=today)
         except DateError as exc:
-            raise CellError(ProblemCode(exc.code), f"{exc.reason}: {cell!r}") from None
+            raise CellError(
+                ProblemCode(exc.code), f"{exc.reason}: {quote_for_message(cell)}"
+            ) from None
 
     return convert
 
@@ -108,12 +116,16 @@ def _integer(cell: str) -> int:
         try:
             number = float(cell.replace(",", "."))
         except ValueError:
-            raise CellError(ProblemCode.BAD_NUMBER, f"not a whole number: {cell!r}") from None
+            raise CellError(
+                ProblemCode.BAD_NUMBER, f"not a whole number: {quote_for_message(cell)}"
+            ) from None
         if not number.is_integer():
-            raise CellError(ProblemCode.BAD_NUMBER, f"not a whole number: {cell!r}") from None
+            raise CellError(
+                ProblemCode.BAD_NUMBER, f"not a whole number: {quote_for_message(cell)}"
+            ) from None
         value = int(number)
     if value < 0 or value > 100_000:
-        raise CellError(ProblemCode.BAD_NUMBER, f"out of range: {cell!r}")
+        raise CellError(ProblemCode.BAD_NUMBER, f"out of range: {quote_for_message(cell)}")
     return value
 
 
@@ -122,15 +134,18 @@ def _decimal(cell: str) -> float:
     if "," in text:
         if "." in text:  # 1.234,5 or 1,234.5: too ambiguous to guess
             raise CellError(
-                ProblemCode.BAD_NUMBER, f"ambiguous number {cell!r}: use one decimal mark"
+                ProblemCode.BAD_NUMBER,
+                f"ambiguous number {quote_for_message(cell)}: use one decimal mark",
             )
         text = text.replace(",", ".")  # Spanish decimal comma
     try:
         value = float(text)
     except ValueError:
-        raise CellError(ProblemCode.BAD_NUMBER, f"not a number: {cell!r}") from None
+        raise CellError(
+            ProblemCode.BAD_NUMBER, f"not a number: {quote_for_message(cell)}"
+        ) from None
     if not math.isfinite(value) or value < 0:
-        raise CellError(ProblemCode.BAD_NUMBER, f"must be zero or more: {cell!r}")
+        raise CellError(ProblemCode.BAD_NUMBER, f"must be zero or more: {quote_for_message(cell)}")
     return value
 
 
@@ -147,7 +162,8 @@ def _language_converter(value_map: Mapping[str, str | None]) -> Converter:
         if _LANGUAGE.fullmatch(code):
             return code
         raise CellError(
-            ProblemCode.UNKNOWN_TERM, f"{cell!r} is not a language code such as 'es' or 'en'"
+            ProblemCode.UNKNOWN_TERM,
+            f"{quote_for_message(cell)} is not a language code such as 'es' or 'en'",
         )
 
     return convert
@@ -222,6 +238,6 @@ def _unknown_message(cell: str, vocabulary: str, vocabularies: VocabularySet) ->
     close = difflib.get_close_matches(fold(cell), list(names), n=1, cutoff=0.75)
     hint = f" (did you mean {names[close[0]]!r}?)" if close else ""
     return (
-        f"{cell!r} is not a term of the {vocabulary!r} vocabulary{hint}; use a term id "
-        "or map the value in the mapping file"
+        f"{quote_for_message(cell)} is not a term of the {vocabulary!r} vocabulary{hint}; "
+        "use a term id or map the value in the mapping file"
     )

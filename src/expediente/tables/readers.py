@@ -141,7 +141,9 @@ class TableReader:
         needed = max(self.limits.max_long_text_chars, self.limits.max_cell_chars) + 1
         if csv.field_size_limit() < needed:
             csv.field_size_limit(needed)
-        reader = csv.reader(lines, delimiter="\t" if self.format == "tsv" else ",")
+        # Strict: a lenient parser reads a stray opening quote as a cell running to the end of
+        # the file, and the rows after it would vanish without a word.
+        reader = csv.reader(lines, delimiter="\t" if self.format == "tsv" else ",", strict=True)
         row = 1
         try:
             try:
@@ -160,9 +162,7 @@ class TableReader:
                 if cells:
                     yield row, cells
         except csv.Error as exc:
-            yield Problem(
-                row + 1, None, ProblemCode.MALFORMED_FILE, f"the CSV cannot be read: {exc}"
-            )
+            yield Problem(row + 1, None, ProblemCode.MALFORMED_FILE, _csv_error_message(exc))
 
     # -- XLSX -------------------------------------------------------------------------------
     def _xlsx(self) -> Iterator[Row | Problem]:
@@ -201,6 +201,14 @@ class TableReader:
             for column, cell in zip(self.header, cells, strict=False):
                 if _CONTROL.search(cell):
                     yield _control_problem(number, column)
+                elif cell in _SPREADSHEET_ERRORS:
+                    yield Problem(
+                        number,
+                        column,
+                        ProblemCode.MALFORMED_FILE,
+                        f"the cell holds the spreadsheet error {cell} (a formula that failed); "
+                        "fix or clear it in the workbook",
+                    )
             yield number, cells
 
     # -- Parquet ----------------------------------------------------------------------------
@@ -326,6 +334,27 @@ def open_table(
 ) -> TableReader:
     """Open a table file for streaming (see :class:`TableReader`)."""
     return TableReader(path, limits=limits, encoding=encoding, sheet=sheet)
+
+
+# The values Excel shows for a formula that failed; read as text they would become data.
+_SPREADSHEET_ERRORS = frozenset(
+    {"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
+)
+
+
+def _csv_error_message(exc: csv.Error) -> str:
+    """Say what a parser error means for the person who saved the file."""
+    if "unexpected end of data" in str(exc):
+        return (
+            "a double quote opened on this row is never closed, so every later line would be "
+            "read into one cell; remove the stray quote or close it (nothing after it was read)"
+        )
+    if "expected after" in str(exc):
+        return (
+            "text follows the closing double quote of a cell; a quote inside a quoted cell "
+            'is written twice ("")'
+        )
+    return f"the CSV cannot be read: {exc}"
 
 
 def _decode_lines(raw: IO[bytes], encoding: str, bad: list[int]) -> Iterator[str]:

@@ -340,7 +340,7 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value else None
 
 
-def _export_extras(case: Case, out: Path, counts: dict[str, int]) -> None:
+def _export_extras(case: Case, out: Path, counts: dict[str, int], masks: Pseudonymiser) -> None:
     from expediente_web.evidence import store
     from expediente_web.evidence.models import Citation, CustodyEvent, EvidenceItem, Excerpt
     from expediente_web.records.models import Comment
@@ -354,6 +354,7 @@ def _export_extras(case: Case, out: Path, counts: dict[str, int]) -> None:
         .order_by("id")
         if not is_link_excerpt(e, len(e.testimony.narrative) if e.testimony_id else None)
     ]
+    quotes = _excerpt_quotes(excerpts, masks)
     citations = list(Citation.objects.filter(excerpt__in=excerpts).select_related("excerpt")
                      .order_by("id"))
     comments = list(Comment.objects.filter(case=case).select_related("author").order_by("id"))
@@ -377,7 +378,7 @@ def _export_extras(case: Case, out: Path, counts: dict[str, int]) -> None:
         "excerpts": [
             {"uid": str(e.uid), "testimony_uid": str(e.testimony.uid) if e.testimony_id else None,
              "item_uid": str(e.item.uid) if e.item_id else None, "start": e.start, "end": e.end,
-             "page": e.page, "quote": e.quote}
+             "page": e.page, "quote": quotes[e.id]}
             for e in excerpts
         ],
         "citations": [
@@ -405,6 +406,22 @@ def _export_extras(case: Case, out: Path, counts: dict[str, int]) -> None:
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(store.path_for(i.sha256), target)
+
+
+def _excerpt_quotes(excerpts: list[Any], masks: Pseudonymiser) -> dict[int, str]:
+    """Each excerpt's quote; pseudonymised like its testimony's narrative, since a quote is a
+    span of it and would otherwise show the names that the narrative hides."""
+    if masks.include_protected:
+        return {e.id: e.quote for e in excerpts}
+    spans = [e for e in excerpts if e.testimony_id and e.quote]
+    people = _people_named(list({e.testimony_id: e.testimony for e in spans}.values()))
+    quotes = {e.id: e.quote for e in excerpts}
+    for e in spans:
+        t = e.testimony
+        span = SimpleNamespace(id=t.id, uid=t.uid, witness_id=t.witness_id,
+                               witness_name=t.witness_name, narrative=e.quote)
+        quotes[e.id] = masks.narrative(span, people)
+    return quotes
 
 
 def _deleted(case: Case) -> list[dict[str, Any]]:
@@ -468,6 +485,9 @@ def do_export_case(
     if out.exists() and any(out.iterdir()):
         raise ExportError(f"{out} is not empty; export into a new or empty folder")
     out.mkdir(parents=True, exist_ok=True)
+    # Owner only, like the data directory: even a pseudonymised export holds free text
+    # (narratives, comments) and evidence files that may identify people.
+    out.chmod(0o700)
     masks = Pseudonymiser(include_protected)
     result = ExportResult(out, fmt, include_protected)
     counts = result.counts
@@ -486,7 +506,7 @@ def do_export_case(
         counts["sources"] = len(sources)
         for source in sources:
             _export_source(case, source, out, fmt, masks, progress, counts)
-        _export_extras(case, out, counts)
+        _export_extras(case, out, counts, masks)
         manifest = {
             "format": fmt,
             "case": case.code,

@@ -190,3 +190,15 @@ def test_error_names_the_text() -> None:
         parse_date("2017-02-30")
     assert "2017-02-30" in str(info.value)
     assert info.value.text == "2017-02-30"
+
+
+@pytest.mark.parametrize("text", ["x" * 10_000, "y" * 5_000 + " 2017"])
+def test_an_oversized_date_is_quoted_short_in_its_error(text: str) -> None:
+    # The message goes into an import report, one line per cell: a huge cell must not
+    # flood it, but the value's start and its length still tell which cell it was.
+    with pytest.raises(MalformedDateError) as caught:
+        parse_date(text)
+    message = str(caught.value)
+    assert len(message) < 200
+    assert text[:20] in message and f"{len(text):,} characters" in message
+    assert caught.value.text == text

@@ -103,3 +103,37 @@ def test_random_text_rows_never_crash(write_file: Callable[..., Path], seed: int
     body = "".join(rng.choice(alphabet) for _ in range(4_000))
     report = check_file(write_file("s.csv", HEADER + body), "sources")
     assert report.rows >= 0
+
+
+def test_a_quote_never_closed_is_reported_not_swallowing_the_rest(
+    write_file: Callable[..., Path],
+) -> None:
+    # A stray opening quote in the last column would make a lenient parser read every later
+    # line into that one cell: the file would "pass" with most of its rows silently gone.
+    rows = "".join(f"S{i},Fuente {i},source.press,\n" for i in range(3, 40))
+    path = write_file("s.csv", HEADER + 'S1,Uno,source.press,\nS2,Dos,source.press,"nota\n' + rows)
+    report = check_file(path, "sources")
+    assert not report.ok
+    [problem] = report.problems
+    assert (problem.row, problem.code) == (3, ProblemCode.MALFORMED_FILE)
+    assert "never closed" in problem.message
+
+
+def test_text_after_a_closing_quote_is_reported(write_file: Callable[..., Path]) -> None:
+    path = write_file("s.csv", HEADER + 'S1,"Uno"Dos,source.press,\nS2,Tres,source.press,\n')
+    report = check_file(path, "sources")
+    assert [(p.row, p.code) for p in report.problems] == [(2, ProblemCode.MALFORMED_FILE)]
+
+
+def test_a_long_bad_cell_is_quoted_short_in_its_problem(write_file: Callable[..., Path]) -> None:
+    # A report line per bad cell: a 10,000-character cell must not put 10,000 characters on it.
+    long = "z" * 10_000
+    path = write_file(
+        "a.csv",
+        "record_id,victim_record_id,act_type,date,weight_lost_kg\n"
+        f"A1,V1,{long},{long},{long}\n",
+    )
+    problems = check_file(path, "acts").problems
+    assert {p.column for p in problems} == {"act_type", "date", "weight_lost_kg"}
+    for problem in problems:
+        assert len(problem.message) < 300 and "10,000 characters" in problem.message

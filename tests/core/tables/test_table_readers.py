@@ -223,3 +223,20 @@ def test_reader_yields_rows_aligned_with_header(write_file: Callable[..., Path])
         items = list(reader)
         assert reader.header == ["record_id", "victim_record_id", "act_type", "date", "description"]
     assert items == [(2, ["A1", "V1", "tortura", "2017-05", "Núñez"])]
+
+
+def test_xlsx_error_cells_are_problems_not_values(tmp_path: Path) -> None:
+    # A failed VLOOKUP leaves #N/A in a cell: read as text it would become a person's name.
+    path = tmp_path / "victims.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["record_id", "full_name", "occupation"])
+    sheet.append(["V1", "#N/A", "#REF!"])
+    sheet.append(["V2", "Ana Pérez", "maestra"])
+    book.save(path)
+    report = check_file(path, "victims")
+    assert [(p.row, p.column, p.code) for p in report.problems] == [
+        (2, "full_name", ProblemCode.MALFORMED_FILE),
+        (2, "occupation", ProblemCode.MALFORMED_FILE),
+    ]
+    assert "#N/A" in report.problems[0].message

@@ -77,3 +77,33 @@ def test_a_pseudonymised_export_scrubs_the_narrative(imported_case, analyst, own
     do_export_case(imported_case, tmp_path / "clear", include_protected=True, actor=owner)
     with open(tmp_path / "clear" / "testimonies" / "SRC-01.csv", encoding="utf-8") as handle:
         assert next(csv.DictReader(handle))["narrative"] == narrative
+
+
+@pytest.mark.django_db
+def test_a_pseudonymised_export_scrubs_the_quotes_of_excerpts_too(
+    imported_case, analyst, documenter, owner, tmp_path
+):
+    import json
+
+    from expediente_web.evidence.actions import do_create_excerpt
+    from expediente_web.intake.exporter import do_export_case
+    from expediente_web.protection.cipher import pseudonym
+    from expediente_web.records.models import Person, Testimony
+
+    # An excerpt keeps its span of the narrative as a quote: masking only the narrative would
+    # leave the witness's name in clear in excerpts.json.
+    narrative = "Yo, Juan Carlos Díaz Rangel, lo vi todo desde la esquina."
+    Testimony.objects.filter(source_record_id="T1").update(narrative=narrative)
+    testimony = Testimony.objects.get(source_record_id="T1")
+    do_create_excerpt(documenter, imported_case, testimony=testimony, start=0, end=30)
+    p2 = pseudonym("P", str(Person.objects.get(source_record_id="V2").uid))
+
+    do_export_case(imported_case, tmp_path / "pseudo", actor=analyst)
+    dump = (tmp_path / "pseudo" / "evidence" / "excerpts.json").read_text(encoding="utf-8")
+    assert "Díaz" not in dump and "Juan Carlos" not in dump
+    [excerpt] = [e for e in json.loads(dump) if (e["start"], e["end"]) == (0, 30)]
+    assert excerpt["quote"] == f"Yo, {p2}, l"
+
+    do_export_case(imported_case, tmp_path / "clear", include_protected=True, actor=owner)
+    clear = json.loads((tmp_path / "clear" / "evidence" / "excerpts.json").read_text("utf-8"))
+    assert [e["quote"] for e in clear if e["end"] == 30] == [narrative[:30]]

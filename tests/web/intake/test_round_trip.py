@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import stat
 
 import pytest
 
@@ -219,6 +221,21 @@ def test_an_export_is_audited_and_described(rich_case, owner, tmp_path):
 
     acts = pq.read_table(tmp_path / "out" / "acts" / "SRC-01.parquet").to_pylist()
     assert {a["record_id"] for a in acts} == {"V1", "A1", "A2", "A3"}
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+@pytest.mark.parametrize("include_protected", [True, False])
+def test_an_export_folder_is_readable_by_its_owner_only(rich_case, owner, tmp_path,
+                                                        include_protected):
+    from expediente_web.intake.exporter import do_export_case
+
+    # Like the data directory: names in clear (or in narratives and comments) must not be
+    # readable by every user of the machine through a 0755 folder.
+    for out in (tmp_path / "new", tmp_path / "empty"):
+        if out.name == "empty":
+            out.mkdir(mode=0o755)
+        do_export_case(rich_case, out, include_protected=include_protected, actor=owner)
+        assert stat.S_IMODE(out.stat().st_mode) == 0o700
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_guarded_and_restored(
