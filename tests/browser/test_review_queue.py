@@ -81,3 +81,33 @@ def test_a_reviewer_sees_pseudonyms_and_no_buttons(page, linked_case, shot):
         if value:
             assert value not in content
     shot(page, "reviewer")
+
+
+def test_reject_and_unsure_then_a_re_run_applies_the_decisions(page, linked_case, shot):
+    from expediente_web.analyses.models import LinkRun, RecordLink
+
+    case, run = linked_case
+    first, second, third = run.review_pairs.order_by("rank")[:3]
+    _sign_in(page, "ana")
+    page.goto(f"/cases/{case.code}/linkage/queue/")
+    page.click("button[value=reject]")
+    assert page.locator("input[name=pair]").get_attribute("value") == str(second.pk)
+    page.fill("#id_note", "<script>alert(1)</script> otra fuente")
+    page.click("button[value=unsure]")
+    assert "No estoy seguro / Unsure" in page.locator(".flash").inner_text()
+    assert page.locator("input[name=pair]").get_attribute("value") == str(third.pk)
+    page.goto(f"/cases/{case.code}/linkage/")
+    page.click("text=Re-run linkage (applies the decisions)")
+    assert "Linkage done" in page.locator(".flash").inner_text()
+    shot(page, "after-re-run")
+    latest = LinkRun.objects.filter(case=case).first()
+    assert latest.pk != run.pk and latest.labels_applied == 1
+    cluster = dict(RecordLink.objects.filter(run=latest).values_list("record_id", "cluster"))
+    assert cluster[first.record_a_id] != cluster[first.record_b_id]
+    # Decided pairs stay out of the new run's queue.
+    page.goto(f"/cases/{case.code}/linkage/queue/")
+    shown = page.locator("input[name=pair]")
+    if shown.count():
+        pair = latest.review_pairs.get(pk=int(shown.get_attribute("value")))
+        assert {pair.record_a_id, pair.record_b_id} not in (
+            {first.record_a_id, first.record_b_id}, {second.record_a_id, second.record_b_id})

@@ -41,6 +41,24 @@ class StageProgress:
             self.bar = None
 
 
+def _write_csv(frame: Any, path: Path) -> None:
+    """Write a result table as CSV that a spreadsheet opens without running any cell.
+
+    Record ids, source names and names come from the input files: a value such as
+    ``=HYPERLINK(...)`` is written with a leading apostrophe, as the other exports do.
+    """
+    import polars as pl
+
+    from expediente.tables.cells import neutralise_formula
+
+    safe = frame.with_columns(
+        pl.col(name).map_elements(neutralise_formula, return_dtype=pl.String)
+        for name, dtype in frame.schema.items()
+        if dtype == pl.String
+    )
+    safe.rename({c: neutralise_formula(c) for c in safe.columns}).write_csv(path)
+
+
 def _format_metrics(result) -> list[str]:
     main = result.clusterings[0]
     m = result.evaluation[main.label]
@@ -193,12 +211,12 @@ def command(
             click.echo(line)
     if out_dir:
         out_dir.mkdir(parents=True, exist_ok=True)
-        result.membership.write_csv(out_dir / "membership.csv")
-        result.capture_history.write_csv(out_dir / "capture_history.csv")
-        result.links.write_csv(out_dir / "links.csv")
-        result.review_queue.write_csv(out_dir / "review_queue.csv")
-        result.clustering_summary().write_csv(out_dir / "clusterings.csv")
-        result.capture_histories().write_csv(out_dir / "capture_histories.csv")
+        _write_csv(result.membership, out_dir / "membership.csv")
+        _write_csv(result.capture_history, out_dir / "capture_history.csv")
+        _write_csv(result.links, out_dir / "links.csv")
+        _write_csv(result.review_queue, out_dir / "review_queue.csv")
+        _write_csv(result.clustering_summary(), out_dir / "clusterings.csv")
+        _write_csv(result.capture_histories(), out_dir / "capture_histories.csv")
         model = result.model
         summary = {
             "fields": list(model.fields),

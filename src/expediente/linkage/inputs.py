@@ -175,8 +175,21 @@ def read_record_files(paths: list[Path]) -> pl.DataFrame:
     return pl.concat(frames, how="diagonal_relaxed")
 
 
+def _as_written(value: object) -> str:
+    """An id as it was in the input, undoing the apostrophe `expediente link --out` puts before
+    a value a spreadsheet would run as a formula (so a filled-in review_queue.csv reads back)."""
+    text = str(value)
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
+        return text[1:]
+    return text
+
+
 def read_labels(path: Path) -> list:
-    """Reviewer decisions from a CSV with source_a, record_a, source_b, record_b, decision."""
+    """Reviewer decisions from a CSV with source_a, record_a, source_b, record_b, decision.
+
+    The review_queue.csv that `expediente link --out` writes is such a file once its
+    `decision` column is filled in.
+    """
     from expediente.linkage.review import DECISIONS, PairLabel
 
     frame = _read_plain(path)
@@ -194,10 +207,10 @@ def read_labels(path: Path) -> list:
             )
         labels.append(
             PairLabel(
-                str(row["source_a"]),
-                str(row["record_a"]),
-                str(row["source_b"]),
-                str(row["record_b"]),
+                _as_written(row["source_a"]),
+                _as_written(row["record_a"]),
+                _as_written(row["source_b"]),
+                _as_written(row["record_b"]),
                 decision,
             )
         )

@@ -12,6 +12,7 @@ Who may do what with a case's analyses:
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.http import Http404
@@ -47,6 +48,12 @@ def access_link_run_by_uid(user: Any, case: Case, uid: str | None = None) -> Lin
     """A linkage run of the case (the latest when `uid` is None); 404 when there is none."""
     _member(user, case)
     runs = LinkRun.objects.filter(case=case)
+    if uid:
+        # A malformed id (typed into the address) is a run that is not there, not a crash.
+        try:
+            uuid.UUID(uid)
+        except ValueError:
+            raise Http404(f"No linkage run in case {case.code} with that id") from None
     run = runs.filter(uid=uid).first() if uid else runs.first()
     if run is None:
         raise Http404(f"No linkage run in case {case.code}" + (f" with id {uid}" if uid else ""))

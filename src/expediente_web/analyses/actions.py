@@ -38,6 +38,10 @@ Progress = Callable[[str], None]
 UNKNOWN_STRATUM = "unknown"
 
 
+#: Longest reviewer's note on a decision, in characters (a note explains, it is no document).
+MAX_NOTE_CHARS = 5000
+
+
 #: Defaults of `do_run_estimate`, per method (those of `expediente estimate` on a file).
 ESTIMATE_DEFAULTS: dict[str, dict[str, Any]] = {
     "loglinear": {"selection": "stepwise", "pthresh": 0.02, "n_boot": 1000, "terms": []},
@@ -147,13 +151,20 @@ def do_decide_pair(actor: Any, case: Case, record_a: Person, record_b: Person, d
 
     Raises:
         NotPermitted: the actor may not decide pairs in this case.
-        InvalidInput: an unknown decision, the same record twice, or a record of another case.
+        InvalidInput: an unknown decision, the same record twice, a record of another case,
+            or a note with a NUL character or longer than `MAX_NOTE_CHARS`.
     """
     from expediente.linkage.review import DECISIONS
 
     require_analysis_role(actor, case, "decide pairs in the review queue")
     if decision not in DECISIONS:
         raise InvalidInput("decision", f"{decision!r} is not one of {', '.join(DECISIONS)}")
+    # PostgreSQL refuses NUL in text; refuse it here, with the field's name, on every database.
+    if "\x00" in note:
+        raise InvalidInput("note", "the note contains a NUL character")
+    if len(note) > MAX_NOTE_CHARS:
+        raise InvalidInput("note", f"the note has {len(note)} characters, more than the "
+                                   f"{MAX_NOTE_CHARS} allowed")
     for field, record in (("record_a", record_a), ("record_b", record_b)):
         if record.case_id != case.pk:
             raise InvalidInput(field, f"person record {record.uid} is not in case {case.code}")

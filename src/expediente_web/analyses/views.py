@@ -48,7 +48,42 @@ FIELD_LABELS = {
     "birth": "Nacimiento / Birth",
     "sex": "Sexo / Sex",
     "state": "Estado / State",
+    "event": "Fecha del acto / Date of the act",
 }
+
+
+#: Spanish for the comparison levels of `expediente.linkage.comparisons.LEVEL_NAMES`; a level
+#: not listed here (a configured string field's thresholds) is shown as the core names it.
+LEVEL_LABELS_ES = {
+    "missing": "falta en uno o ambos",
+    "differ": "difieren",
+    "agree": "coinciden",
+    "initial agrees": "coincide la inicial",
+    "similar": "parecidos",
+    "a given name shared": "comparten un nombre",
+    "first given name agrees": "coincide el primer nombre",
+    "first and second given names agree": "coinciden primer y segundo nombre",
+    "one surname shared, other position": "comparten un apellido, en otra posición",
+    "first agrees, second differs": "coincide el primero, el segundo difiere",
+    "both agree, swapped": "coinciden ambos, en orden inverso",
+    "first agrees, second missing": "coincide el primero, falta el segundo",
+    "both agree": "coinciden ambos",
+    "one digit off": "un dígito distinto",
+    "within a year": "a menos de un año",
+    "compatible (broad)": "compatibles (aproximada)",
+    "compatible (month)": "compatibles (mes)",
+    "same day": "mismo día",
+    "same year": "mismo año",
+    "within 31 days": "a menos de 31 días",
+    "within 7 days": "a menos de 7 días",
+    "same parent place": "mismo lugar superior",
+}
+
+
+def level_label(level: str) -> str:
+    """A comparison level in Spanish and English ("coinciden ambos / both agree")."""
+    spanish = LEVEL_LABELS_ES.get(level)
+    return f"{spanish} / {level}" if spanish else level
 
 
 def _record_view(person: Person, show_protected: bool, run: LinkRun | None = None
@@ -151,7 +186,8 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
     if pair is not None:
         context.update(
             a=_record_view(pair.record_a, show, run), b=_record_view(pair.record_b, show, run),
-            fields=[{**f, "label": FIELD_LABELS.get(f["field"], f["field"])}
+            fields=[{**f, "label": FIELD_LABELS.get(f["field"], f["field"]),
+                     "level_label": level_label(str(f.get("level", "")))}
                     for f in pair.explanation.get("fields", [])],
             match_weight=pair.explanation.get("match_weight"),
         )
