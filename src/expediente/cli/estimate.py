@@ -86,11 +86,15 @@ def _split(value: str | None) -> list[str] | None:
 )
 @click.option("--terms", default=None, help="Interactions of a fixed model, e.g. 'A:B,B:C'.")
 @click.option(
-    "--pthresh", type=float, default=0.02, show_default=True, help="Threshold of the stepwise rule."
+    "--pthresh",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    default=0.02,
+    show_default=True,
+    help="Threshold of the stepwise rule.",
 )
 @click.option(
     "--n-boot",
-    type=int,
+    type=click.IntRange(min=0),
     default=1000,
     show_default=True,
     help="BCa bootstrap replicates for log-linear fits (0 for none).",
@@ -108,6 +112,20 @@ def _split(value: str | None) -> list[str] | None:
     help="Count column of an aggregated table (absent: one row per person).",
 )
 @click.option("--exclude", default=None, help="Columns to ignore (ids), comma-separated.")
+@click.option(
+    "--drop",
+    default=None,
+    help="Lists to leave out, comma-separated: people recorded only by them leave the table "
+    "(unlike --exclude, which is for columns that are not lists).",
+)
+@click.option(
+    "--merge",
+    "merges",
+    multiple=True,
+    metavar="NEW=A+B",
+    help="Merge lists into one before estimating (repeatable), e.g. 'ngo=SRC-01+SRC-04': a "
+    "person is on the merged list if on any of them.",
+)
 @click.option("--strata", default=None, help="Column to stratify by.")
 @click.option(
     "--each",
@@ -211,6 +229,8 @@ def command(
     lists: str | None,
     count_col: str,
     exclude: str | None,
+    drop: str | None,
+    merges: tuple[str, ...],
     strata: str | None,
     each: str | None,
     min_lists: int,
@@ -238,6 +258,10 @@ def command(
         raise click.UsageError("Give either FILE or --case, not both and not neither.")
     if each and (strata or case_code):
         raise click.UsageError("--each works on a FILE and not together with --strata")
+    if case_code is not None and (lists or exclude):
+        raise click.UsageError(
+            "--lists and --exclude apply to a FILE; with --case use --case-lists source|kind"
+        )
     if case_code is not None:
         options: dict[str, Any] = (
             {"selection": selection, "terms": _split(terms) or [], "pthresh": pthresh,
@@ -273,6 +297,8 @@ def command(
         raise BadInput("--selection fixed needs --terms, e.g. --terms 'A:B,B:C'")
     list_names = _split(lists)
     excl = _split(exclude) or []
+    merge_specs = [_parse_merge(spec) for spec in merges]
+    dropped = _split(drop) or []
     if method == "loglinear":
         estimator: Callable[..., Any] = estimate_loglinear
         kwargs: dict[str, Any] = {
@@ -300,8 +326,10 @@ def command(
             # Chain disagreement is carried in the result and printed below, loudly.
             warnings.simplefilter("ignore", ChainDisagreementWarning)
             if each:
-                tables = split_strata(
-                    str(file), each, lists=list_names, count=count_col, exclude=excl
+                tables = _merged(
+                    split_strata(str(file), each, lists=list_names, count=count_col, exclude=excl),
+                    merge_specs,
+                    dropped,
                 )
                 with _progress(len(tables), each) as tick:
                     estimates = []
@@ -310,8 +338,12 @@ def command(
                         tick(1)
                 report = EstimationReport(tuple(estimates), strata_column=each)
             elif strata:
-                tables = split_strata(
-                    str(file), strata, lists=list_names, count=count_col, exclude=excl
+                tables = _merged(
+                    split_strata(
+                        str(file), strata, lists=list_names, count=count_col, exclude=excl
+                    ),
+                    merge_specs,
+                    dropped,
                 )
                 with _progress(len(tables), "strata") as tick:
                     report = estimate_by_stratum(
@@ -326,6 +358,7 @@ def command(
                     )
             else:
                 table = capture_table(str(file), lists=list_names, count=count_col, exclude=excl)
+                table = _merged({"": table}, merge_specs, dropped)[""]
                 if method == "lcmcr":
                     with _progress(chains, "chains") as tick:
                         est = estimator(table, level=level, progress=tick, **kwargs)
@@ -335,8 +368,24 @@ def command(
     except EstimationError as exc:
         raise BadInput(f"{file}: {exc}") from exc
 
+    # How the file was read and split is part of what produced the numbers.
+    reading: dict[str, Any] = {"count": count_col, "exclude": excl}
+    if strata:
+        reading.update(strata=strata, min_lists=min_lists, min_cases=min_cases)
+    if each:
+        reading["each"] = each
+    if dropped:
+        reading["drop"] = dropped
+    if merge_specs:
+        reading["merge"] = [f"{new}={'+'.join(names)}" for new, names in merge_specs]
+
     def stamp(e: Any) -> Any:
-        params = {**dict(e.parameters), "input_file": str(file), "input_file_sha256": file_hash}
+        params = {
+            **dict(e.parameters),
+            **reading,
+            "input_file": str(file),
+            "input_file_sha256": file_hash,
+        }
         return dataclasses.replace(e, parameters=params)
 
     report = dataclasses.replace(
@@ -368,6 +417,55 @@ def command(
     if any("DISAGREE" in w for e in report.estimates for w in e.warnings):
         # a failed convergence check: the numbers were written but must not be used as they are
         sys.exit(1)
+
+
+def _parse_merge(spec: str) -> tuple[str, list[str]]:
+    new, sep, rest = spec.partition("=")
+    names = [n.strip() for n in rest.split("+") if n.strip()]
+    if not sep or not new.strip() or len(names) < 2 or len(set(names)) != len(names):
+        raise click.BadParameter(
+            f"{spec!r}: write NEW=A+B (a new list name, then two or more different lists)",
+            param_hint="--merge",
+        )
+    return new.strip(), names
+
+
+def _merged(
+    tables: dict[str, Any], specs: list[tuple[str, list[str]]], dropped: list[str]
+) -> dict[str, Any]:
+    """Apply ``--drop`` then ``--merge`` to every table (a stratum may lack lists that
+    recorded nobody in it)."""
+    from expediente.estimation import CaptureTable, CaptureTableError
+
+    if not specs and not dropped:
+        return tables
+    known = {name for table in tables.values() for name in table.lists}
+    unknown = [n for n in dropped if n not in known]
+    if unknown:
+        raise CaptureTableError(f"--drop: unknown list(s) {unknown}; lists are {sorted(known)}")
+    tables = {
+        label: table.drop_lists([n for n in dropped if n in table.lists])
+        for label, table in tables.items()
+    }
+    known -= set(dropped)
+    for new, names in specs:
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            raise CaptureTableError(
+                f"--merge {new}: unknown list(s) {unknown}; lists are {sorted(known)}"
+            )
+        known = (known - set(names)) | {new}
+    out = {}
+    for label, table in tables.items():
+        for new, names in specs:
+            present = [n for n in names if n in table.lists]
+            if len(present) >= 2:
+                table = table.merge_lists(present, new)
+            elif present:  # only one of them recorded anyone here: it becomes the merged list
+                renamed = tuple(new if n == present[0] else n for n in table.lists)
+                table = CaptureTable(renamed, table.patterns, table.counts)
+        out[label] = table
+    return out
 
 
 def _print_report(report: Any) -> None:

@@ -276,7 +276,8 @@ def do_run_estimate(actor: Any, case: Case, method: str = "loglinear", *,
     if method == "loglinear" and len(list_names) > MAX_LOGLINEAR_LISTS:
         raise InvalidInput("lists", f"{len(list_names)} lists are too many for a log-linear "
                                     f"model (at most {MAX_LOGLINEAR_LISTS}): group them by kind "
-                                    "of source (--lists kind) or use --method lcmcr")
+                                    "of source (expediente estimate --case-lists kind) or use "
+                                    "the latent-class model (--method lcmcr)")
     input_sha256 = table_sha256(frame)
     estimator: Callable[..., Any] = estimate_loglinear if method == "loglinear" else (
         estimate_lcmcr)

@@ -18,21 +18,16 @@ from expediente_web.cli.setup import actor_option, data_dir_option, setup_django
 
 __all__ = ["command", "evaluate_against_truth", "run"]
 
-def evaluate_against_truth(link_run: Any, truth_path: Path) -> Any:
-    """Accuracy of a stored run against a ground-truth file (`truth/records.csv` of the demo
-    case: source_id, record_id, true_person_id; rows of `kind` victims when it has a kind).
+def read_truth(truth_path: Path) -> dict[tuple[str, str], str]:
+    """A ground-truth `records.csv` (source_id, record_id, true_person_id; victims rows only
+    when it has a `kind` column) as (source code, record id) → true person.
 
-    Records are matched on their source code and their row id in that source. Returns an
-    `expediente.linkage.LinkageMetrics` over the records the file covers.
+    Read before linking, so that a bad file is refused before a run is stored.
 
     Raises:
-        Refused: the file lacks a column, or covers none of the run's records.
+        Refused: the file cannot be read or lacks a column.
     """
-    import numpy as np
     import polars as pl
-
-    from expediente.linkage import evaluate
-    from expediente_web.analyses.models import RecordLink
 
     try:
         truth = pl.read_csv(truth_path, infer_schema=False, comment_prefix="#")
@@ -44,7 +39,24 @@ def evaluate_against_truth(link_run: Any, truth_path: Path) -> Any:
         raise Refused(f"{truth_path}: missing column(s) {', '.join(missing)}")
     if "kind" in truth.columns:
         truth = truth.filter(pl.col("kind") == "victims")
-    true_of = {(s, r): t for s, r, t in truth.select(needed).iter_rows()}
+    return {(s, r): t for s, r, t in truth.select(needed).iter_rows()}
+
+
+def evaluate_against_truth(link_run: Any, true_of: dict[tuple[str, str], str],
+                           truth_path: Path) -> Any:
+    """Pairwise and B-cubed accuracy of a stored run against a ground truth from `read_truth`.
+
+    Records are matched on their source code and their row id in that source. Returns an
+    `expediente.linkage.LinkageMetrics` over the records the file covers.
+
+    Raises:
+        Refused: the file covers none of the run's records.
+    """
+    import numpy as np
+
+    from expediente.linkage import evaluate
+    from expediente_web.analyses.models import RecordLink
+
     predicted, actual = [], []
     rows = RecordLink.objects.filter(run=link_run).values_list(
         "cluster", "record__source__code", "record__source_record_id")
@@ -95,6 +107,7 @@ def run(case_code: str, *, config_path: Path | None = None, username: str | None
             config = load_config(config_path) if config_path else None
         except ConfigError as exc:
             raise Refused(f"{config_path}: {exc}") from None
+        true_of = read_truth(truth_path) if truth_path is not None else None
         bar = StageProgress()
         try:
             link_run = do_run_linkage(actor, case, config, progress=bar)
@@ -114,8 +127,8 @@ def run(case_code: str, *, config_path: Path | None = None, username: str | None
         echo(f"persons, other runs  {low:,} to {high:,} over {len(summary['clusterings'])} "
              "clusterings (thresholds and samples)")
         echo(f"review queue         {summary['review_queue']:,} uncertain pairs")
-        if truth_path is not None:
-            m = evaluate_against_truth(link_run, truth_path)
+        if truth_path is not None and true_of is not None:
+            m = evaluate_against_truth(link_run, true_of, truth_path)
             echo(f"pairwise             precision {m.pair_precision:.4f}  recall "
                  f"{m.pair_recall:.4f}  F1 {m.pair_f1:.4f}")
             echo(f"B-cubed              precision {m.bcubed_precision:.4f}  recall "

@@ -98,3 +98,21 @@ def test_the_expediente_command_wants_files_or_a_case(case):
     assert neither.exit_code == 2 and "either FILES or --case" in neither.output
     both = runner.invoke(main, ["estimate", str(DATA), "--case", case.code])
     assert both.exit_code == 2 and "either FILE or --case" in both.output
+
+
+def test_a_bad_truth_file_is_refused_before_a_run_is_stored(case, analyst, victims, tmp_path):
+    from expediente.cli import main
+
+    bad = tmp_path / "records.csv"
+    bad.write_text("source_id,record_id\nS,1\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["link", "--case", case.code, "--user", analyst.username,
+                                       "--truth-records", str(bad)])
+    assert result.exit_code == 2 and "true_person_id" in result.output
+    assert not LinkRun.objects.exists()
+
+
+def test_file_options_are_refused_with_a_case(case):
+    from expediente.cli import main
+
+    result = CliRunner().invoke(main, ["estimate", "--case", case.code, "--lists", "kind"])
+    assert result.exit_code == 2 and "--case-lists" in result.output
