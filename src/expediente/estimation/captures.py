@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,11 @@ __all__ = [
 ]
 
 _TRUE = {"1", "1.0", "true", "t", "yes", "y", "si", "sí"}
+#: More people than this in one pattern is a typing or export error, not a population: the
+#: estimators' arithmetic is in floating point and would overflow long before anyway.
+MAX_COUNT = 10**12
+#: polars renames the second of two equal CSV headers ``A`` to ``A_duplicated_0``.
+_DUPLICATED = re.compile(r"^(?P<base>.*)_duplicated_\d+$")
 _FALSE = {"0", "0.0", "false", "f", "no", "n", ""}
 
 
@@ -212,9 +218,18 @@ def read_frame(path: str | Path) -> Any:
     try:
         if suffix in {".parquet", ".pq"}:
             return pl.read_parquet(path)
-        return pl.read_csv(path, infer_schema=False)
+        frame = pl.read_csv(path, infer_schema=False)
     except Exception as exc:  # polars raises several types; the user needs the message only
         raise CaptureTableError(f"cannot read {path}: {exc}") from exc
+    for name in frame.columns:
+        match = _DUPLICATED.match(name)
+        if match and match["base"] in frame.columns:
+            # Two lists with one name would be read as two different lists, silently renamed.
+            raise CaptureTableError(
+                f"column {match['base']!r} appears more than once in the header; "
+                "give every list its own name"
+            )
+    return frame
 
 
 def _columns_of(frame: Any) -> dict[str, np.ndarray]:
@@ -264,12 +279,17 @@ def _counts(values: np.ndarray, column: str) -> np.ndarray:
             f = float(str(v).strip()) if not isinstance(v, int | float | np.number) else float(v)
         except ValueError:
             f = math.nan
-        if math.isnan(f) or f != math.floor(f):
+        if not math.isfinite(f) or f != math.floor(f):
             raise CaptureTableError(
                 f"row {i + 1}, column {column!r}: count {v!r} is not a whole number"
             )
         if f < 0:
             raise CaptureTableError(f"row {i + 1}, column {column!r}: negative count {v!r}")
+        if f > MAX_COUNT:
+            raise CaptureTableError(
+                f"row {i + 1}, column {column!r}: count {v!r} is implausibly large (more than "
+                f"{MAX_COUNT:,} people in one pattern)"
+            )
         out[i] = int(f)
     return out
 
@@ -307,6 +327,7 @@ def capture_table(
     columns = _columns_of(source)
     # None when the table has no count column: one row per person.
     count_column = count if count is not None and count in columns else None
+    chosen = lists is not None or bool(exclude)
     if lists is None:
         skipped = {*exclude, *IDENTIFIER_COLUMNS}
         lists = [c for c in columns if c != count and c not in skipped]
@@ -318,6 +339,12 @@ def capture_table(
         raise CaptureTableError(
             f"multiple-systems estimation needs at least 2 list columns, got {lists}"
         )
+    for name in lists:
+        if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+            # A NUL or line break in a list name would travel into every output and chart.
+            raise CaptureTableError(
+                f"list column {name!r} has a control character in its name; rename it"
+            )
     n_rows = len(next(iter(columns.values()))) if columns else 0
     if n_rows == 0:
         raise CaptureTableError("the table has no rows")
@@ -330,9 +357,15 @@ def capture_table(
     empty = patterns.sum(axis=1) == 0
     if np.any(empty & (counts > 0)):
         row = int(np.argmax(empty & (counts > 0))) + 1
+        hint = (
+            "; if the row's people are on lists left out here, drop those lists after reading "
+            "instead (CaptureTable.drop_lists, or --drop on the command line)"
+            if chosen
+            else ""
+        )
         raise CaptureTableError(
             f"row {row} has 0 in every list column {lists}: a person no list recorded cannot "
-            "be in the table (the estimators infer how many such people there are)"
+            f"be in the table (the estimators infer how many such people there are){hint}"
         )
     keep = ~empty  # an all-zero pattern with count 0 is harmless: drop it
     return CaptureTable(tuple(lists), patterns[keep], counts[keep])

@@ -44,6 +44,14 @@ def plot_posterior(estimate: Estimate, path: str | Path, title: str | None = Non
     ax.set_xlabel("population size N")
     ax.set_ylabel("posterior draws")
     ax.set_title(title or "Posterior distribution of the total")
+    if any("DISAGREE" in w for w in estimate.warnings):
+        # The chart may travel without the printed warning: it must say so itself.
+        fig.suptitle(
+            "WARNING: the chains disagree; do not report this estimate",
+            color="#c44e52",
+            fontweight="bold",
+            fontsize=10,
+        )
     ax.legend(fontsize=8)
     fig.tight_layout()
     path = Path(path)

@@ -53,11 +53,13 @@ def estimate_loglinear(
     """
     if selection not in SELECTIONS:
         raise EstimationError(f"unknown selection {selection!r}; choose one of {SELECTIONS}")
+    _require_records(table)
     if table.n_lists > MAX_LOGLINEAR_LISTS:
         raise EstimationError(
             f"{table.n_lists} lists are too many for a log-linear model (at most "
             f"{MAX_LOGLINEAR_LISTS}: it has 2^J cells and selection would run for hours); merge "
-            "lists of the same kind first, or use the latent-class model (--method lcmcr)"
+            "lists of the same kind first (CaptureTable.merge_lists, or --merge NEW=A+B on the "
+            "command line), or use the latent-class model (--method lcmcr)"
         )
     params: dict[str, Any] = {
         "selection": selection,
@@ -70,7 +72,11 @@ def estimate_loglinear(
     details: dict[str, Any] = {}
     warns: list[str] = []
     if selection == "average":
+        params["n_boot"] = 0  # no bootstrap for an averaged model: record what was run
         avg = model_average(table, "aic", level)
+        # the averaged dark figure and its log-scale error: what a stratified total adds up
+        details["dark_figure"] = avg.estimate - table.n_observed
+        details["log_dark_se"] = avg.log_dark_se
         details["models_averaged"] = avg.n_models
         details["top_models"] = [
             {"terms": list(t), "weight": w, "estimate": e} for t, w, e in avg.top_models
@@ -157,6 +163,13 @@ def estimate_loglinear(
     )
 
 
+def _require_records(table: CaptureTable) -> None:
+    if table.n_observed == 0:
+        raise EstimationError(
+            "every count is 0: the table records nobody, so there is nothing to estimate from"
+        )
+
+
 def _term_str(t: Any) -> str:
     if isinstance(t, str):
         return t
@@ -188,6 +201,7 @@ def estimate_lcmcr(
 
     from expediente.estimation.lcmcr import ChainDisagreementWarning
 
+    _require_records(table)
     with _warnings.catch_warnings(record=True) as caught:
         _warnings.simplefilter("always", ChainDisagreementWarning)
         post = run_lcmcr(

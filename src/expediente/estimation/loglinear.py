@@ -108,8 +108,22 @@ def parse_terms(spec: Sequence[str | Sequence[str] | Term], lists: Sequence[str]
                 raise ModelNotEstimableError(
                     f"interaction {item!r}: unknown list {part!r}; lists are {list(lists)}"
                 )
+        if len(set(idx)) < 2 or len(set(idx)) != len(idx):
+            raise ModelNotEstimableError(
+                f"interaction {_shown(item)!r}: an interaction joins two or more different "
+                "lists, e.g. 'A:B'"
+            )
+        if len(idx) == len(lists):
+            raise ModelNotEstimableError(
+                f"interaction {_shown(item)!r}: the highest-order interaction cannot be fitted: "
+                "assuming it is zero is what identifies the unobserved count"
+            )
         out.append(tuple(sorted(idx)))
     return out
+
+
+def _shown(item: str | Sequence[str] | Term) -> str:
+    return item if isinstance(item, str) else ":".join(str(x) for x in item)
 
 
 def _check(
@@ -128,6 +142,12 @@ def _check(
             f"model [{model}] is not identifiable from this table: some parameters, possibly "
             "the unobserved count, are not determined by the observed cells (too many "
             "interactions for the overlaps available); drop interaction terms"
+        )
+    if not exists and not names:
+        raise ModelNotEstimableError(
+            "model [main effects only]: the maximum-likelihood estimate does not exist: no "
+            "finite total fits these overlaps (a list records nobody, or too few people are on "
+            "more than one list); drop the lists that record nobody, or merge small lists"
         )
     if not exists:
         raise ModelNotEstimableError(

@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from expediente.tables.cells import neutralise_formula
+
 __all__ = [
     "Estimate",
     "EstimationReport",
@@ -157,7 +159,9 @@ def write_csv(report: EstimationReport | Estimate, path: str | Path) -> Path:
             for iv in est.intervals:
                 writer.writerow(
                     {
-                        "stratum": est.stratum if est.stratum is not None else "",
+                        # stratum labels and list names come from the input file: a
+                        # spreadsheet must not run them as formulas
+                        "stratum": neutralise_formula(est.stratum or ""),
                         "method": est.method,
                         "n_observed": est.n_observed,
                         "estimate": f"{est.estimate:.2f}",
@@ -165,7 +169,7 @@ def write_csv(report: EstimationReport | Estimate, path: str | Path) -> Path:
                         "level": iv.level,
                         "lower": f"{iv.lower:.2f}",
                         "upper": f"{iv.upper:.2f}",
-                        "lists": "|".join(est.lists),
+                        "lists": neutralise_formula("|".join(est.lists)),
                         "parameters": json.dumps(_jsonable(dict(est.parameters)), sort_keys=True),
                         "warnings": " | ".join(est.warnings),
                         "input_sha256": est.input_sha256,

@@ -127,7 +127,9 @@ def stepwise(
     _, _, paths = stepwise_batch(design, y[None, :], pthresh)
     terms = [design.terms[k] for k, _ in paths[0]]
     steps = tuple(SelectionStep(term_name(design.terms[k], table.lists), p) for k, p in paths[0])
-    return fit_loglinear(table, terms, check=False), steps
+    # The selection checked every term it added, but not the starting model: with lists
+    # that share nobody even main effects have no finite estimate, and that must be refused.
+    return fit_loglinear(table, terms), steps
 
 
 def _fit_many(
@@ -174,7 +176,10 @@ def select_by_criterion(
     current = np.zeros(k_count, dtype=bool)
     ok, ll, _, _, npar = _fit_many(table, design, current[None, :], cache)
     if not ok[0]:
-        raise ModelNotEstimableError("the independence model cannot be fitted to this table")
+        raise ModelNotEstimableError(
+            "the independence model cannot be fitted to this table: the lists share too few "
+            "people (the maximum-likelihood estimate does not exist)"
+        )
     best = float(_criterion(ll, npar, table.n_observed, criterion)[0])
     steps: list[SelectionStep] = []
     while not current.all():
@@ -204,6 +209,8 @@ class AveragedEstimate:
         n_models: Number of estimable models averaged.
         criterion: ``"aic"`` or ``"bic"``.
         top_models: The heaviest models as ``(terms, weight, estimate)``.
+        log_dark_se: Standard error of the averaged log dark figure (between-model spread
+            included), the quantity strata totals combine.
     """
 
     estimate: float
@@ -212,6 +219,7 @@ class AveragedEstimate:
     n_models: int
     criterion: str
     top_models: tuple[tuple[tuple[str, ...], float, float], ...]
+    log_dark_se: float
 
 
 def model_average(
@@ -238,6 +246,11 @@ def model_average(
                 rows.append(nb)
         models = np.unique(np.asarray(rows), axis=0)
     ok, ll, log_dark, var, npar = _fit_many(table, design, models, cache)
+    if not ok.any():
+        raise ModelNotEstimableError(
+            "no log-linear model can be fitted to this table, not even independence: the "
+            "lists share too few people (the maximum-likelihood estimate does not exist)"
+        )
     ic = _criterion(ll[ok], npar[ok], table.n_observed, criterion)
     w = np.exp(-(ic - ic.min()) / 2.0)
     w /= w.sum()
@@ -267,4 +280,5 @@ def model_average(
         n_models=int(ok.sum()),
         criterion=criterion,
         top_models=top_models,
+        log_dark_se=se,
     )

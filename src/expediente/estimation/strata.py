@@ -61,6 +61,9 @@ def split_strata(
     excl = [*exclude, strata, *IDENTIFIER_COLUMNS]
     if lists is None:
         lists = [c for c in columns if c != count and c not in excl]
+    # Check the whole table first, so that an error names the row of the file, not the row
+    # within one stratum.
+    capture_table(columns, lists=lists, count=count, exclude=excl)
     out: dict[str, CaptureTable] = {}
     for label in sorted({str(v) for v in labels}):
         mask = np.asarray([str(v) == label for v in labels])

@@ -241,13 +241,24 @@ def _targeting(
 ) -> tuple[list[dict[str, Any]], float | None]:
     victims = (
         frame.filter(pl.col("victim_affiliation").is_not_null())
-        .unique("victim_id")
+        # the first act of each victim decides the group: "any" would vary between runs
+        .unique("victim_id", keep="first", maintain_order=True)
         .group_by("victim_affiliation")
         .len()
         .sort("victim_affiliation")
     )
     total = int(victims.get_column("len").sum()) if victims.height else 0
     rows = [{"group": g, "victims": int(n), "share": n / total} for g, n in victims.iter_rows()]
+    if reference:
+        bad = {g: v for g, v in reference.items() if not (math.isfinite(v) and v >= 0)}
+        if bad:
+            raise PatternInputError(
+                f"reference shares must be finite and not negative; got {bad}"
+            )
+        if sum(reference.values()) <= 0:
+            raise PatternInputError(
+                "reference shares are all 0: give each group's share of the population at risk"
+            )
     if not reference or total == 0:
         return rows, None
     missing = [r["group"] for r in rows if r["group"] not in reference]

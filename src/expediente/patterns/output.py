@@ -9,7 +9,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any
 
+import polars as pl
+
 from expediente.patterns.report import INDICATORS, PatternReport
+from expediente.tables.cells import neutralise_formula
 
 
 def _jsonable(value: Any) -> Any:
@@ -77,6 +80,10 @@ def write_outputs(report: PatternReport, out_dir: Path, source: Mapping[str, Any
     counts = out_dir / "patterns-counts.csv"
     report.counts.with_columns(
         [report.counts[c].cast(str) for c, t in report.counts.schema.items() if t.is_temporal()]
+        # places, units, methods and groups come from the case's records: a spreadsheet
+        # must not run a value such as =HYPERLINK(...) as a formula
+        + [report.counts[c].map_elements(neutralise_formula, return_dtype=pl.String)
+           for c, t in report.counts.schema.items() if t == pl.String]
     ).write_csv(counts)
     indicators = out_dir / "patterns-indicators.json"
     document = {

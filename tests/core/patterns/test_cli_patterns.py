@@ -262,3 +262,20 @@ def test_duplicate_act_ids_are_refused_and_missing_victims_are_distinct(tmp_path
         row[1] = ""  # three acts with no victim id: three victims, not one
     frame, _ = read_acts_file(write_csv(tmp_path / "novictim.csv", CORE_HEADER, rows))
     assert frame["victim_id"].n_unique() == 9
+
+
+def test_counts_csv_does_not_carry_formulas(tmp_path: Path) -> None:
+    # Unit, place and group names come from records: a spreadsheet must not run them.
+    rows = [["a1", "v1", "act.torture", "method.beating", "2017-04-02", "Lara",
+             '=HYPERLINK("http://example.invalid")', "@SUM(1)"],
+            ["a2", "v2", "act.torture", "method.beating", "2017-05-02", "+Zulia", "U-1",
+             "affiliation.student"]]
+    path = write_csv(tmp_path / "acts.csv", CORE_HEADER, rows)
+    out_dir = tmp_path / "out"
+    result = invoke(path, "--by", "month,unit,affiliation", "--out", out_dir, "--chart", "none")
+    assert result.exit_code == 0, result.output
+    with (out_dir / "patterns-counts.csv").open(newline="", encoding="utf-8") as fh:
+        records = list(csv.DictReader(fh))
+    assert {r["unit"] for r in records} == {"'=HYPERLINK(\"http://example.invalid\")", "U-1"}
+    assert {r["victim_affiliation"] for r in records} == {"'@SUM(1)", "affiliation.student"}
+    assert {r["month"] for r in records} == {"2017-04", "2017-05"}

@@ -127,3 +127,17 @@ def test_gini_extremes() -> None:
 def test_missing_required_column() -> None:
     with pytest.raises(PatternInputError, match="'start_date'"):
         count_acts({"act_id": ["a"]})
+
+
+@pytest.mark.parametrize(
+    ("shares", "message"),
+    [
+        ({"opposition": 0.0, "none": 0.0}, "all 0"),
+        ({"opposition": float("inf"), "none": 0.6}, "finite"),
+        ({"opposition": float("nan"), "none": 0.6}, "finite"),
+        ({"opposition": -0.4, "none": 0.6}, "negative"),
+    ],
+)
+def test_unusable_reference_shares_are_refused(shares: dict[str, float], message: str) -> None:
+    with pytest.raises(PatternInputError, match=message):
+        systematic_indicators(acts(), reference_shares=shares)
