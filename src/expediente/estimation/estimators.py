@@ -176,6 +176,11 @@ def _term_str(t: Any) -> str:
     return ":".join(str(x) for x in t)
 
 
+#: More latent classes than this add nothing but time: with J lists there are at most 2^J - 1
+#: observable patterns, and practice uses K between 5 and 15.
+MAX_LATENT_CLASSES = 50
+
+
 def estimate_lcmcr(
     table: CaptureTable,
     *,
@@ -202,6 +207,16 @@ def estimate_lcmcr(
     from expediente.estimation.lcmcr import ChainDisagreementWarning
 
     _require_records(table)
+    if not (table.patterns.sum(axis=1)[table.counts > 0] >= 2).any():
+        raise EstimationError(
+            "no one is on two lists or more: the lists share nobody, and multiple-systems "
+            "estimation learns the size of the unseen population only from the overlaps"
+        )
+    if not 1 <= k_classes <= MAX_LATENT_CLASSES:
+        raise EstimationError(
+            f"K = {k_classes} latent classes is out of range: use 1 to {MAX_LATENT_CLASSES} "
+            "(the package default is 5; HRDAG uses up to 15)"
+        )
     with _warnings.catch_warnings(record=True) as caught:
         _warnings.simplefilter("always", ChainDisagreementWarning)
         post = run_lcmcr(

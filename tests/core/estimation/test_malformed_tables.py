@@ -254,3 +254,19 @@ def test_drop_leaves_lists_out_with_the_people_only_they_recorded() -> None:
     assert "--drop" in refused.output
     unknown = invoke(path, "--drop", "ZZ")
     assert unknown.exit_code == 2 and "unknown list(s) ['ZZ']" in unknown.output
+
+
+def test_lcmcr_refuses_lists_that_share_nobody():
+    from expediente.estimation import EstimationError, capture_table, estimate_lcmcr
+
+    table = capture_table({"A": [1, 0, 0], "B": [0, 1, 0], "C": [0, 0, 1], "count": [5, 4, 3]})
+    with pytest.raises(EstimationError, match="share nobody"):
+        estimate_lcmcr(table, burnin=10, samples=10, chains=1)
+
+
+def test_lcmcr_refuses_an_absurd_number_of_classes():
+    from expediente.estimation import EstimationError, capture_table, estimate_lcmcr
+
+    table = capture_table({"A": [1, 0, 1], "B": [0, 1, 1], "count": [5, 4, 3]})
+    with pytest.raises(EstimationError, match="latent classes is out of range"):
+        estimate_lcmcr(table, k_classes=100000, burnin=10, samples=10, chains=1)
