@@ -75,21 +75,31 @@ def _victim_row(
     problems: list[Problem] | None,
 ) -> list[Problem] | None:
     problems = _combine_dates(values, number, column_of, failed, problems)
-    if not (
-        "full_name" in values
-        or "given_names" in values
-        or "first_surname" in values
-        or failed.intersection(("full_name", "given_names", "first_surname"))
-    ):
-        problems = problems or []
-        problems.append(
-            Problem(
-                number,
-                column_of.get("full_name", "full_name"),
-                ProblemCode.MISSING_REQUIRED,
-                "a victim needs full_name, or given_names or first_surname",
-            )
-        )
+    return _needs_one_of(
+        ("full_name", "given_names", "first_surname"),
+        "a victim needs full_name, or given_names or first_surname",
+        values, number, column_of, failed, problems,
+    )
+
+
+def _needs_one_of(
+    columns: tuple[str, ...],
+    message: str,
+    values: dict[str, Any],
+    number: int,
+    column_of: dict[str, str],
+    failed: set[str],
+    problems: list[Problem] | None,
+) -> list[Problem] | None:
+    """A `missing_required` problem, on the first of `columns`, when the row has none of them
+    (a column that failed its own check counts as present: it is reported already)."""
+    if any(c in values for c in columns) or failed.intersection(columns):
+        return problems
+    problems = problems or []
+    problems.append(
+        Problem(number, column_of.get(columns[0], columns[0]), ProblemCode.MISSING_REQUIRED,
+                message)
+    )
     return problems
 
 
@@ -101,22 +111,11 @@ def _involvement_row(
     problems: list[Problem] | None,
 ) -> list[Problem] | None:
     """An involvement names a perpetrator: a unit, a person, or both."""
-    if (
-        "unit_code" in values
-        or "perpetrator_record_id" in values
-        or failed.intersection(("unit_code", "perpetrator_record_id"))
-    ):
-        return problems
-    problems = problems or []
-    problems.append(
-        Problem(
-            number,
-            column_of.get("unit_code", "unit_code"),
-            ProblemCode.MISSING_REQUIRED,
-            "an involvement needs unit_code or perpetrator_record_id",
-        )
+    return _needs_one_of(
+        ("unit_code", "perpetrator_record_id"),
+        "an involvement needs unit_code or perpetrator_record_id",
+        values, number, column_of, failed, problems,
     )
-    return problems
 
 
 def _measurement_row(
