@@ -112,12 +112,7 @@ class Validator:
         today: _dt.date | None = None,
         track_unmapped: bool = False,
     ) -> None:
-        if mapping is None:
-            if kind is None:
-                raise ValueError("give a kind or a mapping")
-            mapping = TableMapping.identity(kind)
-        elif kind is not None and kind != mapping.kind:
-            raise ValueError(f"the mapping is for kind {mapping.kind!r}, not {kind!r}")
+        mapping = _mapping(kind, mapping)
         self.spec: KindSpec = kind_spec(mapping.kind)
         self.mapping = mapping
         self.vocabularies = vocabularies or load_vocabularies()
