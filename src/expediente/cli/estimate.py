@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
 import importlib
 import sys
 import warnings
@@ -14,6 +13,8 @@ from typing import Any
 
 import click
 
+from expediente.fingerprints import file_sha256
+
 __all__ = ["command"]
 
 
@@ -21,14 +22,6 @@ class BadInput(click.ClickException):
     """Bad input file or options: exit code 2, message without traceback."""
 
     exit_code = 2
-
-
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 @contextlib.contextmanager
@@ -320,7 +313,7 @@ def command(
             "chains": chains,
             "seed": seed,
         }
-    file_hash = _file_sha256(file)
+    file_hash = file_sha256(file)
     try:
         with warnings.catch_warnings():
             # Chain disagreement is carried in the result and printed below, loudly.

@@ -16,8 +16,9 @@ from typing import Any
 
 import click
 
+from expediente.fingerprints import file_sha256
 from expediente.patterns.acts import PatternInputError
-from expediente.patterns.files import estimate_from_json, file_sha256, read_acts_file
+from expediente.patterns.files import estimate_from_json, read_acts_file
 from expediente.patterns.output import write_outputs
 from expediente.patterns.report import (
     INDICATORS,

@@ -8,21 +8,13 @@ row and column at fault.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from expediente.fingerprints import file_sha256
 from expediente.patterns.acts import PatternInputError
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _frame(rows: Mapping[str, list[Any]]) -> Any:

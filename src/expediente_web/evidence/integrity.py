@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from expediente.fingerprints import file_sha256
 from expediente_web.evidence.models import EvidenceItem
-from expediente_web.evidence.store import hash_file, path_for
+from expediente_web.evidence.store import path_for
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ def check_items() -> Iterator[tuple[EvidenceItem, FileProblem | None]]:
     for item in items.iterator(chunk_size=500):
         path = path_for(item.sha256)
         if item.sha256 not in hashed:
-            hashed[item.sha256] = hash_file(path) if path.is_file() else None
+            hashed[item.sha256] = file_sha256(path) if path.is_file() else None
         found = hashed[item.sha256]
         problem = None
         if found is None:

@@ -79,11 +79,3 @@ def store(stream: BinaryIO, *, max_bytes: int | None = None) -> Stored:
         return Stored(sha, size, target, new=True)
     finally:
         tmp.unlink(missing_ok=True)
-
-
-def hash_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in chunks(fh):
-            digest.update(chunk)
-    return digest.hexdigest()

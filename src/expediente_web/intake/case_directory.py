@@ -25,6 +25,7 @@ from typing import Any
 
 from django.db import transaction
 
+from expediente.fingerprints import file_sha256
 from expediente.tables.mapping import MappingError, TableMapping, load_mapping
 from expediente.tables.problems import Limits, Problem, ProblemCode
 from expediente_web.audit import chain
@@ -41,7 +42,6 @@ from expediente_web.intake.importer import (
     TableFile,
     _today,
     estimate_rows,
-    file_sha256,
     import_file,
 )
 from expediente_web.intake.models import ImportBatch

@@ -19,7 +19,6 @@ one batch of rows are held at a time.
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from expediente.fingerprints import file_sha256
 from expediente.tables.kinds import KINDS
 from expediente.tables.mapping import TableMapping
 from expediente.tables.problems import Limits, Problem, ProblemCode
@@ -123,15 +123,6 @@ class ImportOutcome:
     @property
     def rows(self) -> int:
         return sum(c.rows for c in self.checks)
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file, read in 1 MiB blocks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while block := handle.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def guess_kind(path: Path) -> str | None:
