@@ -6,8 +6,8 @@ import sys
 
 import click
 
-from expediente_web.cli.failures import ensure_ready, user_errors
-from expediente_web.cli.setup import EXIT_PROBLEM_FOUND, data_dir_option, setup_django
+from expediente_web.cli.failures import open_database, user_errors
+from expediente_web.cli.setup import EXIT_PROBLEM_FOUND, data_dir_option
 
 
 @click.group(name="audit")
@@ -24,8 +24,7 @@ def verify() -> None:
     publish it) to detect later a rewrite of the whole log.
     """
     with user_errors():
-        setup_django()
-        ensure_ready()
+        open_database()
         from expediente_web.audit.chain import check, entry_count
 
         total = entry_count()

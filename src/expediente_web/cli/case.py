@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import click
 
-from expediente_web.cli.failures import acting_user, ensure_ready, find_case, user_errors
-from expediente_web.cli.setup import actor_option, data_dir_option, setup_django
+from expediente_web.cli.failures import (
+    acting_user,
+    find_case,
+    open_database,
+    user_errors,
+)
+from expediente_web.cli.setup import actor_option, data_dir_option
 
 
 @click.group(name="case")
@@ -25,8 +30,7 @@ def create(code: str, title: str, country: str, period: str, description: str,
            username: str | None) -> None:
     """Create case CODE (the acting --user becomes its owner)."""
     with user_errors():
-        setup_django()
-        ensure_ready()
+        open_database()
         from expediente_web.cases.actions import do_create_case
 
         actor = acting_user(username)
@@ -41,8 +45,7 @@ def create(code: str, title: str, country: str, period: str, description: str,
 def list_cases() -> None:
     """List every case with its counts of sources, persons and acts."""
     with user_errors():
-        setup_django()
-        ensure_ready()
+        open_database()
         from django.db.models import Count, Q
 
         from expediente_web.cases.models import Case
@@ -68,8 +71,7 @@ def list_cases() -> None:
 def sources(code: str) -> None:
     """List the sources of case CODE with their kind, reliability and record counts."""
     with user_errors():
-        setup_django()
-        ensure_ready()
+        open_database()
         from django.db.models import Count
 
         from expediente_web.records.models import Act, Person, Testimony

@@ -6,8 +6,8 @@ import sys
 
 import click
 
-from expediente_web.cli.failures import ensure_ready, user_errors
-from expediente_web.cli.setup import EXIT_PROBLEM_FOUND, data_dir_option, setup_django
+from expediente_web.cli.failures import open_database, user_errors
+from expediente_web.cli.setup import EXIT_PROBLEM_FOUND, data_dir_option
 
 
 @click.command(name="check")
@@ -15,8 +15,7 @@ from expediente_web.cli.setup import EXIT_PROBLEM_FOUND, data_dir_option, setup_
 def command() -> None:
     """Re-hash every stored evidence file; exit 1 naming each missing or changed one."""
     with user_errors():
-        setup_django()
-        ensure_ready()
+        open_database()
         from expediente_web.evidence.integrity import check_items, items_to_check
 
         problems = []

@@ -18,8 +18,13 @@ from typing import Any
 
 import click
 
-from expediente_web.cli.failures import Refused, acting_user, ensure_ready, find_case, user_errors
-from expediente_web.cli.setup import EXIT_PROBLEM_FOUND, actor_option, data_dir_option, setup_django
+from expediente_web.cli.failures import (
+    Refused,
+    open_case,
+    open_database,
+    user_errors,
+)
+from expediente_web.cli.setup import EXIT_PROBLEM_FOUND, actor_option, data_dir_option
 
 __all__ = ["command", "print_estimate", "run"]
 
@@ -92,13 +97,11 @@ def run(case_code: str, *, method: str = "loglinear", strata: str | None = None,
     if data_dir:
         os.environ["EXPEDIENTE_DATA_DIR"] = str(data_dir)
     with user_errors():
-        setup_django()
-        ensure_ready()
+        open_database()
         from expediente_web.analyses.actions import ESTIMATE_DEFAULTS, do_run_estimate
         from expediente_web.analyses.adapters import capture_histories
 
-        case = find_case(case_code)
-        actor = acting_user(username)
+        case, actor = open_case(case_code, username)
         settings = {**ESTIMATE_DEFAULTS.get(method, {}), **(options or {})}
         total = int(settings.get("chains", 1)) if method == "lcmcr" else 0
         if strata and sys.stderr.isatty():

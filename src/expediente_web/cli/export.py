@@ -8,8 +8,14 @@ from typing import Any
 
 import click
 
-from expediente_web.cli.failures import Refused, acting_user, ensure_ready, find_case, user_errors
-from expediente_web.cli.setup import actor_option, data_dir_option, setup_django
+from expediente_web.cli.failures import (
+    Refused,
+    acting_user,
+    find_case,
+    open_database,
+    user_errors,
+)
+from expediente_web.cli.setup import actor_option, data_dir_option
 
 
 @click.command(name="export")
@@ -32,8 +38,7 @@ def command(case_code: str, fmt: str, out_dir: Path, include_protected: bool,
     pseudonyms in every export made with the same key ring.
     """
     with user_errors():
-        setup_django()
-        ensure_ready()
+        open_database()
         from expediente_web.intake.exporter import ExportError, do_export_case
 
         actor = acting_user(username)

@@ -87,3 +87,16 @@ def ensure_ready() -> None:
         raise Refused(f"Cannot open the database: {exc}") from None
     if pending:
         raise Refused(f"The database needs {len(pending)} migrations: run `expediente init`")
+
+
+def open_database() -> None:
+    """Set Django up and refuse, with a message, a database that is not ready."""
+    from expediente_web.cli.setup import setup_django
+
+    setup_django()
+    ensure_ready()
+
+
+def open_case(case_code: str, username: str | None) -> tuple[Any, Any]:
+    """The case and the acting user (None: the operator), once the database is open."""
+    return find_case(case_code), acting_user(username)

@@ -8,12 +8,17 @@ from typing import Any
 
 import click
 
-from expediente_web.cli.failures import Refused, acting_user, ensure_ready, find_case, user_errors
+from expediente_web.cli.failures import (
+    Refused,
+    acting_user,
+    find_case,
+    open_database,
+    user_errors,
+)
 from expediente_web.cli.setup import (
     EXIT_BAD_INPUT,
     actor_option,
     data_dir_option,
-    setup_django,
 )
 
 KIND_CHOICES = ("victims", "acts", "testimonies", "sources", "involvements", "measurements")
@@ -113,8 +118,7 @@ def command(path: Path, case_code: str, source_code: str | None, kind: str | Non
     from expediente.tables.mapping import MappingError, load_mapping
 
     with user_errors():
-        setup_django()
-        ensure_ready()
+        open_database()
         from expediente_web.intake.case_directory import do_import_case_directory
         from expediente_web.intake.importer import ImportRefused, do_import_table, guess_kind
 

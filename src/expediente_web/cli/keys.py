@@ -6,8 +6,8 @@ import sys
 
 import click
 
-from expediente_web.cli.failures import acting_user, ensure_ready, user_errors
-from expediente_web.cli.setup import actor_option, data_dir_option, setup_django
+from expediente_web.cli.failures import acting_user, open_database, user_errors
+from expediente_web.cli.setup import actor_option, data_dir_option
 
 
 @click.group(name="keys")
@@ -20,8 +20,7 @@ def command() -> None:
 def status() -> None:
     """Show the key ring's keys and how many stored values each one encrypts."""
     with user_errors():
-        setup_django()
-        ensure_ready()
+        open_database()
         from expediente_web.protection.cipher import current_keyring
         from expediente_web.protection.rotation import key_usage
 
@@ -51,8 +50,7 @@ def rotate(username: str | None, retire_old: bool) -> None:
     nothing; run it again. Back up the new key ring file.
     """
     with user_errors():
-        setup_django()
-        ensure_ready()
+        open_database()
         from expediente_web.protection.rotation import (
             count_values,
             key_file,

@@ -13,8 +13,13 @@ from typing import Any
 import click
 
 from expediente.cli.link import StageProgress
-from expediente_web.cli.failures import Refused, acting_user, ensure_ready, find_case, user_errors
-from expediente_web.cli.setup import actor_option, data_dir_option, setup_django
+from expediente_web.cli.failures import (
+    Refused,
+    open_case,
+    open_database,
+    user_errors,
+)
+from expediente_web.cli.setup import actor_option, data_dir_option
 
 __all__ = ["command", "evaluate_against_truth", "run"]
 
@@ -97,12 +102,10 @@ def run(case_code: str, *, config_path: Path | None = None, username: str | None
     from expediente.linkage import ConfigError, load_config
 
     with user_errors():
-        setup_django()
-        ensure_ready()
+        open_database()
         from expediente_web.analyses.actions import do_run_linkage
 
-        case = find_case(case_code)
-        actor = acting_user(username)
+        case, actor = open_case(case_code, username)
         try:
             config = load_config(config_path) if config_path else None
         except ConfigError as exc:

@@ -15,8 +15,12 @@ from typing import Any
 
 import click
 
-from expediente_web.cli.failures import Refused, acting_user, ensure_ready, find_case, user_errors
-from expediente_web.cli.setup import setup_django
+from expediente_web.cli.failures import (
+    Refused,
+    open_case,
+    open_database,
+    user_errors,
+)
 
 __all__ = ["run"]
 
@@ -48,12 +52,10 @@ def run(case_code: str, *, by: Sequence[str] = ("month",), username: str | None 
     from expediente.patterns.output import write_outputs
 
     with user_errors():
-        setup_django()
-        ensure_ready()
+        open_database()
         from expediente_web.analyses.patterns import case_patterns
 
-        case = find_case(case_code)
-        actor = acting_user(username)
+        case, actor = open_case(case_code, username)
         found = case_patterns(actor, case, list(by), reference_shares)
         if found.report is None:
             raise Refused(f"case {case.code} has no dated act: nothing to count")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from expediente_web.cli.failures import ensure_ready, user_errors
-from expediente_web.cli.setup import data_dir_option, setup_django
+from expediente_web.cli.failures import open_database, user_errors
+from expediente_web.cli.setup import data_dir_option
 
 
 @click.command(name="serve")
@@ -17,8 +17,7 @@ from expediente_web.cli.setup import data_dir_option, setup_django
 def command(host: str, port: int, threads: int) -> None:
     """Start the web application (production-grade server, waitress)."""
     with user_errors():
-        setup_django()
-        ensure_ready()
+        open_database()
         from expediente_web.protection.cipher import current_keyring
 
         current_keyring()  # fail now, clearly, rather than on the first protected page

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import click
 
-from expediente_web.cli.failures import Refused, acting_user, ensure_ready, find_case, user_errors
-from expediente_web.cli.setup import actor_option, data_dir_option, setup_django
+from expediente_web.cli.failures import (
+    Refused,
+    acting_user,
+    find_case,
+    open_database,
+    user_errors,
+)
+from expediente_web.cli.setup import actor_option, data_dir_option
 
 ROLE_NAMES = ("owner", "analyst", "documenter", "reviewer", "viewer")
 
@@ -38,8 +44,7 @@ def create(name: str, password: str | None, no_login: bool, role: str | None,
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True,
                                 err=True)
     with user_errors():
-        setup_django()
-        ensure_ready()
+        open_database()
         from django.db import transaction
 
         from expediente_web.cases.actions import do_create_user, do_set_membership
@@ -62,8 +67,7 @@ def create(name: str, password: str | None, no_login: bool, role: str | None,
 def grant(name: str, role: str, case_code: str, username: str | None) -> None:
     """Give existing user NAME a ROLE in CASE (or change the role they have)."""
     with user_errors():
-        setup_django()
-        ensure_ready()
+        open_database()
         from django.contrib.auth import get_user_model
 
         from expediente_web.cases.actions import do_set_membership
@@ -82,8 +86,7 @@ def grant(name: str, role: str, case_code: str, username: str | None) -> None:
 def list_users() -> None:
     """List users and their roles."""
     with user_errors():
-        setup_django()
-        ensure_ready()
+        open_database()
         from django.contrib.auth import get_user_model
 
         from expediente_web.cases.models import Membership
