@@ -31,6 +31,10 @@ class KeyRing:
     keys: dict[str, bytes]
     index_key: bytes
     path: Path | None = field(default=None, compare=False)
+    # HMAC key of the audit chain and Ed25519 seed of its signed checkpoints (32 bytes each);
+    # None in a ring made before they existed (`expediente keys upgrade` adds them).
+    audit_key: bytes | None = None
+    signing_key: bytes | None = None
 
     def key(self, key_id: str) -> bytes:
         try:
@@ -46,17 +50,26 @@ class KeyRing:
         new_id = f"k{n}"
         keys = dict(self.keys)
         keys[new_id] = secrets.token_bytes(32)
-        return KeyRing(active=new_id, keys=keys, index_key=self.index_key, path=self.path)
+        return KeyRing(
+            active=new_id,
+            keys=keys,
+            index_key=self.index_key,
+            path=self.path,
+            audit_key=self.audit_key,
+            signing_key=self.signing_key,
+        )
 
     def to_json(self) -> str:
-        return json.dumps(
-            {
-                "active": self.active,
-                "keys": {k: base64.b64encode(v).decode() for k, v in self.keys.items()},
-                "index_key": base64.b64encode(self.index_key).decode(),
-            },
-            indent=2,
-        )
+        raw = {
+            "active": self.active,
+            "keys": {k: base64.b64encode(v).decode() for k, v in self.keys.items()},
+            "index_key": base64.b64encode(self.index_key).decode(),
+        }
+        if self.audit_key is not None:
+            raw["audit_key"] = base64.b64encode(self.audit_key).decode()
+        if self.signing_key is not None:
+            raw["signing_key"] = base64.b64encode(self.signing_key).decode()
+        return json.dumps(raw, indent=2)
 
 
 def new_keyring(path: Path | None = None) -> KeyRing:
@@ -65,6 +78,8 @@ def new_keyring(path: Path | None = None) -> KeyRing:
         keys={"k1": secrets.token_bytes(32)},
         index_key=secrets.token_bytes(32),
         path=path,
+        audit_key=secrets.token_bytes(32),
+        signing_key=secrets.token_bytes(32),
     )
 
 
@@ -78,14 +93,22 @@ def parse_keyring(text: str, path: Path | None = None) -> KeyRing:
             keys=keys,
             index_key=base64.b64decode(raw["index_key"], validate=True),
             path=path,
+            audit_key=_optional_key(raw, "audit_key"),
+            signing_key=_optional_key(raw, "signing_key"),
         )
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise KeyRingError(f"The key ring in {where} is malformed: {exc}") from None
     if ring.active not in ring.keys:
         raise KeyRingError(f"The key ring in {where} names active key {ring.active!r} but lacks it")
-    if any(len(k) != 32 for k in ring.keys.values()) or len(ring.index_key) < 32:
+    extra = [k for k in (ring.audit_key, ring.signing_key) if k is not None]
+    if any(len(k) != 32 for k in [*ring.keys.values(), *extra]) or len(ring.index_key) < 32:
         raise KeyRingError(f"The key ring in {where} holds a key of the wrong length")
     return ring
+
+
+def _optional_key(raw: dict[str, str], name: str) -> bytes | None:
+    value = raw.get(name)
+    return None if value is None else base64.b64decode(value, validate=True)
 
 
 def load_keyring(path: Path) -> KeyRing:

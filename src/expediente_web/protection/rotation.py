@@ -183,7 +183,8 @@ def retire_old_keys(actor: object = None) -> list[str]:
     if not retired:
         return []
     kept = KeyRing(active=ring.active, keys={ring.active: ring.key(ring.active)},
-                   index_key=ring.index_key, path=ring.path)
+                   index_key=ring.index_key, path=ring.path,
+                   audit_key=ring.audit_key, signing_key=ring.signing_key)
     with transaction.atomic():
         append(actor_name(actor), "retire_keys", object_type="keyring", object_id=ring.active,
                payload={"retired": retired, "active": ring.active})
