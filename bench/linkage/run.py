@@ -25,6 +25,12 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+#: The independent generator's sets: the tuning seed and the held-out seed.
+INDEPENDENT = {"ind-tune": 1201, "ind-heldout": 2903}
+INDEPENDENT_PERSONS = 8000
+#: Label counts of the review curve (a simulated reviewer decides from the ground truth).
+LABEL_STEPS = (50, 100, 200)
+
 
 def _febrl_frame(which: str):
     import polars as pl
@@ -76,6 +82,12 @@ def _febrl_config(link_only: bool):
 
 
 def _spanish_frame(name: str, persons: int, seed: int):
+    if name in INDEPENDENT:
+        from independent_lists import generate as independent
+
+        return independent(INDEPENDENT_PERSONS, INDEPENDENT[name]).rename(
+            {"true_person_id": "truth"}
+        )
     if name == "spanish":
         from expediente.linkage.synthetic import generate
 
@@ -97,7 +109,29 @@ def _metrics(person: Any, truth: Any) -> dict[str, Any]:
     return evaluate(person, truth).as_dict()
 
 
-def _simulated_labels(result: Any, frame: Any, count: int) -> list:
+def _recall_by_source_pair(person: Any, frame: Any) -> dict[str, float]:
+    """Share of true cross-record pairs put in one person, per pair of sources."""
+    import numpy as np
+    import polars as pl
+
+    data = pl.DataFrame(
+        {
+            "s": frame["source_id"].to_list(),
+            "t": frame["truth"].to_list(),
+            "p": np.asarray(person).astype(str).tolist(),
+        }
+    ).with_row_index("i")
+    pairs = data.join(data, on="t", suffix="_r").filter(pl.col("i") < pl.col("i_r"))
+    pairs = pairs.with_columns(
+        pl.min_horizontal("s", "s_r").alias("a"),
+        pl.max_horizontal("s", "s_r").alias("b"),
+        (pl.col("p") == pl.col("p_r")).alias("hit"),
+    )
+    table = pairs.group_by("a", "b").agg(pl.col("hit").mean()).sort("a", "b")
+    return {f"{a}-{b}": round(h, 3) for a, b, h in table.iter_rows()}
+
+
+def _simulated_labels(result: Any, frame: Any, count: int, already: Any = ()) -> list:
     from expediente.linkage import PairLabel
 
     truth = dict(
@@ -107,8 +141,15 @@ def _simulated_labels(result: Any, frame: Any, count: int) -> list:
             strict=True,
         )
     )
-    labels = []
-    for row in result.review_queue.head(count).iter_rows(named=True):
+    labels = list(already)
+    seen = {frozenset([(x.source_a, x.record_a), (x.source_b, x.record_b)]) for x in labels}
+    for row in result.review_queue.iter_rows(named=True):
+        if len(labels) >= count:
+            break
+        key = frozenset([(row["source_a"], row["record_a"]), (row["source_b"], row["record_b"])])
+        if key in seen:
+            continue
+        seen.add(key)
         same = (
             truth[(row["source_a"], row["record_a"])] == truth[(row["source_b"], row["record_b"])]
         )
@@ -194,6 +235,9 @@ def job(name: str, engine: str, options: dict[str, Any]) -> dict[str, Any]:
             )
             joined = uid.join(clusters.select("uid", "cluster_id"), on="uid", how="left")
             metrics = _metrics(joined["cluster_id"].to_numpy(), joined["truth"].to_numpy())
+            extra["recall_by_source_pair"] = _recall_by_source_pair(
+                joined["cluster_id"].to_numpy(), frame
+            )
         else:
             from expediente.linkage import LinkConfig, link_records
 
@@ -205,11 +249,22 @@ def job(name: str, engine: str, options: dict[str, Any]) -> dict[str, Any]:
                 min(c.n_persons for c in result.clusterings),
                 max(c.n_persons for c in result.clusterings),
             ]
+            extra["recall_by_source_pair"] = _recall_by_source_pair(
+                result.clusterings[0].person, frame
+            )
             if engine == "ours+labels":
-                labels = _simulated_labels(result, frame, options["labels"])
+                # Rounds of labels, each from the head of the queue the last run produced.
+                labels: list = []
+                curve = {0: round(metrics["pair_f1"], 4)}
+                for step in [s for s in LABEL_STEPS if s <= options["labels"]]:
+                    labels = _simulated_labels(result, frame, step, labels)
+                    result = link_records(frame, config, labels)
+                    curve[len(labels)] = round(
+                        result.evaluation[result.clusterings[0].label].pair_f1, 4
+                    )
+                extra["label_curve"] = curve
                 extra["labels"] = len(labels)
                 extra["accepted"] = sum(label.decision == "accept" for label in labels)
-                result = link_records(frame, config, labels)
                 metrics = result.evaluation[result.clusterings[0].label].as_dict()
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -271,7 +326,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--only", help="datasets: febrl3,febrl4,spanish,demo,demo-large,scale")
+    parser.add_argument(
+        "--only",
+        help="datasets: febrl3,febrl4,spanish,demo,demo-large,ind-tune,ind-heldout,scale",
+    )
+    parser.add_argument("--engines", help="only these engines: ours,ours+labels,splink")
     parser.add_argument("--persons", type=int, default=3000, help="persons in 'spanish'")
     parser.add_argument("--seed", type=int, default=101)
     parser.add_argument("--labels", type=int, default=200)
@@ -282,6 +341,7 @@ def main() -> None:
         help="persons for the scale job (about 1.7 records each); 0 = skip",
     )
     parser.add_argument("--no-peer", action="store_true", help="skip Splink")
+    parser.add_argument("--results", help="file name for the results (default results.json)")
     parser.add_argument("--max-mib", type=int, default=6144, help="stop a job above this RSS")
     parser.add_argument("--max-seconds", type=int, default=600, help="stop a job after this")
     args = parser.parse_args()
@@ -302,11 +362,15 @@ def main() -> None:
             ["ours"]
             if name == "scale"
             else (
-                ["ours", "ours+labels"] if name in {"spanish", "demo", "demo-large"} else ["ours"]
+                ["ours", "ours+labels"]
+                if name in {"spanish", "demo", "demo-large", *INDEPENDENT}
+                else ["ours"]
             )
         )
         if not args.no_peer and name != "scale":
             engines.append("splink")
+        if args.engines:
+            engines = [e for e in engines if e in args.engines.split(",")]
         jobs += [(name, engine) for engine in engines]
     ctx = mp.get_context("spawn")
     results = []
@@ -318,7 +382,7 @@ def main() -> None:
         process.join()
         print(json.dumps(outcome), file=sys.stderr)
         results.append(outcome)
-    (HERE / "results.json").write_text(json.dumps(results, indent=2), "utf-8")
+    (HERE / (args.results or "results.json")).write_text(json.dumps(results, indent=2), "utf-8")
     print(
         "| dataset | engine | records | pair F1 | B-cubed F1 | persons (true) | error | "
         "seconds | peak MiB |"
