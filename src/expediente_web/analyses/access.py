@@ -7,18 +7,25 @@ Who may do what with a case's analyses:
   answerable for the analysis);
 - names, ID numbers and birth dates are shown only to roles that may see protected fields
   (owner, analyst, documenter); the others see pseudonyms;
+- reviewers' notes on pair decisions often repeat a name, a cédula or a phone number, so they
+  are shown only to those same roles; the others learn that a note exists, not what it says;
 - a user without a role in the case gets a 404, as for the case itself.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from django.db.models import BooleanField, Q, Value, When
+from django.db.models import Case as Choose
 from django.http import Http404
 
-from expediente_web.analyses.models import EstimateRun, LinkRun, ReviewPair
-from expediente_web.cases.access import NotPermitted, require_role, role_in
+from expediente_web.analyses.models import EstimateRun, LinkRun, PairDecision, ReviewPair
+from expediente_web.cases.access import NotPermitted, can_view_protected, require_role, role_in
 from expediente_web.cases.models import Case
 
 ANALYSIS_ROLES = frozenset({"role.owner", "role.analyst"})
@@ -85,11 +92,54 @@ def access_estimate_run_by_uid(user: Any, case: Case, uid: str) -> EstimateRun:
     return run
 
 
+@dataclass(frozen=True)
+class DecisionView:
+    """What a page may show of one reviewer's decision."""
+
+    record_a_uid: str
+    record_b_uid: str
+    decision: str
+    actor: str
+    created_at: datetime
+    note: str
+    """The note, or "" when there is none or the user's role may not read it."""
+    note_withheld: bool
+    """True when there is a note that the user's role may not read."""
+
+
+def access_pair_decisions(user: Any, case: Case, record_ids: Iterable[int]) -> list[DecisionView]:
+    """The case's decisions on pairs that involve any of the given person records, newest
+    first; notes only for roles that may see protected fields."""
+    _member(user, case)
+    ids = list(record_ids)
+    show = user is None or can_view_protected(user, case)
+    decisions = (PairDecision.objects.filter(case=case)
+                 .filter(Q(record_a_id__in=ids) | Q(record_b_id__in=ids))
+                 .select_related("record_a", "record_b")
+                 # Of the records, their uids only: nothing protected is decrypted. A note the
+                 # role may not read is not decrypted either.
+                 .only("decision", "actor", "created_at", "record_a__uid", "record_b__uid",
+                       *(["note"] if show else []))
+                 # An empty note is stored empty, not encrypted: this needs no decryption.
+                 .annotate(has_note=Choose(When(note="", then=Value(False)), default=Value(True),
+                                           output_field=BooleanField())))
+    return [
+        DecisionView(
+            record_a_uid=str(d.record_a.uid), record_b_uid=str(d.record_b.uid),
+            decision=d.decision, actor=d.actor, created_at=d.created_at,
+            note=d.note if show else "", note_withheld=d.has_note and not show,
+        )
+        for d in decisions
+    ]
+
+
 __all__ = [
     "ANALYSIS_ROLES",
+    "DecisionView",
     "NotPermitted",
     "access_estimate_run_by_uid",
     "access_link_run_by_uid",
+    "access_pair_decisions",
     "access_review_pair_by_id",
     "can_decide",
     "latest_link_run",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import hmac
 import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -30,6 +31,7 @@ from expediente_web.analyses.models import EstimateRun, LinkRun, PairDecision
 from expediente_web.audit.record import actor_name, record_write
 from expediente_web.cases.models import Case
 from expediente_web.cases.validation import InvalidInput
+from expediente_web.protection.cipher import current_keyring
 from expediente_web.records.models import Person
 
 Progress = Callable[[str], None]
@@ -142,6 +144,18 @@ def do_run_linkage(actor: Any, case: Case, config: Any = None,
     return run
 
 
+def note_fingerprint(note: str) -> str:
+    """A keyed fingerprint of a reviewer's note for the audit log ("" for no note).
+
+    HMAC-SHA256 under the key ring's index key: equal notes give equal fingerprints, and
+    without the key ring the fingerprint confirms no guess of what the note says.
+    """
+    if not note:
+        return ""
+    key = current_keyring().index_key
+    return hmac.new(key, b"pair_note\x00" + note.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
 def do_decide_pair(actor: Any, case: Case, record_a: Person, record_b: Person, decision: str,
                    note: str = "") -> PairDecision:
     """Record a reviewer's decision that two person records are (not) the same person.
@@ -178,12 +192,14 @@ def do_decide_pair(actor: Any, case: Case, record_a: Person, record_b: Person, d
         stored = PairDecision.objects.create(case=case, record_a=record_a, record_b=record_b,
                                              decision=decision, note=note,
                                              actor=actor_name(actor))
-        # The note is free text that may name someone: the log keeps its hash, not its words.
+        # The note is free text that may name someone: the log keeps a keyed fingerprint of
+        # it, never its words, nor a plain hash (a short note such as a cédula would be found
+        # again by hashing every candidate).
         record_write(actor, "decide_pair", stored, {
             "record_a": str(record_a.uid),
             "record_b": str(record_b.uid),
             "decision": decision,
-            "note_sha256": hashlib.sha256(note.encode("utf-8")).hexdigest() if note else "",
+            "note_hmac": note_fingerprint(note),
         }, case_code=case.code)
     return stored
 

@@ -11,6 +11,7 @@ import uuid
 from django.db import models
 
 from expediente_web.cases.models import Case
+from expediente_web.protection.fields import ProtectedTextField
 from expediente_web.records.models import Person
 
 DECISIONS = (("accept", "accept"), ("reject", "reject"), ("unsure", "unsure"))
@@ -63,13 +64,17 @@ class ReviewPair(models.Model):
 
 
 class PairDecision(models.Model):
-    """A reviewer's decision that two person records are, or are not, the same person."""
+    """A reviewer's decision that two person records are, or are not, the same person.
+
+    The note is free text in which reviewers write what convinced them ("same cédula", a phone
+    number, a name): it is encrypted at rest like the person fields it repeats.
+    """
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="pair_decisions")
     record_a = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     record_b = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     decision = models.CharField(max_length=8, choices=DECISIONS)
-    note = models.TextField(blank=True)
+    note = ProtectedTextField(blank=True)
     actor = models.CharField(max_length=150)
     created_at = models.DateTimeField(auto_now_add=True)
 

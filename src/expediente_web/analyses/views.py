@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from expediente_web.analyses.access import (
     access_link_run_by_uid,
+    access_pair_decisions,
     access_review_pair_by_id,
     can_decide,
     latest_link_run,
@@ -228,10 +229,15 @@ def person(request: HttpRequest, code: str, cluster: str) -> HttpResponse:
     records = [{**_record_view(link.record, show), "probability": link.probability}
                for link in links]
     sources = sorted({r["source"].code for r in records if r["source"] is not None})
+    decisions = [
+        {"a": pseudonym("R", d.record_a_uid), "b": pseudonym("R", d.record_b_uid),
+         "label": DECISION_LABELS.get(d.decision, d.decision), "view": d}
+        for d in access_pair_decisions(request.user, case, [link.record_id for link in links])
+    ]
     return render(request, "analyses/person.html", {
         "case": case, "role": role, "run": run, "cluster": cluster, "records": records,
         "sources": sources, "person_pseudonym": pseudonym("P", f"{run.uid}:{cluster}"),
-        "protected": show,
+        "protected": show, "decisions": decisions,
     })
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from expediente_web.analyses.actions import do_decide_pair, do_run_linkage
@@ -46,7 +48,9 @@ def test_it_stores_and_audits_a_decision(case, analyst, victims):
     assert entry.payload["decision"] == "reject"
     assert {entry.payload["record_a"], entry.payload["record_b"]} == {str(a.uid), str(b.uid)}
     assert "Cédulas" not in str(entry.payload)
-    assert entry.payload["note_sha256"]
+    # A keyed fingerprint, not a plain hash that a guess of the note could be checked against.
+    assert entry.payload["note_hmac"]
+    assert hashlib.sha256("Cédulas distintas".encode()).hexdigest() not in str(entry.payload)
 
 
 def test_an_accepted_pair_is_one_person_in_the_next_run(case, analyst, linked, cluster_of):
