@@ -1,0 +1,178 @@
+"""Attacks on protected values kept where nothing said they were: reviewers' notes on pair
+decisions, and pages a browser keeps after its user has signed out. Every value is invented."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+#: What a reviewer typed: a name, a cédula and a phone number of a (fictional) person.
+NOTE = "Es Yelitza Coromoto Arráiz, cédula V-19.876.543, tel. 0414-555-1234: misma persona."
+SECRETS = ("Yelitza", "Arráiz", "19.876.543", "19876543", "0414-555-1234", "5551234")
+
+
+def _dump_every_table() -> str:
+    """Every row of every table of the database, as the database holds it."""
+    rows = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            rows.extend(repr(row) for row in cursor.fetchall())
+    return "\n".join(rows)
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def linked(case, analyst):
+    from expediente_web.analyses.actions import do_run_linkage
+    from web.analyses.analyses_data import load_victims, wide_band_config
+
+    load_victims(case)
+    return do_run_linkage(analyst, case, wide_band_config())
+
+
+@pytest.fixture
+def decided(case, analyst, linked):
+    """The analyst decided the first queued pair with the identifying note."""
+    first = linked.review_pairs.order_by("rank").first()
+    response = _client(analyst).post(
+        f"/cases/{case.code}/linkage/queue/", {"pair": first.pk, "decision": "accept", "note": NOTE}
+    )
+    assert response.status_code == 302
+    return first
+
+
+def _person_page(case, run, record):
+    from expediente_web.analyses.models import RecordLink
+
+    cluster = RecordLink.objects.get(run=run, record=record).cluster
+    return f"/cases/{case.code}/linkage/persons/{cluster}/?run={run.uid}"
+
+
+# --- Reviewers' notes ---------------------------------------------------------------------------
+
+
+def test_a_note_is_not_kept_in_clear_anywhere_in_the_database(decided):
+    from expediente_web.analyses.models import PairDecision
+
+    assert PairDecision.objects.get().note == NOTE  # still readable with the key ring
+    dump = _dump_every_table()
+    leaked = [s for s in SECRETS if s in dump]
+    assert not leaked, f"the database holds {leaked} in clear"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT note FROM analyses_pairdecision")
+        [(raw,)] = cursor.fetchall()
+    assert raw.startswith("k1:")
+
+
+def test_the_audit_log_keeps_no_words_and_no_plain_hash_of_a_note(decided):
+    import hashlib
+
+    from expediente_web.audit.models import AuditEntry
+
+    entry = AuditEntry.objects.filter(action="decide_pair").get()
+    payload = repr(entry.payload)
+    assert not [s for s in SECRETS if s in payload]
+    # A plain hash would confirm a guessed note (the whole cédula space is a few seconds).
+    assert hashlib.sha256(NOTE.encode()).hexdigest() not in payload
+    assert entry.payload["note_hmac"] and len(entry.payload["note_hmac"]) == 64
+
+
+@pytest.mark.parametrize("role", ["analyst", "documenter", "owner"])
+def test_roles_that_see_identities_read_the_note(request, case, linked, decided, role):
+    page = (
+        _client(request.getfixturevalue(role))
+        .get(_person_page(case, linked, decided.record_a))
+        .content.decode()
+    )
+    assert "Decisiones de revisión / Review decisions" in page
+    assert "19.876.543" in page and "0414-555-1234" in page
+
+
+@pytest.mark.parametrize("role", ["reviewer", "viewer"])
+def test_other_roles_learn_that_a_note_exists_not_what_it_says(
+    request, case, linked, decided, role
+):
+    client = _client(request.getfixturevalue(role))
+    for record in (decided.record_a, decided.record_b):
+        page = client.get(_person_page(case, linked, record)).content.decode()
+        assert "kept for roles that see protected data" in page
+        leaked = [s for s in SECRETS if s in page]
+        assert not leaked, f"a {role} was shown {leaked}"
+
+
+def test_a_note_the_role_may_not_read_is_not_even_decrypted(
+    case, reviewer, linked, decided, monkeypatch
+):
+    from expediente_web.analyses.access import access_pair_decisions
+    from expediente_web.protection.fields import ProtectedTextField
+
+    decrypted = []
+    real = ProtectedTextField.from_db_value
+
+    def spy(self, value, *args, **kwargs):
+        decrypted.append(self.name)
+        return real(self, value, *args, **kwargs)
+
+    monkeypatch.setattr(ProtectedTextField, "from_db_value", spy)
+    [view] = access_pair_decisions(reviewer, case, [decided.record_a_id])
+    assert view.note == "" and view.note_withheld
+    assert not decrypted
+
+
+def test_an_outsider_gets_no_decisions(case, outsider, decided):
+    from django.http import Http404
+
+    from expediente_web.analyses.access import access_pair_decisions
+
+    with pytest.raises(Http404):
+        access_pair_decisions(outsider, case, [decided.record_a_id])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_encrypts_notes_written_before_it(case, analyst):
+    from django.db.migrations.executor import MigrationExecutor
+
+    from web.analyses.analyses_data import load_victims
+
+    victims = list(load_victims(case).values())[:2]
+    executor = MigrationExecutor(connection)
+    executor.migrate([("analyses", "0001_initial")])
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO analyses_pairdecision (case_id, record_a_id, record_b_id, decision, "
+            "note, actor, created_at) VALUES (%s, %s, %s, 'accept', %s, 'ana', %s), "
+            "(%s, %s, %s, 'reject', '', 'ana', %s)",
+            [
+                case.pk,
+                victims[0].pk,
+                victims[1].pk,
+                NOTE,
+                "2026-01-02 03:04:05",
+                case.pk,
+                victims[1].pk,
+                victims[0].pk,
+                "2026-01-02 03:04:06",
+            ],
+        )
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes("analyses"))
+
+    from expediente_web.analyses.models import PairDecision
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {q('note')} FROM analyses_pairdecision ORDER BY {q('id')}")
+        raw = [row[0] for row in cursor.fetchall()]
+    assert raw[0].startswith("k1:") and not [s for s in SECRETS if s in raw[0]]
+    assert raw[1] == ""
+    assert list(PairDecision.objects.order_by("id").values_list("note", flat=True)) == [NOTE, ""]
