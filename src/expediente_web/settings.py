@@ -17,7 +17,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from expediente_web.config import data_dir, env_bool, env_int, env_str
+from expediente_web.config import ConfigError, data_dir, env_bool, env_int, env_str
 
 DATA_DIR = data_dir()
 BASE_DIR = Path(__file__).resolve().parent
@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "expediente_web.intake",
     "expediente_web.analyses",
     "expediente_web.site",
+    "django_tasks",
+    "django_tasks_db",
+    "expediente_web.jobs",
 ]
 
 MIDDLEWARE = [
@@ -118,6 +121,18 @@ EXPEDIENTE_KEY_FILE = Path(env_str("EXPEDIENTE_KEY_FILE", str(DATA_DIR / "keys.j
 EXPEDIENTE_EVIDENCE_DIR = DATA_DIR / "evidence"
 EXPEDIENTE_MAX_UPLOAD_BYTES = env_int("EXPEDIENTE_MAX_UPLOAD_MB", 512) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Background jobs: django-tasks with its database backend, run by `expediente worker` (which
+# `expediente serve` starts beside itself). `immediate` runs a job inside the request that asks
+# for it (for a test or a one-off command); see docs/concepts/jobs.md.
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_tasks = env_str("EXPEDIENTE_TASKS", "database")
+if _tasks not in _TASK_BACKENDS:
+    raise ConfigError(f"EXPEDIENTE_TASKS={_tasks!r} is not one of: {', '.join(_TASK_BACKENDS)}")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_tasks]}}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -14,7 +14,9 @@ from expediente_web.cli.setup import data_dir_option
               help="Address to listen on (0.0.0.0 for every interface: put TLS in front).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64))
-def command(host: str, port: int, threads: int) -> None:
+@click.option("--worker/--no-worker", default=True, show_default=True,
+              help="Run background jobs in a worker process beside the server.")
+def command(host: str, port: int, threads: int, worker: bool) -> None:
     """Start the web application (production-grade server, waitress)."""
     with user_errors():
         open_database()
@@ -34,7 +36,13 @@ def command(host: str, port: int, threads: int) -> None:
     click.echo("Press Ctrl+C to stop.")
     if host not in settings.ALLOWED_HOSTS and host not in ("0.0.0.0", "::"):
         settings.ALLOWED_HOSTS.append(host)
+    from expediente_web.jobs.worker import start_beside, stop_beside
+
+    child = start_beside() if worker else None
     try:
         waitress.serve(application, host=host, port=port, threads=threads, ident="expediente")
     except OSError as exc:
         raise click.ClickException(f"Cannot listen on {host}:{port}: {exc}") from None
+    finally:
+        if child is not None:
+            stop_beside(child)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("cases/<slug:code>/", views.case_records, name="case-records"),
     path("cases/<slug:code>/linkage/", include("expediente_web.analyses.urls")),
+    path("cases/<slug:code>/jobs/", include("expediente_web.jobs.urls")),
 ]

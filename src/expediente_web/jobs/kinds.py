@@ -1,0 +1,115 @@
+"""The kinds of work a job can run, each a thin call of the service that does it.
+
+A kind says who may ask for it (checked when the job is queued, and again by the service when
+it runs), how its parameters are read from a request, and how it runs with a progress reporter.
+Its result is a small dict of identifiers (the run it stored), never record values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from expediente_web.cases.models import Case
+from expediente_web.cases.validation import InvalidInput
+from expediente_web.jobs.progress import Reporter
+
+Runner = Callable[[Any, Case, Mapping[str, Any], Reporter], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: str
+    """What the job does, in a few words (translated where it is shown)."""
+    check: Callable[[Any, Case], None]
+    """Raises NotPermitted when the actor may not ask for it in this case."""
+    clean: Callable[[Mapping[str, Any]], dict[str, Any]]
+    """The parameters it runs with, from what was asked; InvalidInput when one is wrong."""
+    run: Runner
+
+
+def _analysis_role(doing: str) -> Callable[[Any, Case], None]:
+    def check(actor: Any, case: Case) -> None:
+        from expediente_web.analyses.access import require_analysis_role
+
+        require_analysis_role(actor, case, doing)
+
+    return check
+
+
+def _no_params(params: Mapping[str, Any]) -> dict[str, Any]:
+    if params:
+        raise InvalidInput("params", f"linkage takes no parameters here, got {sorted(params)}")
+    return {}
+
+
+def _run_linkage(actor: Any, case: Case, params: Mapping[str, Any],
+                 progress: Reporter) -> dict[str, Any]:
+    from expediente_web.analyses.actions import do_run_linkage
+
+    run = do_run_linkage(actor, case, progress=progress.stage)
+    return {"link_run": str(run.uid), "persons": run.persons, "records": run.records}
+
+
+ESTIMATE_PARAMS: dict[str, Callable[[Any], Any]] = {
+    "method": str, "strata": lambda v: str(v) or None, "seed": int, "lists": str,
+    "level": float,
+}
+
+
+def _clean_estimate(params: Mapping[str, Any]) -> dict[str, Any]:
+    from expediente_web.analyses.actions import ESTIMATE_DEFAULTS
+    from expediente_web.analyses.adapters import LIST_GROUPINGS, STRATA
+
+    unknown = sorted(set(params) - set(ESTIMATE_PARAMS))
+    if unknown:
+        raise InvalidInput("params", f"unknown estimate parameter(s): {', '.join(unknown)}")
+    cleaned: dict[str, Any] = {}
+    for key, convert in ESTIMATE_PARAMS.items():
+        if key in params and params[key] not in (None, ""):
+            try:
+                cleaned[key] = convert(params[key])
+            except (TypeError, ValueError):
+                raise InvalidInput(key, f"{params[key]!r} is not a valid {key}") from None
+    if cleaned.get("method", "loglinear") not in ESTIMATE_DEFAULTS:
+        raise InvalidInput("method", f"unknown method {cleaned['method']!r} "
+                                     f"(one of: {', '.join(ESTIMATE_DEFAULTS)})")
+    if cleaned.get("strata") and cleaned["strata"] not in STRATA:
+        raise InvalidInput("strata", f"unknown stratum {cleaned['strata']!r} "
+                                     f"(one of: {', '.join(STRATA)})")
+    if cleaned.get("lists", "source") not in LIST_GROUPINGS:
+        raise InvalidInput("lists", f"unknown grouping {cleaned['lists']!r} "
+                                    f"(one of: {', '.join(LIST_GROUPINGS)})")
+    if not 0.5 <= cleaned.get("level", 0.95) < 1:
+        raise InvalidInput("level", "the interval level must be at least 0.5 and below 1")
+    return cleaned
+
+
+def _run_estimate(actor: Any, case: Case, params: Mapping[str, Any],
+                  progress: Reporter) -> dict[str, Any]:
+    from expediente_web.analyses.actions import do_run_estimate
+
+    progress.stage("estimating")
+    run = do_run_estimate(actor, case, progress=progress.step, **params)
+    return {"estimate_run": str(run.uid)}
+
+
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        Kind("linkage", "person linkage", _analysis_role("run person linkage"), _no_params,
+             _run_linkage),
+        Kind("estimate", "estimate of the total", _analysis_role("estimate the total"),
+             _clean_estimate, _run_estimate),
+    )
+}
+
+
+def kind_named(name: str) -> Kind:
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise InvalidInput("kind", f"unknown kind of job {name!r} "
+                                   f"(one of: {', '.join(KINDS)})") from None
