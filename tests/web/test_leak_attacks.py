@@ -176,3 +176,86 @@ def test_the_migration_encrypts_notes_written_before_it(case, analyst):
     assert raw[0].startswith("k1:") and not [s for s in SECRETS if s in raw[0]]
     assert raw[1] == ""
     assert list(PairDecision.objects.order_by("id").values_list("note", flat=True)) == [NOTE, ""]
+
+
+# --- Pages kept in the browser's cache -------------------------------------------------------
+
+
+def _routes(patterns=None, prefix=""):
+    """Every route of the application, as a path template (`cases/<slug:code>/…`)."""
+    from django.urls import URLResolver, get_resolver
+    from django.urls.resolvers import RoutePattern
+
+    found = []
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        assert isinstance(entry.pattern, RoutePattern), f"{entry.pattern} is not a path()"
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            found += _routes(entry.url_patterns, route)
+        else:
+            found.append(route)
+    return found
+
+
+def _fill(route: str, values: dict[str, str]) -> str:
+    import re
+
+    def value(match):
+        converter, name = match.group(1) or "str", match.group(2)
+        return values.get(name, "1" if converter == "int" else "x")
+
+    return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", value, route)
+
+
+def _assert_not_stored(response, path):
+    cache_control = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+    assert "no-store" in cache_control, f"{path} ({response.status_code}) may be stored"
+    assert "private" in cache_control and "no-cache" in cache_control
+    assert response.get("Pragma") == "no-cache", f"{path} sends no Pragma: no-cache"
+
+
+def test_every_page_says_no_store_signed_in_or_not(case, analyst, owner, decided, linked):
+    from expediente_web.analyses.models import RecordLink
+
+    cluster = RecordLink.objects.filter(run=linked).values_list("cluster", flat=True).first()
+    values = {"code": case.code, "cluster": cluster, "pair_id": str(decided.pk)}
+    routes = _routes()
+    assert {"cases/<slug:code>/", "cases/<slug:code>/linkage/persons/<str:cluster>/"} <= set(routes)
+    seen = {}
+    for user in (None, analyst, owner):
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        for route in routes:
+            path = _fill(route, values)
+            response = client.get(path)
+            _assert_not_stored(response, path)
+            seen[(user and user.username, path)] = response.status_code
+            _assert_not_stored(client.get(path + "?run=nonsense"), path + "?run=nonsense")
+        # A write, a 404 and a sign-in form too.
+        _assert_not_stored(client.post(f"/cases/{case.code}/linkage/queue/", {"pair": "x"}), "post")
+        _assert_not_stored(client.get("/no/such/page/"), "/no/such/page/")
+    # The pages that show protected data were really shown to the analyst, not only redirects.
+    assert seen[("ana_analyst", f"/cases/{case.code}/")] == 200
+    assert seen[("ana_analyst", f"/cases/{case.code}/linkage/persons/{cluster}/")] == 200
+    assert seen[(None, f"/cases/{case.code}/")] == 302
+
+
+def test_a_view_that_asks_to_be_cached_is_overruled_and_static_files_are_left_alone():
+    from django.conf import settings
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from expediente_web.site.middleware import NoStoreMiddleware
+
+    def cacheable(request):
+        response = HttpResponse("Yelitza Coromoto Arráiz")
+        response["Cache-Control"] = "public, max-age=86400"
+        return response
+
+    middleware = NoStoreMiddleware(cacheable)
+    page = middleware(RequestFactory().get("/cases/x/"))
+    _assert_not_stored(page, "/cases/x/")
+    assert "public" not in page["Cache-Control"] and "max-age=86400" not in page["Cache-Control"]
+    static = middleware(RequestFactory().get("/" + settings.STATIC_URL.lstrip("/") + "site.css"))
+    assert static["Cache-Control"] == "public, max-age=86400" and "Pragma" not in static
