@@ -56,7 +56,7 @@ def test_edit_with_a_recomputed_hash_breaks_the_next_link(chain):
     forged = entry_hash(seq=5, at=entry.at, actor="forger", action=entry.action,
                         case_code=entry.case_code, object_type=entry.object_type,
                         object_id=entry.object_id, payload=entry.payload,
-                        prev_hash=entry.prev_hash)
+                        prev_hash=entry.prev_hash, rows=entry.rows)
     _sql("UPDATE audit_auditentry SET actor = 'forger', hash = %s WHERE seq = 5", forged)
     problems = _problems()
     assert list(problems) == [6]

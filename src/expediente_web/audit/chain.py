@@ -1,29 +1,92 @@
 """Appending to and verifying the audit chain.
 
-The entry hash is SHA-256 over a canonical JSON of the entry's fields and the previous hash.
+Each entry is sealed with HMAC-SHA256, under the key ring's `audit_key`, over a canonical form of
+its fields and the seal of the entry before it. The key lives outside the database, so someone
+who can only write to the database cannot edit an entry and re-seal the rest. The head (last
+sequence number and seal) is signed with the key ring's Ed25519 `signing_key` at every append,
+and every `CHECKPOINT_EVERY` entries the signed head is also kept as a checkpoint; an exported
+checkpoint (`expediente audit checkpoint --out FILE`) kept away from the machine lets
+`audit verify --expect FILE` show a cut even by someone who holds the key ring.
+
 `append` must run inside the transaction of the write it records: if the write rolls back, so
 does its entry.
 """
 
 from __future__ import annotations
 
-import hashlib
+import hmac
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.db import transaction
 from django.utils import timezone
 
-from expediente_web.audit.models import AuditEntry, AuditHead
+from expediente_web.audit.models import AuditCheckpoint, AuditEntry, AuditHead, RowDigest
+from expediente_web.audit.rows import RowSet
+from expediente_web.protection.keyring import KeyRingError
 
 GENESIS = "0" * 64
+CHECKPOINT_EVERY = 1000
+CHECKPOINT_FORMAT = "expediente-audit-checkpoint/1"
+
+
+class AuditKeyMissing(KeyRingError):
+    """The key ring predates the audit keys (`expediente keys upgrade` adds them)."""
 
 
 def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+# -- keys ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AuditKeys:
+    mac_key: bytes
+    signer: Ed25519PrivateKey
+    public: Ed25519PublicKey
+    public_hex: str
+
+
+@lru_cache(maxsize=4)
+def _keys_for(audit_key: bytes, signing_key: bytes) -> AuditKeys:
+    signer = Ed25519PrivateKey.from_private_bytes(signing_key)
+    public = signer.public_key()
+    raw = public.public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return AuditKeys(audit_key, signer, public, raw.hex())
+
+
+def audit_keys() -> AuditKeys:
+    """The chain's HMAC key and checkpoint signing key from the key ring, or a clear refusal."""
+    from expediente_web.protection.cipher import current_keyring
+
+    ring = current_keyring()
+    if ring.audit_key is None or ring.signing_key is None:
+        where = ring.path or "$EXPEDIENTE_KEYS"
+        raise AuditKeyMissing(
+            f"The key ring in {where} has no audit key and signing key (it was made by an "
+            "older version), so nothing can be written to the audit log. Run `expediente keys "
+            "upgrade` to add them, then back the key ring up again."
+        )
+    return _keys_for(ring.audit_key, ring.signing_key)
+
+
+# -- sealing and signing ---------------------------------------------------------------------
+def _message(seq: int, at: datetime, actor: str, action: str, case_code: str,
+             object_type: str, object_id: str, payload_text: str, prev_hash: str,
+             rows_text: str = "{}") -> bytes:
+    fields = json.dumps(
+        [seq, at.isoformat(timespec="microseconds"), actor, action, case_code, object_type,
+         object_id, prev_hash],
+        ensure_ascii=False, separators=(",", ":"),
+    )
+    return f"expediente-audit-entry/2\n{fields}\n{payload_text}\n{rows_text}".encode()
 
 
 def entry_hash(
@@ -37,24 +100,38 @@ def entry_hash(
     object_id: str,
     payload: dict[str, Any],
     prev_hash: str,
+    rows: dict[str, Any] | None = None,
+    key: bytes | None = None,
 ) -> str:
-    body = _canonical(
-        {
-            "seq": seq,
-            "at": at.isoformat(timespec="microseconds"),
-            "actor": actor,
-            "action": action,
-            "case": case_code,
-            "object_type": object_type,
-            "object_id": object_id,
-            # Round-trip through JSON so the hash is computed over what the database returns.
-            "payload": json.loads(_canonical(payload)),
-            "prev": prev_hash,
-        }
-    )
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+    """The seal of an entry: HMAC-SHA256 under `key` (default: the key ring's audit key)."""
+    key = key if key is not None else audit_keys().mac_key
+    # Round-trip through JSON so the seal is computed over what the database returns.
+    payload_text = _canonical(json.loads(_canonical(payload)))
+    message = _message(seq, at, actor, action, case_code, object_type, str(object_id),
+                       payload_text, prev_hash, _canonical(rows or {}))
+    return hmac.digest(key, message, "sha256").hex()
 
 
+def checkpoint_message(seq: int, head_hash: str) -> bytes:
+    return f"{CHECKPOINT_FORMAT}\n{seq}\n{head_hash}".encode()
+
+
+def sign_head(seq: int, head_hash: str, keys: AuditKeys | None = None) -> str:
+    keys = keys or audit_keys()
+    return keys.signer.sign(checkpoint_message(seq, head_hash)).hex()
+
+
+def signature_valid(seq: int, head_hash: str, signature: str,
+                    public: Ed25519PublicKey | None = None) -> bool:
+    public = public or audit_keys().public
+    try:
+        public.verify(bytes.fromhex(signature), checkpoint_message(seq, head_hash))
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+# -- appending -------------------------------------------------------------------------------
 def append(
     actor: str,
     action: str,
@@ -63,15 +140,28 @@ def append(
     object_type: str = "",
     object_id: str | int = "",
     payload: dict[str, Any] | None = None,
+    rows: RowSet | None = None,
 ) -> AuditEntry:
-    """Append one entry; call inside the write's `transaction.atomic()` block."""
+    """Append one entry; call inside the write's `transaction.atomic()` block.
+
+    `rows` (or a `RowSet` under the payload key "rows", taken out of the payload) are the rows
+    the write left: the entry holds their per-table summary and each row's digest is kept
+    (`RowDigest`) under the entry's sequence number.
+    """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.append must run inside the transaction of the write it records")
+    keys = audit_keys()
+    payload = dict(payload or {})
+    if isinstance(payload.get("rows"), RowSet):
+        extra = payload.pop("rows")
+        rows = extra if rows is None else rows.merge(extra)
+    summary = rows.summary() if rows else {}
     # Locking the head row serialises appends (PostgreSQL); SQLite already serialises writers
     # (IMMEDIATE transactions). The row is made by a migration; get_or_create covers a flushed
     # table.
     head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
     at = timezone.now()
+    stored_payload = json.loads(_canonical(payload))
     fields = {
         "seq": head.seq + 1,
         "at": at,
@@ -80,33 +170,119 @@ def append(
         "case_code": case_code,
         "object_type": object_type,
         "object_id": str(object_id),
-        "payload": json.loads(_canonical(payload or {})),
+        "payload": stored_payload,
+        "rows": summary,
         "prev_hash": head.hash,
     }
-    digest = entry_hash(**fields)
+    message = _message(fields["seq"], at, actor, action, case_code, object_type,
+                       fields["object_id"], _canonical(stored_payload), head.hash,
+                       _canonical(summary))
+    digest = hmac.digest(keys.mac_key, message, "sha256").hex()
     entry = AuditEntry.objects.create(hash=digest, **fields)
-    AuditHead.objects.filter(id=1).update(seq=entry.seq, hash=digest)
+    signature = sign_head(entry.seq, digest, keys)
+    AuditHead.objects.filter(id=1).update(seq=entry.seq, hash=digest, signature=signature)
+    if entry.seq % CHECKPOINT_EVERY == 0:
+        AuditCheckpoint.objects.create(seq=entry.seq, hash=digest, at=at, signature=signature)
+    if rows:
+        RowDigest.objects.bulk_create(
+            (RowDigest(seq=entry.seq, table=table, row_id=row_id, digest=d)
+             for table, by_id in rows.digests.items() for row_id, d in by_id.items()),
+            batch_size=5000,
+        )
     return entry
 
 
+# -- checkpoints -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Checkpoint:
+    """A signed head: the log had `seq` entries and the last one was sealed `hash`."""
+
+    seq: int
+    hash: str
+    at: str = ""
+    signature: str = ""
+    public_key: str = ""
+
+    @property
+    def head(self) -> str:
+        return f"{self.seq}:{self.hash}"
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"format": CHECKPOINT_FORMAT, "seq": self.seq, "hash": self.hash, "at": self.at,
+             "signature": self.signature, "public_key": self.public_key},
+            indent=2,
+        ) + "\n"
+
+
+class BadCheckpoint(ValueError):
+    """An expected head that is neither `SEQ:HASH` nor a checkpoint file."""
+
+
+def parse_expected(text: str) -> Checkpoint:
+    """`SEQ:HASH` (as `audit verify` prints it) or the JSON of a checkpoint file."""
+    text = text.strip()
+    if text.startswith("{"):
+        try:
+            raw = json.loads(text)
+            if raw.get("format") != CHECKPOINT_FORMAT:
+                raise BadCheckpoint(f"not a checkpoint file (format {raw.get('format')!r})")
+            cp = Checkpoint(int(raw["seq"]), str(raw["hash"]), str(raw.get("at") or ""),
+                            str(raw.get("signature") or ""), str(raw.get("public_key") or ""))
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
+            if isinstance(exc, BadCheckpoint):
+                raise
+            raise BadCheckpoint(f"not a checkpoint file: {exc}") from None
+    else:
+        seq_text, _, head_hash = text.partition(":")
+        if not seq_text.isdigit():
+            raise BadCheckpoint(f"{text[:80]!r} is not SEQ:HASH (e.g. 1234:9f2c…)")
+        cp = Checkpoint(int(seq_text), head_hash)
+    if len(cp.hash) != 64 or any(c not in "0123456789abcdef" for c in cp.hash):
+        raise BadCheckpoint(f"{cp.hash[:80]!r} is not a 64-digit hexadecimal hash")
+    if cp.seq < 1:
+        raise BadCheckpoint("the expected head must be entry #1 or later")
+    return cp
+
+
+def make_checkpoint() -> Checkpoint:
+    """Sign the current head, keep it as a checkpoint and return it (to export)."""
+    keys = audit_keys()
+    with transaction.atomic():
+        head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
+        if head.seq == 0:
+            raise KeyRingError("The audit log is empty: there is no head to sign yet")
+        signature = sign_head(head.seq, head.hash, keys)
+        stored, _ = AuditCheckpoint.objects.get_or_create(
+            seq=head.seq, defaults={"hash": head.hash, "at": timezone.now(),
+                                    "signature": signature})
+    return Checkpoint(stored.seq, stored.hash, stored.at.isoformat(), stored.signature,
+                      keys.public_hex)
+
+
+# -- verifying -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Break:
-    """Where the chain breaks and why, in words a person can act on."""
+    """Where the chain breaks and why, in words a person can act on (seq 0: the whole log)."""
 
     seq: int
     problem: str
 
     def __str__(self) -> str:
+        if self.seq == 0:
+            return f"log: {self.problem}"
         return f"entry #{self.seq}: {self.problem}"
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """The result of walking the chain: how many entries, the head hash, and every break."""
+    """The result of walking the chain: how many entries, the head, and every break."""
 
     entries: int
     head: str
     breaks: list[Break]
+    head_seq: int = 0
+    checkpoints: int = 0
 
     @property
     def intact(self) -> bool:
@@ -114,47 +290,57 @@ class Verdict:
 
 
 _ROW = ("seq", "at", "actor", "action", "case_code", "object_type", "object_id", "payload",
-        "prev_hash", "hash")
+        "rows", "prev_hash", "hash")
 
 
-def check(batch_size: int = 5000, progress: Callable[[int], None] | None = None) -> Verdict:
+def check(batch_size: int = 5000, progress: Callable[[int], None] | None = None,
+          expect: Checkpoint | None = None) -> Verdict:
     """Walk the chain in sequence order and report every entry where it breaks.
 
-    - an **edited** entry: its stored hash no longer matches its content;
+    - an **edited** entry: its seal no longer matches its content (re-sealing needs the key);
     - a **deleted** entry: a number missing from the sequence (the entry after the gap also
       no longer follows the one before it);
-    - **reordered** entries: an entry whose `prev_hash` is the hash of an entry that now comes
+    - **reordered** entries: an entry whose `prev_hash` is the seal of an entry that now comes
       after it, or whose position differs from the one it was written at;
-    - a **deleted tail**: the head record says more entries were written than remain.
+    - a **deleted tail**: the signed head, a signed checkpoint or the `expect`ed head (one kept
+      elsewhere) says more entries were written than remain;
+    - a **forged head or checkpoint**: its signature does not verify;
+    - an **emptied log**: no entries but case records exist.
 
-    Memory grows with a short prefix of each hash (to explain a reorder), not with payloads.
+    Memory grows with a short prefix of each seal (to explain a reorder), not with payloads.
     """
+    keys = audit_keys()
+    mac_key = keys.mac_key
     breaks: list[Break] = []
-    position_of: dict[str, int] = {}  # hash prefix → seq, to say where a moved entry belongs
+    position_of: dict[str, int] = {}  # seal prefix → seq, to say where a moved entry belongs
     pending: list[tuple[int, str]] = []  # (seq, prev_hash) of entries that follow nothing known
+    checkpoints = {cp.seq: cp for cp in AuditCheckpoint.objects.all()}
+    seen_checkpoint_hash: dict[int, str] = {}
+    expected_hash: str | None = None
     expected_seq = 1
     prev_hash = GENESIS
     count = 0
     qs = AuditEntry.objects.order_by("seq").values_list(*_ROW)
-    for row in qs.iterator(chunk_size=batch_size):
-        fields = dict(zip(_ROW, row, strict=True))
-        seq, prev, digest = fields["seq"], fields["prev_hash"], fields["hash"]
+    for seq, at, actor, action, case_code, object_type, object_id, payload, rows, prev, digest in (
+        qs.iterator(chunk_size=batch_size)
+    ):
         count += 1
         if progress is not None:
             progress(1)
         if seq > expected_seq:
             for missing in range(expected_seq, seq):
                 breaks.append(Break(missing, "missing: the entry was deleted"))
-        recomputed = entry_hash(
-            seq=seq, at=fields["at"], actor=fields["actor"], action=fields["action"],
-            case_code=fields["case_code"], object_type=fields["object_type"],
-            object_id=fields["object_id"], payload=fields["payload"], prev_hash=prev,
-        )
-        if recomputed != digest:
+        message = _message(seq, at, actor, action, case_code, object_type, object_id,
+                           _canonical(payload), prev, _canonical(rows))
+        if not hmac.compare_digest(hmac.digest(mac_key, message, "sha256").hex(), digest):
             breaks.append(Break(seq, "its content was changed after it was written "
                                      "(its hash does not match)"))
         if prev != prev_hash and seq == expected_seq:
             pending.append((seq, prev))
+        if seq in checkpoints:
+            seen_checkpoint_hash[seq] = digest
+        if expect is not None and seq == expect.seq:
+            expected_hash = digest
         position_of[digest[:20]] = seq
         prev_hash = digest
         expected_seq = seq + 1
@@ -170,19 +356,91 @@ def check(batch_size: int = 5000, progress: Callable[[int], None] | None = None)
         else:
             breaks.append(Break(seq, f"does not follow entry #{seq - 1}: the entry before it "
                                      "was changed, replaced or removed"))
-    head = AuditHead.objects.filter(id=1).first()
-    if head is not None and head.seq > last_seq:
-        first = last_seq + 1
-        span = f"#{first}" if first == head.seq else f"#{first}–#{head.seq}"
-        breaks.append(Break(first, f"missing: the log ends at #{last_seq} but entries up to "
-                                   f"#{head.seq} were written (tail {span} deleted)"))
-    elif head is not None and head.seq == last_seq and last_seq and head.hash != prev_hash:
-        breaks.append(Break(last_seq, "the last entry is not the one the log head recorded"))
-    elif head is not None and head.seq < last_seq:
-        breaks.append(Break(head.seq + 1, "entries after the recorded head were added "
-                                          "outside the audit service"))
+    breaks.extend(_checkpoint_breaks(checkpoints, seen_checkpoint_hash, last_seq, keys))
+    breaks.extend(_head_breaks(last_seq, prev_hash, count, keys))
+    if expect is not None:
+        breaks.extend(_expect_breaks(expect, expected_hash, last_seq, keys))
+    if count == 0 and not any(b.seq == 0 or b.problem.startswith("missing") for b in breaks):
+        existing = records_present()
+        if existing:
+            breaks.append(Break(0, f"empty log but records exist ({existing}): the entries "
+                                   "were deleted"))
     breaks.sort(key=lambda b: b.seq)
-    return Verdict(entries=count, head=prev_hash, breaks=breaks)
+    return Verdict(entries=count, head=prev_hash, breaks=breaks, head_seq=last_seq,
+                   checkpoints=len(checkpoints))
+
+
+def _cut(last_seq: int, upto: int, evidence: str) -> Break:
+    first = last_seq + 1
+    span = f"#{first}" if first == upto else f"#{first}–#{upto}"
+    return Break(first, f"missing: the log ends at #{last_seq} but {evidence} says entries up "
+                        f"to #{upto} were written (tail {span} deleted)")
+
+
+def _checkpoint_breaks(checkpoints: dict[int, AuditCheckpoint], seen: dict[int, str],
+                       last_seq: int, keys: AuditKeys) -> list[Break]:
+    breaks = []
+    beyond = [seq for seq in checkpoints if seq > last_seq]
+    if beyond:
+        breaks.append(_cut(last_seq, max(beyond), f"signed checkpoint #{max(beyond)}"))
+    for seq, cp in sorted(checkpoints.items()):
+        if not signature_valid(cp.seq, cp.hash, cp.signature, keys.public):
+            breaks.append(Break(seq, "its signed checkpoint was forged or changed (the "
+                                     "signature does not verify)"))
+        elif seq in seen and seen[seq] != cp.hash:
+            breaks.append(Break(seq, "is not the entry its signed checkpoint recorded (the log "
+                                     "was rewritten from here or before)"))
+    return breaks
+
+
+def _head_breaks(last_seq: int, last_hash: str, count: int, keys: AuditKeys) -> list[Break]:
+    head = AuditHead.objects.filter(id=1).first()
+    if head is None:
+        if count:
+            return [Break(last_seq, "the log head record was deleted")]
+        return []
+    if head.seq and not signature_valid(head.seq, head.hash, head.signature, keys.public):
+        return [Break(head.seq, "the log head was changed outside the audit service (its "
+                                "signature does not verify)")]
+    if head.seq > last_seq:
+        return [_cut(last_seq, head.seq, "the signed head")]
+    if head.seq == last_seq and last_seq and head.hash != last_hash:
+        return [Break(last_seq, "the last entry is not the one the log head recorded")]
+    if head.seq < last_seq:
+        return [Break(head.seq + 1, "entries after the recorded head were added outside the "
+                                    "audit service")]
+    return []
+
+
+def _expect_breaks(expect: Checkpoint, found: str | None, last_seq: int,
+                   keys: AuditKeys) -> list[Break]:
+    breaks = []
+    if expect.signature and not signature_valid(expect.seq, expect.hash, expect.signature,
+                                                keys.public):
+        breaks.append(Break(0, f"the expected checkpoint #{expect.seq} is not signed by this "
+                               "key ring's signing key (forged, or from another data directory)"))
+    if last_seq < expect.seq:
+        breaks.append(_cut(last_seq, expect.seq, "the expected head"))
+    elif found is None:
+        breaks.append(Break(expect.seq, "the entry of the expected head is missing"))
+    elif found != expect.hash:
+        breaks.append(Break(expect.seq, "is not the entry of the expected head (the log was "
+                                        "rewritten from here or before)"))
+    return breaks
+
+
+def records_present() -> str:
+    """'3 cases, 120 persons…' for the case-record tables that hold rows, '' when none does."""
+    from django.apps import apps
+
+    parts = []
+    for label in ("cases.case", "records.person", "records.act", "records.testimony",
+                  "evidence.evidenceitem"):
+        model = apps.get_model(label)
+        n = model._base_manager.count()
+        if n:
+            parts.append(f"{n} {model._meta.verbose_name_plural}")
+    return ", ".join(parts)
 
 
 def verify(batch_size: int = 5000) -> list[Break]:
@@ -192,3 +450,4 @@ def verify(batch_size: int = 5000) -> list[Break]:
 
 def entry_count() -> int:
     return AuditEntry.objects.count()
+

@@ -1,4 +1,6 @@
-"""Audit log storage: one row per write, each holding the hash of the row before it."""
+"""Audit log storage: one row per write, each sealed with a keyed hash (HMAC) of its content and
+of the row before it; the signed head; signed checkpoints; the digests of the rows each write
+left behind."""
 
 from __future__ import annotations
 
@@ -14,19 +16,22 @@ class AppendOnlyError(Exception):
 class AuditEntry(models.Model):
     """One write to the case record.
 
-    `hash` covers every other column and `prev_hash`, so editing, deleting or reordering any
-    entry breaks the chain at that point; `expediente audit verify` names the first entry where
-    it breaks.
+    `hash` is an HMAC-SHA256, under the key ring's audit key, of every other column and
+    `prev_hash`, so editing, deleting or reordering any entry breaks the chain at that point, and
+    re-sealing an edited chain needs the key ring; `expediente audit verify` names every entry
+    where it breaks.
     """
 
     seq = models.BigIntegerField(unique=True)
     at = models.DateTimeField()
     actor = models.CharField(max_length=150)
-    action = models.CharField(max_length=80)
+    action = models.CharField(max_length=80, db_index=True)
     case_code = models.CharField(max_length=64, blank=True, db_index=True)
     object_type = models.CharField(max_length=64, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     payload = models.JSONField(default=dict)
+    # Per table, how many rows the write left and a hash over their digests (`audit.rows`).
+    rows = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
@@ -48,8 +53,47 @@ class AuditEntry(models.Model):
 
 class AuditHead(models.Model):
     """A single row locked by each writer so that appends are serialised and the chain stays
-    linear even when two transactions write at once (PostgreSQL)."""
+    linear even when two transactions write at once (PostgreSQL).
+
+    `signature` is the Ed25519 signature of (`seq`, `hash`) by the key ring's signing key, made
+    at every append: moving the head back to hide a deleted tail needs the key ring.
+    """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+    signature = models.CharField(max_length=128, blank=True, default="")
+
+
+class AuditCheckpoint(models.Model):
+    """A signed statement "the log had `seq` entries and its head was `hash`", kept every
+    `chain.CHECKPOINT_EVERY` entries and whenever someone asks for one (`audit checkpoint`).
+
+    Those kept in the database show a cut back past them; one exported and kept elsewhere
+    (`audit verify --expect FILE`) also shows a cut by someone who can delete these rows.
+    """
+
+    seq = models.BigIntegerField(unique=True)
+    hash = models.CharField(max_length=64)
+    at = models.DateTimeField()
+    signature = models.CharField(max_length=128)
+
+    class Meta:
+        ordering = ["seq"]  # noqa: RUF012 (Django reads a list)
+
+
+class RowDigest(models.Model):
+    """The digest of one case-record row as an audited write left it (`audit.rows`).
+
+    The entry `seq` holds, per table, a hash over the digests of the rows it wrote, so these rows
+    cannot be changed without breaking that entry; `audit verify --records` compares the latest
+    digest of every row with the row as it is now.
+    """
+
+    seq = models.BigIntegerField(db_index=True)
+    table = models.CharField(max_length=64)
+    row_id = models.BigIntegerField()
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [models.Index(fields=["table", "row_id", "seq"], name="audit_rowdigest_row")]  # noqa: RUF012

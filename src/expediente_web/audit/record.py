@@ -1,7 +1,10 @@
 """What a service writes to the audit chain about a record it changed.
 
 The payload holds the changed fields with their new values, except protected fields, which are
-listed by name only: the audit log must never hold an identifying value in clear.
+listed by name only: the audit log must never hold an identifying value in clear. The entry also
+holds the digest of the row as the write left it (and of the rows written with it,
+`rows.CHILDREN`), so that `audit verify --records` can name a row changed later outside the
+services.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from django.db import models
 
 from expediente_web.audit.chain import append
 from expediente_web.audit.models import AuditEntry
+from expediente_web.audit.rows import RowSet, rows_of
 from expediente_web.protection.fields import ProtectedTextField
 
 OPERATOR = "operator"
@@ -66,15 +70,24 @@ def record_write(
     *,
     case_code: str | None = None,
 ) -> AuditEntry:
-    """Append the audit entry of one service call on `obj` (inside its transaction)."""
+    """Append the audit entry of one service call on `obj` (inside its transaction).
+
+    The entry also records the digests of `obj`'s row and its children's (see `rows.rows_of`),
+    with any `RowSet` the caller put under the payload's "rows".
+    """
     if case_code is None:
         case = getattr(obj, "case", None)
         case_code = case.code if case is not None else ""
+    payload = dict(payload or {})
+    rows = rows_of(obj)
+    if isinstance(payload.get("rows"), RowSet):
+        rows.merge(payload.pop("rows"))
     return append(
         actor_name(actor),
         action,
         case_code=case_code,
         object_type=obj._meta.model_name or "",
         object_id=object_id(obj),
-        payload=payload or {},
+        payload=payload,
+        rows=rows,
     )
