@@ -5,6 +5,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3.12 || command -v p
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
+DEMO_STAMP := $(VENV)/.installed
+# Port of `make demo`; empty: 8000, or the next free one when 8000 is taken.
+PORT ?=
 
 .PHONY: demo test test-sqlite test-postgres lint types bench clean
 
@@ -13,13 +16,19 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
+# The demo needs the application only; the test tools come with `make test`.
+$(DEMO_STAMP): pyproject.toml | $(BIN)/python
+	@echo "Installing Expediente into $(VENV) (the first time takes a minute or two)…"
+	$(BIN)/python -m pip install -q -e .
+	touch $(DEMO_STAMP)
+
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[dev]'
-	touch $(STAMP)
+	touch $(STAMP) $(DEMO_STAMP)
 
 ## make demo: set up a data directory with the synthetic demo case and serve it
-demo: $(STAMP)
-	$(BIN)/expediente demo --data-dir demo-data
+demo: $(DEMO_STAMP)
+	$(BIN)/expediente demo --data-dir demo-data $(if $(PORT),--port $(PORT))
 
 ## make test: lint and type checks, the whole suite on SQLite, then the database tests on PostgreSQL
 test: $(STAMP) lint types test-sqlite test-postgres

@@ -88,15 +88,24 @@ def ensure_demo_login(case: Any, password: str) -> Any:
 def analyse_demo_case(case: Any, user: Any, echo: Any = click.echo) -> None:
     """Link the demo case's victims and estimate their total once, so that the review queue,
     the person pages and the patterns page have something to show."""
-    from expediente_web.analyses.actions import do_run_estimate, do_run_linkage
+    from expediente_web.analyses.actions import (
+        ESTIMATE_DEFAULTS,
+        do_run_estimate,
+        do_run_linkage,
+    )
     from expediente_web.analyses.models import EstimateRun, LinkRun
 
     if not LinkRun.objects.filter(case=case).exists():
-        run = do_run_linkage(user, case)
+        echo("Linking the victim records across sources…", err=True)
+        run = do_run_linkage(user, case, progress=lambda stage: echo(f"  {stage}", err=True))
         echo(f"Linked {run.records:,} victim records into {run.persons:,} persons "
              f"({run.review_pairs.count():,} uncertain pairs await review).")
     if not EstimateRun.objects.filter(case=case).exists():
-        estimate = do_run_estimate(user, case, "lcmcr", lists="kind", seed=12345)
+        chains = ESTIMATE_DEFAULTS["lcmcr"]["chains"]
+        with click.progressbar(length=chains, label="Estimating the total (LCMCR chains)",
+                               file=sys.stderr, hidden=not sys.stderr.isatty()) as bar:
+            estimate = do_run_estimate(user, case, "lcmcr", lists="kind", seed=12345,
+                                       progress=bar.update)
         total = estimate.result.get("total") or estimate.result["estimates"][0]
         interval = total["intervals"][0]
         echo(f"Estimated {total['estimate']:,.0f} victims in all, 95% interval "
@@ -112,10 +121,11 @@ def analyse_demo_case(case: Any, user: Any, echo: Any = click.echo) -> None:
 @click.option("--size", type=click.Choice(["small", "large"]), default="small",
               show_default=True, help="small loads in seconds; large has 100,000 acts.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--port", default=None, type=click.IntRange(1, 65535),
+              help="Port to serve on [default: 8000, or the next free one when it is taken].")
 @click.option("--no-serve", is_flag=True, help="Prepare the data directory, do not serve.")
 @click.pass_context
-def command(ctx: click.Context, data_dir: str, seed: int, size: str, host: str, port: int,
+def command(ctx: click.Context, data_dir: str, seed: int, size: str, host: str, port: int | None,
             no_serve: bool) -> None:
     """Set up a data directory with the synthetic demo case and a demo login, then serve it.
 
@@ -152,10 +162,13 @@ def command(ctx: click.Context, data_dir: str, seed: int, size: str, host: str, 
     click.echo(f"  user: {DEMO_USER}")
     click.echo(f"  password: {password}")
     click.echo(f"  (kept in {Path(settings.DATA_DIR) / LOGIN_FILE})")
+    from expediente_web.cli import serve
+
+    if not no_serve:
+        port = serve.choose_port(host, port)
     shown = "localhost" if host in ("127.0.0.1", "::1") else host
-    click.echo(f"  case page: http://{shown}:{port}/cases/{case.code}/")
+    click.echo(f"  case page: http://{shown}:{port or serve.DEFAULT_PORT}/cases/{case.code}/")
     if no_serve:
         return
-    from expediente_web.cli import serve
 
     ctx.invoke(serve.command, host=host, port=port, threads=4)

@@ -10,6 +10,8 @@ import os
 import socket
 import subprocess
 import sys
+import threading
+import time
 
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME
 
@@ -28,12 +30,32 @@ def _worker(batch: bool, interval: float):  # type: ignore[no-untyped-def]
                   excluded_queue_names=[])
 
 
+#: Set by `start_beside`: the server's pid, so that a worker whose server is gone stops too.
+PARENT_ENV = "EXPEDIENTE_WORKER_PARENT"
+
+
 def run_forever(interval: float = POLL_INTERVAL) -> None:
-    """Run jobs as they are queued until the process is stopped (SIGTERM, Ctrl+C)."""
+    """Run jobs as they are queued until the process is stopped (SIGTERM, Ctrl+C).
+
+    Started beside a server, it also stops (after the job it is running) once that server is
+    gone, however the server ended.
+    """
     fail_interrupted()
     worker = _worker(batch=False, interval=interval)
     worker.configure_signals()
+    parent = os.environ.get(PARENT_ENV)
+    if parent and parent.isdigit():
+        threading.Thread(target=_stop_when_orphaned, args=(worker, int(parent)), daemon=True,
+                         name="expediente-worker-watchdog").start()
     worker.run()
+
+
+def _stop_when_orphaned(worker, parent: int) -> None:  # type: ignore[no-untyped-def]
+    while worker.running:
+        if os.getppid() != parent:
+            worker.running = False
+            return
+        time.sleep(1.0)
 
 
 def run_pending() -> None:
@@ -51,7 +73,8 @@ def start_beside() -> subprocess.Popen[bytes]:
     """
     from django.conf import settings
 
-    env = {**os.environ, "EXPEDIENTE_DATA_DIR": str(settings.DATA_DIR)}
+    env = {**os.environ, "EXPEDIENTE_DATA_DIR": str(settings.DATA_DIR),
+           PARENT_ENV: str(os.getpid())}
     code = "from expediente.cli import main; main()"
     return subprocess.Popen([sys.executable, "-c", code, "worker"], env=env)
 
