@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "expediente_web.intake",
     "expediente_web.analyses",
     "expediente_web.site",
+    "expediente_web.workspace",
+    "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
     "expediente_web.jobs",
@@ -61,6 +63,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The stylesheet and htmx of the site, served by the app itself (no separate web server).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     # Early, so that every response below it (redirects and lockouts included) is not stored.
     "expediente_web.site.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -116,6 +120,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+WHITENOISE_USE_FINDERS = True  # straight from the apps' static folders, no collectstatic
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
 

@@ -7,7 +7,8 @@ computed with the key ring's index key, compared with the stored index.
 
 from __future__ import annotations
 
-from typing import Any
+import uuid
+from typing import Any, TypeVar
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -15,7 +16,15 @@ from django.http import Http404
 from expediente_web.cases.access import PROTECTED_ROLES, require_role, role_in
 from expediente_web.cases.models import Case
 from expediente_web.protection.cipher import blind_index
-from expediente_web.records.models import Person
+from expediente_web.records.models import (
+    Act,
+    Event,
+    Location,
+    Person,
+    Position,
+    Testimony,
+    Unit,
+)
 
 
 def access_person_by_uid(user: Any, case: Case, uid: str) -> Person:
@@ -49,3 +58,36 @@ def find_persons_by_name(user: Any, case: Case, full_name: str) -> QuerySet[Pers
     if not full_name.strip():
         return Person.objects.none()
     return Person.objects.live().filter(case=case, name_index=blind_index("name", full_name))
+
+
+# -- reads for the record pages ---------------------------------------------------------------
+
+RecordModel = TypeVar("RecordModel", Location, Unit, Person, Position, Event, Act, Testimony)
+
+
+def _require_member(user: Any, case: Case) -> str:
+    role = role_in(user, case)
+    if role is None:
+        raise Http404(f"No case {case.code!r}")
+    return role
+
+
+def access_records(user: Any, case: Case, model: type[RecordModel]) -> QuerySet[RecordModel]:
+    """The live records of one kind in the case; 404 for a user without a role in it."""
+    _require_member(user, case)
+    return model.objects.live().filter(case=case)
+
+
+def access_record_by_uid(user: Any, case: Case, model: type[RecordModel],
+                         uid: str) -> RecordModel:
+    """One live record of the case by its uid; 404 for a user without a role in it, a malformed
+    uid (typed into the address) or a record that is not there."""
+    found = access_records(user, case, model)
+    try:
+        uuid.UUID(str(uid))
+    except ValueError:
+        raise Http404(f"No {model._meta.verbose_name} {uid} in case {case.code}") from None
+    record = found.filter(uid=uid).first()
+    if record is None:
+        raise Http404(f"No {model._meta.verbose_name} {uid} in case {case.code}")
+    return record

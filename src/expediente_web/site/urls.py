@@ -1,5 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from expediente_web.site import views
 
@@ -9,5 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("cases/<slug:code>/", views.case_records, name="case-records"),
     path("cases/<slug:code>/linkage/", include("expediente_web.analyses.urls")),
+    path("cases/<slug:code>/", include("expediente_web.workspace.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("cases/<slug:code>/jobs/", include("expediente_web.jobs.urls")),
 ]

@@ -1,0 +1,37 @@
+"""Pages of every record of a case, under `cases/<code>/`."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from expediente_web.workspace.views import (
+    acts,
+    events,
+    evidence,
+    persons,
+    sources,
+    structure,
+    testimonies,
+)
+
+app_name = "workspace"
+
+urlpatterns = [
+    path("acts/", acts.act_list, name="acts"),
+    path("acts/<str:uid>/", acts.act_detail, name="act"),
+    path("persons/", persons.person_list, name="persons"),
+    path("persons/<str:uid>/", persons.person_detail, name="person"),
+    path("resolved/", persons.resolved_list, name="resolved"),
+    path("events/", events.event_list, name="events"),
+    path("events/<str:uid>/", events.event_detail, name="event"),
+    path("testimonies/", testimonies.testimony_list, name="testimonies"),
+    path("testimonies/<str:uid>/", testimonies.testimony_detail, name="testimony"),
+    path("sources/", sources.source_list, name="sources"),
+    path("sources/<str:source>/", sources.source_detail, name="source"),
+    path("units/", structure.unit_list, name="units"),
+    path("units/<str:uid>/", structure.unit_detail, name="unit"),
+    path("locations/", structure.location_list, name="locations"),
+    path("locations/<str:uid>/", structure.location_detail, name="location"),
+    path("evidence/", evidence.evidence_list, name="evidence"),
+    path("evidence/<str:uid>/", evidence.evidence_detail, name="evidence-item"),
+]
