@@ -14,7 +14,13 @@ Each vocabulary is one YAML file::
         aliases: {en: [...], es: [...]} # optional
         refs: [art7.1.f]               # optional, terms of any vocabulary
         unit: kg                       # optional, for measures
-        description: {en: ..., es: ...} # optional
+        description: {en: ..., es: ...} # optional; when given, in both languages
+        evidence_hints:                # optional; when given, the same hints in both
+          en: [...]
+          es: [...]
+    required: [description]            # optional: fields every term of the file must have
+    replaced:                          # optional: withdrawn ids and what replaces them
+      - {id: act.old, replaced_by: act.new, since: 1.1.0, reason: {en: ..., es: ...}}
 
 Any further keys of a term are kept in :attr:`Term.attributes`.
 """
@@ -29,12 +35,15 @@ from typing import Any
 
 import yaml
 
-from expediente.vocabularies.term import LANGUAGES, Term, Vocabulary
+from expediente.vocabularies.term import LANGUAGES, Replacement, Term, Vocabulary
 from expediente.vocabularies.vocabulary_set import VocabularySet
 
 __all__ = ["VocabularyError", "default_paths", "load_vocabularies"]
 
-_TERM_KEYS = {"id", "en", "es", "parent", "aliases", "refs", "unit", "description"}
+_TERM_KEYS = {
+    "id", "en", "es", "parent", "aliases", "refs", "unit", "description", "evidence_hints"
+}  # fmt: skip
+_REQUIRABLE = ("description", "evidence_hints")
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -67,7 +76,9 @@ def load_vocabularies(paths: Iterable[str | Path] | None = None) -> VocabularySe
     Raises:
         VocabularyError: listing every problem, each naming its file and term:
             duplicate ids (across all files), a missing or empty label in either
-            language, a parent or ref that does not resolve, a missing version.
+            language, a description or evidence hints given in one language only, a field
+            the vocabulary requires that a term lacks, a parent, ref or ``replaced_by``
+            that does not resolve, a missing version.
     """
     global _default_set
     if paths is None:
@@ -115,18 +126,90 @@ def _load(paths: list[Path]) -> VocabularySet:
             for ref in term.refs:
                 if ref not in term_files:
                     problems.append(f"{name}: term {term.id!r}: ref {ref!r} not found")
+        own = {term.id for term in vocab.terms}
+        for replaced in vocab.replaced:
+            where = f"{name}: replaced id {replaced.old_id!r}"
+            if replaced.old_id in term_files:
+                problems.append(f"{where}: is still a term; a replaced id must be withdrawn")
+            if replaced.new_id not in own:
+                problems.append(
+                    f"{where}: replaced_by {replaced.new_id!r} is not a term of {vocab.id!r}"
+                )
     if problems:
         raise VocabularyError(problems)
     return VocabularySet(vocabularies, digest.hexdigest())
 
 
 def _bilingual(value: Any, where: str, what: str, problems: list[str]) -> dict[str, str]:
+    """A text in both languages: ``{en: ..., es: ...}``, both present and non-empty."""
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        problems.append(f"{where}: {what} must be a mapping of en/es texts")
+        problems.append(f"{where}: {what} must be a mapping of en/es texts, in both languages")
         return {}
-    return {str(k): str(v).strip() for k, v in value.items() if v is not None}
+    texts = {str(k): str(v).strip() for k, v in value.items() if v is not None}
+    for lang in LANGUAGES:
+        if not texts.get(lang):
+            problems.append(f"{where}: {what} has no {lang!r} text (both languages are required)")
+    for key in texts:
+        if key not in LANGUAGES:
+            problems.append(f"{where}: {what} has an unknown language {key!r}")
+    return texts
+
+
+def _hints(value: Any, where: str, problems: list[str]) -> dict[str, tuple[str, ...]]:
+    """Evidence hints: ``{en: [...], es: [...]}``, the same number of hints in each."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        problems.append(
+            f"{where}: evidence_hints must be {{en: [...], es: [...]}}, in both languages"
+        )
+        return {}
+    hints: dict[str, tuple[str, ...]] = {}
+    for lang in LANGUAGES:
+        items = value.get(lang)
+        if not isinstance(items, list) or not items:
+            problems.append(f"{where}: evidence_hints has no {lang!r} list")
+            continue
+        if not all(isinstance(item, str) and item.strip() for item in items):
+            problems.append(f"{where}: evidence_hints {lang!r} must be a list of non-empty texts")
+            continue
+        hints[lang] = tuple(item.strip() for item in items)
+    if len(hints) == len(LANGUAGES) and len({len(v) for v in hints.values()}) > 1:
+        counts = ", ".join(f"{lang} {len(hints[lang])}" for lang in LANGUAGES)
+        problems.append(f"{where}: evidence_hints differ in number between languages ({counts})")
+    for key in value:
+        if key not in LANGUAGES:
+            problems.append(f"{where}: evidence_hints has an unknown language {key!r}")
+    return hints
+
+
+def _read_replaced(
+    name: str, vocab_id: str, raw: Any, problems: list[str]
+) -> tuple[Replacement, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        problems.append(f"{name}: vocabulary {vocab_id!r}: 'replaced' must be a list")
+        return ()
+    found = []
+    for position, entry in enumerate(raw, start=1):
+        where = f"{name}: replaced #{position}"
+        if not isinstance(entry, Mapping):
+            problems.append(f"{where}: must be a mapping with id, replaced_by, since, reason")
+            continue
+        old, new, since = entry.get("id"), entry.get("replaced_by"), entry.get("since")
+        if not isinstance(old, str) or not isinstance(new, str) or not old or not new:
+            problems.append(f"{where}: needs an 'id' and a 'replaced_by' term id")
+            continue
+        if since is None or not str(since).strip():
+            problems.append(f"{where} ({old!r}): needs 'since', the version that replaced it")
+        reason = _bilingual(entry.get("reason"), f"{where} ({old!r})", "reason", problems)
+        if not reason:
+            problems.append(f"{where} ({old!r}): needs a 'reason' in both languages")
+        found.append(Replacement(old, new, vocab_id, str(since or ""), reason))
+    return tuple(found)
 
 
 def _read_vocabulary(path: Path, data: Any, problems: list[str]) -> Vocabulary | None:
@@ -145,11 +228,25 @@ def _read_vocabulary(path: Path, data: Any, problems: list[str]) -> Vocabulary |
     if not isinstance(raw_terms, list) or not raw_terms:
         problems.append(f"{name}: vocabulary {vocab_id!r}: 'terms' must be a non-empty list")
         return None
+    required = data.get("required") or []
+    if not isinstance(required, list) or any(f not in _REQUIRABLE for f in required):
+        problems.append(
+            f"{name}: vocabulary {vocab_id!r}: 'required' may list only {', '.join(_REQUIRABLE)}"
+        )
+        required = []
     terms = []
     for position, raw in enumerate(raw_terms, start=1):
         term = _read_term(name, vocab_id, position, raw, problems)
-        if term is not None:
-            terms.append(term)
+        if term is None:
+            continue
+        terms.append(term)
+        for needed in required:
+            value = term.description if needed == "description" else term.evidence_hints
+            if not value and raw.get(needed) is None:
+                problems.append(
+                    f"{name}: term {term.id!r}: missing {needed} (required by {vocab_id!r}, "
+                    "in both languages)"
+                )
     return Vocabulary(
         id=vocab_id,
         version=str(version or ""),
@@ -158,6 +255,7 @@ def _read_vocabulary(path: Path, data: Any, problems: list[str]) -> Vocabulary |
         notes=_bilingual(data.get("notes"), name, "notes", problems),
         terms=tuple(terms),
         path=str(path),
+        replaced=_read_replaced(name, vocab_id, data.get("replaced"), problems),
     )
 
 
@@ -196,7 +294,8 @@ def _read_term(
     unit = raw.get("unit")
     description = raw.get("description")
     if isinstance(description, str):
-        description = {"en": description}
+        problems.append(f"{where}: description must be {{en: ..., es: ...}}, in both languages")
+        description = None
     return Term(
         id=term_id,
         vocabulary=vocab_id,
@@ -208,4 +307,5 @@ def _read_term(
         unit=str(unit) if unit is not None else None,
         description=_bilingual(description, where, "description", problems),
         attributes={k: v for k, v in raw.items() if k not in _TERM_KEYS},
+        evidence_hints=_hints(raw.get("evidence_hints"), where, problems),
     )

@@ -6,7 +6,7 @@ import unicodedata
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 
-from expediente.vocabularies.term import LANGUAGES, Term, Vocabulary
+from expediente.vocabularies.term import LANGUAGES, Replacement, Term, Vocabulary
 
 __all__ = ["UnknownTermError", "VocabularySet", "fold"]
 
@@ -45,6 +45,9 @@ class VocabularySet:
         self._index: dict[str, dict[str, str]] = {
             vocab_id: _build_index(vocab) for vocab_id, vocab in self._vocabularies.items()
         }
+        self._replaced: dict[str, Replacement] = {
+            r.old_id: r for vocab in self._vocabularies.values() for r in vocab.replaced
+        }
         self.digest = digest
         """SHA-256 over the data files' bytes, to record which vocabularies a result used."""
 
@@ -63,6 +66,14 @@ class VocabularySet:
     def get(self, term_id: str) -> Term | None:
         """The term with this id, or None."""
         return self._terms.get(term_id)
+
+    def replacement(self, term_id: str) -> Replacement | None:
+        """The replacement of a withdrawn term id, or None if the id was never replaced.
+
+        An import that meets an old id should store :attr:`Replacement.new_id` and warn,
+        naming both ids and the reason; ``resolve`` already maps the old id.
+        """
+        return self._replaced.get(term_id)
 
     def label(self, term_id: str, lang: str = "en") -> str:
         """The label of a term in ``en`` or ``es``."""
@@ -112,7 +123,8 @@ class VocabularySet:
 
         Matches the term ids, the English and Spanish labels and the aliases, ignoring
         case, accents and repeated blanks. Returns None when nothing matches or when the
-        value matches two terms equally well.
+        value matches two terms equally well. A withdrawn id resolves to the id that
+        replaced it (see :meth:`replacement`).
 
         Raises:
             UnknownTermError: no such vocabulary.
@@ -124,6 +136,10 @@ class VocabularySet:
         found = index.get(raw)  # fast path: the raw value is already an id
         if found is None:
             found = index.get(fold(raw))
+        if found is None:
+            replaced = self._replaced.get(raw.strip())
+            if replaced is not None and replaced.vocabulary == vocabulary_id:
+                return replaced.new_id
         return None if found is None or found == _AMBIGUOUS else found
 
     def resolver(self, vocabulary_id: str) -> Mapping[str, str]:

@@ -41,7 +41,7 @@ def test_shipped_example_maps_a_raw_ngo_list() -> None:
 def test_dry_run_lists_unmatched_values_with_counts(write_file: Callable[..., Path]) -> None:
     text = (
         "Código,Nombre,Hecho,Fecha\n"
-        "1,Ana,Tortura,2017\n2,Luis,Secuestro,2017\n3,Eva,secuestro,2017\n4,Leo,Paseo,2017\n"
+        "1,Ana,Tortura,2017\n2,Luis,Levantamiento,2017\n3,Eva,levantamiento,2017\n4,Leo,Paseo,2017\n"
     )
     path = write_file("raw.csv", text)
     mapping = mapping_from_dict(
@@ -57,15 +57,19 @@ def test_dry_run_lists_unmatched_values_with_counts(write_file: Callable[..., Pa
     )
     result = dry_run(path, mapping=mapping)
     assert not result.ok
-    assert result.unmapped == {"Hecho": [("Secuestro", 1), ("secuestro", 1), ("Paseo", 1)]}
+    assert result.unmapped == {"Hecho": [("Levantamiento", 1), ("levantamiento", 1), ("Paseo", 1)]}
     assert result.report.counts[ProblemCode.UNKNOWN_TERM] == 3
-    assert "Secuestro" in result.summary()
+    assert "Levantamiento" in result.summary()
 
     # The drafted mapping, once completed, makes the file importable.
     draft = yaml.safe_load(result.suggested_mapping())
-    assert draft["values"]["act_type"] == {"Secuestro": None, "secuestro": None, "Paseo": None}
+    assert draft["values"]["act_type"] == {
+        "Levantamiento": None,
+        "levantamiento": None,
+        "Paseo": None,
+    }
     draft["values"]["act_type"] = {
-        "Secuestro": "act.disappearance.enforced",  # 'secuestro' matches it folded
+        "Levantamiento": "act.detention.abduction",  # 'levantamiento' matches it folded
         "Paseo": "act.disappearance.short_term",
     }
     assert dry_run(path, mapping=mapping_from_dict(draft)).ok

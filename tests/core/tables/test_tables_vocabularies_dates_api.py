@@ -21,7 +21,8 @@ def test_tables_api() -> None:
 
 def test_vocabularies_api() -> None:
     assert sorted(expediente.vocabularies.__all__) == sorted([
-        "LANGUAGES", "Language", "Term", "UnknownTermError", "Vocabulary", "VocabularyError",
+        "LANGUAGES", "Language", "Replacement", "Term", "UnknownTermError", "Vocabulary",
+        "VocabularyError",
         "VocabularySet", "default_paths", "fold", "load_vocabularies",
     ])  # fmt: skip
 

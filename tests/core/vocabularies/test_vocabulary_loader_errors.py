@@ -104,3 +104,90 @@ def test_ambiguous_label_resolves_to_nothing(tmp_path: Path) -> None:
     vocab = load_vocabularies([write(tmp_path, "c.yaml", text), write(tmp_path, "s.yaml", SHAPES)])
     assert vocab.resolve("colours", "colorado") is None
     assert vocab.resolve("colours", "carmesi") == "colour.crimson"
+
+
+@pytest.mark.parametrize(
+    ("term_extra", "expected"),
+    [
+        ("description: {en: Only English}", "description has no 'es' text"),
+        ("description: Only English", "description must be {en: ..., es: ...}"),
+        ("description: {en: A, es: '  '}", "description has no 'es' text"),
+        ("evidence_hints: [only English]", "evidence_hints must be {en: [...], es: [...]}"),
+        (
+            "evidence_hints: {en: [a, b], es: [a]}",
+            "differ in number between languages (en 2, es 1)",
+        ),
+        ("evidence_hints: {en: [a]}", "evidence_hints has no 'es' list"),
+        ("evidence_hints: {en: [a], es: [a], fr: [a]}", "unknown language 'fr'"),
+    ],
+)
+def test_descriptions_and_hints_need_both_languages(
+    tmp_path: Path, term_extra: str, expected: str
+) -> None:
+    text = GOOD + "  - {id: colour.blue, en: Blue, es: Azul, " + term_extra + "}\n"
+    problems = problems_of(write(tmp_path, "c.yaml", text), write(tmp_path, "s.yaml", SHAPES))
+    assert any(p.startswith("c.yaml: term 'colour.blue'") and expected in p for p in problems), (
+        problems
+    )
+
+
+def test_bilingual_description_and_hints_load(tmp_path: Path) -> None:
+    text = GOOD + (
+        "  - {id: colour.blue, en: Blue, es: Azul, description: {en: Sky, es: Cielo},\n"
+        "     evidence_hints: {en: [photo, paint], es: [foto, pintura]}}\n"
+    )
+    vocab = load_vocabularies([write(tmp_path, "c.yaml", text), write(tmp_path, "s.yaml", SHAPES)])
+    blue = vocab.term("colour.blue")
+    assert blue.description == {"en": "Sky", "es": "Cielo"}
+    assert blue.hints("es") == ("foto", "pintura")
+    assert blue.hints("fr") == ("photo", "paint")
+    assert "evidence_hints" not in blue.attributes
+
+
+def test_required_fields_are_enforced_per_term(tmp_path: Path) -> None:
+    text = GOOD.replace("terms:\n", "required: [description]\nterms:\n", 1)
+    problems = problems_of(write(tmp_path, "c.yaml", text), write(tmp_path, "s.yaml", SHAPES))
+    assert sorted(p for p in problems if "required" in p) == [
+        "c.yaml: term 'colour.dark_red': missing description (required by 'colours', in both "
+        "languages)",
+        "c.yaml: term 'colour.red': missing description (required by 'colours', in both languages)",
+    ]
+    bad = GOOD.replace("terms:\n", "required: [colour]\nterms:\n", 1)
+    problems = problems_of(write(tmp_path, "c.yaml", bad), write(tmp_path, "s.yaml", SHAPES))
+    assert any("'required' may list only" in p for p in problems)
+
+
+REPLACED = """replaced:
+  - {id: colour.scarlet, replaced_by: colour.red, since: 1.1.0,
+     reason: {en: Scarlet was a shade of red, es: El escarlata era un tono de rojo}}
+"""
+
+
+def test_a_replaced_id_still_resolves_and_says_so(tmp_path: Path) -> None:
+    vocab = load_vocabularies(
+        [write(tmp_path, "c.yaml", GOOD + REPLACED), write(tmp_path, "s.yaml", SHAPES)]
+    )
+    assert vocab.resolve("colours", "colour.scarlet") == "colour.red"
+    replacement = vocab.replacement("colour.scarlet")
+    assert replacement is not None
+    assert (replacement.new_id, replacement.since) == ("colour.red", "1.1.0")
+    assert replacement.reason["es"] == "El escarlata era un tono de rojo"
+    assert vocab.replacement("colour.red") is None
+    assert "colour.scarlet" not in vocab
+    assert vocab.resolve("shapes", "colour.scarlet") is None  # only in its own vocabulary
+
+
+@pytest.mark.parametrize(
+    ("replace", "by", "expected"),
+    [
+        ("colour.scarlet, replaced_by", "colour.dark_red, replaced_by", "is still a term"),
+        ("replaced_by: colour.red", "replaced_by: colour.pink", "'colour.pink' is not a term"),
+        ("replaced_by: colour.red", "replaced_by: shape.round", "is not a term of 'colours'"),
+        (", since: 1.1.0", "", "needs 'since'"),
+        ("es: El escarlata era un tono de rojo", "fr: x", "reason has no 'es' text"),
+    ],
+)
+def test_bad_replacements_are_refused(tmp_path: Path, replace: str, by: str, expected: str) -> None:
+    text = GOOD + REPLACED.replace(replace, by, 1)
+    problems = problems_of(write(tmp_path, "c.yaml", text), write(tmp_path, "s.yaml", SHAPES))
+    assert any(p.startswith("c.yaml") and expected in p for p in problems), problems
