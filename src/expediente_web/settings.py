@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -47,6 +48,10 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "expediente_web.audit",
     "expediente_web.cases",
     "expediente_web.records",
@@ -59,6 +64,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "expediente_web.jobs",
+    "expediente_web.accounts",
 ]
 
 MIDDLEWARE = [
@@ -72,8 +78,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "expediente_web.accounts.middleware.SessionLimitsMiddleware",
+    "expediente_web.accounts.middleware.TwoFactorMiddleware",
+    "expediente_web.accounts.middleware.MembershipExpiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "expediente_web.urls"
@@ -109,9 +121,46 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+# Accounts (expediente_web.accounts): Argon2id first, so every new or changed password is hashed
+# with it; the others only verify hashes written before and are upgraded at the next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes before Django's own backend: a locked-out username at an address is refused before
+# its password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout: 5 wrong passwords for one username from one address lock that pair out for 15 minutes
+# (counted again from each further try while locked out); a sign-in resets the count.
+AXES_FAILURE_LIMIT = env_int("EXPEDIENTE_LOGIN_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("EXPEDIENTE_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "expediente_web.accounts.lockout.lockout_response"
+AXES_VERBOSE = False
+# Two factors (django-otp): the issuer shown in authenticator apps; codes of the TOTP devices
+# are throttled after each wrong one (django-otp's default back-off).
+OTP_TOTP_ISSUER = "Expediente"
+# Sessions end after 30 idle minutes (the cookie's age is renewed by every request) and at the
+# latest 12 hours after signing in (accounts.middleware.SessionLimitsMiddleware).
+SESSION_COOKIE_AGE = env_int("EXPEDIENTE_SESSION_IDLE_MINUTES", 30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+EXPEDIENTE_SESSION_MAX_AGE = env_int("EXPEDIENTE_SESSION_MAX_HOURS", 12) * 3600
+SESSION_COOKIE_SAMESITE = "Lax"
 
 LANGUAGE_CODE = "es"
 LANGUAGES = [("es", "Español"), ("en", "English")]

@@ -1,5 +1,6 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("expediente_web.accounts.urls")),
     path("", include("expediente_web.site.urls")),
 ]

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 
 from expediente_web.cases.models import Case, Membership, Source
 from expediente_web.records.models import Act, Location, Person
+from support.two_factor import browser_sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,9 +33,7 @@ def documenter_case():
 def test_it_shows_a_signed_in_user_the_case_records(page, documenter_case, shot):
     page.goto("/")
     assert "/login/" in page.url
-    page.fill("#id_username", "ana")
-    page.fill("#id_password", "clave-de-prueba-123")
-    page.click("button[type=submit]")
+    browser_sign_in(page, "ana", "clave-de-prueba-123")
     page.click("text=demo-ve")
     assert page.locator("h1").inner_text() == "Caso sintético de prueba"
     assert "Detención arbitraria" in page.content()

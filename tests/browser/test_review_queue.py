@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from expediente_web.analyses.actions import do_run_linkage
 from expediente_web.analyses.models import PairDecision
 from expediente_web.cases.models import Case, Membership
+from support.two_factor import browser_sign_in
 from web.analyses.analyses_data import load_victims, wide_band_config
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,10 +31,7 @@ def linked_case():
 
 
 def _sign_in(page, username):
-    page.goto("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    browser_sign_in(page, username, PASSWORD)
 
 
 def test_it_accepts_a_pair_and_shows_the_next(page, linked_case, shot):

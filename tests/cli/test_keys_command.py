@@ -14,6 +14,15 @@ from expediente_web.protection.keyring import load_keyring
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _fresh_key_checks():
+    """Each test's database records its key check values anew (the process caches a verified
+    ring, and a test's rows are rolled back after it)."""
+    reset_keyring_cache()
+    yield
+    reset_keyring_cache()
+
+
 @pytest.fixture
 def key_file(tmp_path, monkeypatch, settings):
     path = tmp_path / "keys.json"

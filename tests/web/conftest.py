@@ -3,6 +3,20 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
+
+from support.two_factor import TwoFactorClient
+
+
+@pytest.fixture
+def client():
+    return TwoFactorClient()
+
+
+@pytest.fixture
+def password_only_client():
+    """A client whose `force_login` gives a session without the second factor."""
+    return Client()
 
 
 @pytest.fixture

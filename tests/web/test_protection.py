@@ -16,6 +16,15 @@ from expediente_web.records.models import Testimony as Statement
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _fresh_key_checks():
+    """Each test's database records its key check values anew (the process caches a verified
+    ring, and a test's rows are rolled back after it)."""
+    reset_keyring_cache()
+    yield
+    reset_keyring_cache()
+
 # Every protected value the fixtures store, and folded forms of some, that must never appear.
 SECRETS = ["María José", "Maria Jose", "Pérez", "Perez", "de la Cruz", "12.345.678", "12345678",
            "1985-03", "412 555 0101", "5550101", "Calle Ficticia", "414 555 0199", "5550199"]
@@ -101,9 +110,10 @@ def test_rotation_reencrypts_everything_and_lookups_still_work(case, documenter,
         victim]
     entry = AuditEntry.objects.get(action="rotate_keys")
     assert entry.payload["values_reencrypted"] == 9 and entry.actor == documenter.username
-    assert retire_old_keys(documenter) == ["k1"]
+    assert retire_old_keys(documenter) == ["k1", "i1"]
     ring = load_keyring(key_file)
     assert set(ring.keys) == {"k2"} and ring.active == "k2"
+    assert ring.index_id == "i2" and not ring.old_index_keys  # the index key rotated too
     assert oct(key_file.stat().st_mode & 0o777) == "0o600"
     reset_keyring_cache()
     assert Statement.objects.get(pk=testimony.pk).witness_contact == "+58 414 555 0199"
@@ -133,22 +143,22 @@ def test_a_wrong_key_ring_gives_a_clear_error(victim, monkeypatch):
     monkeypatch.setenv("EXPEDIENTE_KEYS", wrong.to_json())
     reset_keyring_cache()
     try:
-        with pytest.raises(KeyRingError, match="cannot be decrypted with key 'k1'"):
-            Person.objects.get(pk=victim.pk)
+        with pytest.raises(KeyRingError, match="data key k1, index key i1 differ"):
+            _ = Person.objects.get(pk=victim.pk).given_names
     finally:
         monkeypatch.undo()
         reset_keyring_cache()
 
 
 def test_a_missing_key_gives_a_clear_error(victim, monkeypatch):
-    other = json.loads(new_keyring().to_json())
-    other["keys"] = {"k7": other["keys"]["k1"]}
+    other = json.loads(os.environ["EXPEDIENTE_KEYS"])  # this database's index key, …
+    other["keys"] = {"k7": json.loads(new_keyring().to_json())["keys"]["k1"]}  # … without k1
     other["active"] = "k7"
     monkeypatch.setenv("EXPEDIENTE_KEYS", json.dumps(other))
     reset_keyring_cache()
     try:
         with pytest.raises(KeyRingError, match="key 'k1', which is not in the key ring"):
-            Person.objects.get(pk=victim.pk)
+            _ = Person.objects.get(pk=victim.pk).given_names
     finally:
         monkeypatch.undo()
         reset_keyring_cache()
@@ -174,6 +184,6 @@ def test_rotation_with_a_wrong_key_ring_changes_nothing(victim, key_file):
     key_file.write_text(new_keyring().to_json())  # a different k1
     reset_keyring_cache()
     before = key_file.read_text()
-    with pytest.raises(KeyRingError, match="cannot be decrypted"):
+    with pytest.raises(KeyRingError, match="is not this database's"):
         rotate()
     assert key_file.read_text() == before

@@ -5,7 +5,13 @@ Roles, from most to least trusted:
 - analyst: read and write the record, see protected fields, run linkage and estimation, export;
 - documenter: read and write the record, see protected fields;
 - reviewer: read the record without protected fields; comment;
-- viewer: read the record without protected fields.
+- viewer: read the record without protected fields;
+- partner: an outside organisation's reader: the record without protected fields, no
+  exports, and only until the membership's `expires_at` (required for partners).
+
+A membership past its `expires_at` gives no role at all: every check here reads it again on
+every call, so access ends by itself at that moment, in the middle of a session too.
+Roles that see protected fields need two factors at sign-in (`TWO_FACTOR_ROLES`).
 """
 
 from __future__ import annotations
@@ -13,8 +19,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from expediente_web.cases.models import Case, Membership
 
@@ -23,32 +30,87 @@ PROTECTED_ROLES = frozenset({"role.owner", "role.analyst", "role.documenter"})
 EXPORT_ROLES = frozenset({"role.owner", "role.analyst"})
 COMMENT_ROLES = WRITE_ROLES | {"role.reviewer"}
 MANAGE_ROLES = frozenset({"role.owner"})
+READ_ROLES = frozenset({"role.owner", "role.analyst", "role.documenter", "role.reviewer",
+                        "role.viewer", "role.partner"})
+TWO_FACTOR_ROLES = PROTECTED_ROLES
+EXPIRY_REQUIRED_ROLES = frozenset({"role.partner"})
 
 
 class NotPermitted(PermissionDenied):
     """The user lacks the role an action needs in this case."""
 
 
+class MembershipExpired(PermissionDenied):
+    """The user had a role in the case until `expires_at`, which has passed."""
+
+    def __init__(self, case: Case, expires_at: Any) -> None:
+        super().__init__(f"access to case {case.code} ended at {expires_at:%Y-%m-%d %H:%M} UTC")
+        self.case = case
+        self.expires_at = expires_at
+
+
+def live_memberships() -> QuerySet[Membership]:
+    """Memberships whose expiry, if they have one, is still ahead."""
+    return Membership.objects.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+
+
 def role_in(user: Any, case: Case) -> str | None:
+    """The user's role in the case now; None without one, or once it has expired."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    membership = Membership.objects.filter(case=case, user=user).only("role").first()
+    membership = live_memberships().filter(case=case, user=user).only("role").first()
     return membership.role if membership else None
 
 
 def cases_for_user(user: Any) -> QuerySet[Case]:
-    return Case.objects.filter(memberships__user=user).order_by("code")
+    now = timezone.now()
+    return (
+        Case.objects.filter(memberships__user=user)
+        .filter(Q(memberships__expires_at__isnull=True) | Q(memberships__expires_at__gt=now))
+        .order_by("code")
+    )
 
 
 def access_case_by_code(user: Any, code: str) -> tuple[Case, str]:
-    """The case and the user's role in it; 404 for a case the user may not know exists."""
+    """The case and the user's role in it; 404 for a case the user may not know exists, and
+    `MembershipExpired` (403) for a member whose access has ended."""
     case = Case.objects.filter(code=code).first()
     if case is None:
         raise Http404(f"No case {code!r}")
     role = role_in(user, case)
     if role is None:
+        ended = expired_membership(user, case)
+        if ended is not None:
+            raise MembershipExpired(case, ended.expires_at)
         raise Http404(f"No case {code!r}")
+    if role in TWO_FACTOR_ROLES and not _second_factor_ok(user):
+        # The sign-in middleware sends such a user to the second step first; this keeps the
+        # rule where the reads are, should a page ever be reached another way.
+        raise NotPermitted(f"role {role} in case {case.code} needs a sign-in with two factors")
     return case, role
+
+
+def expired_membership(user: Any, case: Case) -> Membership | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return Membership.objects.filter(case=case, user=user, expires_at__lte=timezone.now()).first()
+
+
+def _second_factor_ok(user: Any) -> bool:
+    # A web request's user carries django-otp's `is_verified`; console users have no session
+    # and hold the data directory already.
+    is_verified = getattr(user, "is_verified", None)
+    return is_verified is None or bool(is_verified())
+
+
+def needs_two_factor(user: Any) -> bool:
+    """Whether the user holds, in any case, a role that sees protected fields (or administers
+    the site), and so must sign in with two factors."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if getattr(user, "is_superuser", False) or getattr(user, "is_staff", False):
+        return True
+    return live_memberships().filter(user=user, role__in=TWO_FACTOR_ROLES).exists()
 
 
 def require_role(user: Any, case: Case, allowed: frozenset[str], doing: str) -> str:

@@ -13,10 +13,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from expediente_web.audit.record import changes, record_write
-from expediente_web.cases.access import MANAGE_ROLES, WRITE_ROLES, require_role
+from expediente_web.cases.access import (
+    EXPIRY_REQUIRED_ROLES,
+    MANAGE_ROLES,
+    WRITE_ROLES,
+    require_role,
+)
 from expediente_web.cases.models import ROLES, Case, Membership, Source
 from expediente_web.cases.validation import (
     InvalidInput,
@@ -77,31 +83,82 @@ def do_create_case(actor: Any, code: str, title: str, *, country: str = "", peri
     return case
 
 
-def do_set_membership(actor: Any, case: Case, user: Any, role: str) -> Membership:
-    """Give `user` a role in `case`, or change the role they have (owners only)."""
+def check_membership(role: str, expires_at: Any) -> None:
+    """A role that exists, and an expiry that lies ahead (required for partners)."""
     if role not in ROLES:
         raise InvalidInput("role", f"{role!r} is not one of {', '.join(ROLES)}")
+    if expires_at is None:
+        if role in EXPIRY_REQUIRED_ROLES:
+            raise InvalidInput("expires_at", f"a {role.removeprefix('role.')} needs an expiry "
+                                             "date: access ends by itself then")
+        return
+    if timezone.is_naive(expires_at):
+        raise InvalidInput("expires_at", "the expiry needs a time zone")
+    if expires_at <= timezone.now():
+        raise InvalidInput("expires_at", f"{expires_at:%Y-%m-%d %H:%M} UTC has already passed")
+    if role == "role.owner":
+        raise InvalidInput("expires_at", "an owner's role does not expire")
+
+
+def _is_last_owner(case: Case, membership: Membership) -> bool:
+    if membership.role != "role.owner":
+        return False
+    # Lock every owner row, so that two owners demoting each other at once cannot both pass.
+    owners = Membership.objects.select_for_update().filter(case=case, role="role.owner")
+    return [pk for pk in owners.values_list("pk", flat=True) if pk != membership.pk] == []
+
+
+def do_set_membership(actor: Any, case: Case, user: Any, role: str, *,
+                      expires_at: Any = None) -> Membership:
+    """Give `user` a role in `case`, or change the role they have (owners only).
+
+    `expires_at` (an aware datetime) ends the role by itself at that moment; partners need one.
+    A case always keeps an owner: the last one cannot be given another role.
+    """
+    check_membership(role, expires_at)
     with transaction.atomic():
         if actor is not None:
             require_role(actor, case, MANAGE_ROLES, "manage memberships")
         membership = Membership.objects.select_for_update().filter(case=case, user=user).first()
         previous = membership.role if membership else None
+        previous_expiry = membership.expires_at if membership else None
         if membership is None:
-            membership = Membership.objects.create(case=case, user=user, role=role)
+            membership = Membership.objects.create(case=case, user=user, role=role,
+                                                   expires_at=expires_at)
             action = "add_membership"
         else:
-            if previous == "role.owner" and role != "role.owner" and not (
-                Membership.objects.filter(case=case, role="role.owner").exclude(pk=membership.pk)
-                .exists()
-            ):
+            if role != "role.owner" and _is_last_owner(case, membership):
                 raise InvalidInput("role", f"{user.username} is the last owner of {case.code}")
             membership.role = role
-            membership.save(update_fields=["role"])
+            membership.expires_at = expires_at
+            membership.save(update_fields=["role", "expires_at"])
             action = "change_membership"
         record_write(actor, action, membership,
-                     {"user": user.username, "role": role, "previous_role": previous},
+                     {"user": user.username, "role": role, "previous_role": previous,
+                      "expires_at": _iso(expires_at), "previous_expires_at": _iso(previous_expiry)},
                      case_code=case.code)
     return membership
+
+
+def do_revoke_membership(actor: Any, case: Case, user: Any) -> None:
+    """Take away `user`'s role in `case` (owners only; never the last owner's)."""
+    with transaction.atomic():
+        if actor is not None:
+            require_role(actor, case, MANAGE_ROLES, "manage memberships")
+        membership = Membership.objects.select_for_update().filter(case=case, user=user).first()
+        if membership is None:
+            raise InvalidInput("user", f"{user.username} has no role in {case.code}")
+        if _is_last_owner(case, membership):
+            raise InvalidInput("user", f"{user.username} is the last owner of {case.code}")
+        record_write(actor, "revoke_membership", membership,
+                     {"user": user.username, "previous_role": membership.role,
+                      "previous_expires_at": _iso(membership.expires_at)},
+                     case_code=case.code)
+        membership.delete()
+
+
+def _iso(moment: Any) -> str | None:
+    return moment.isoformat() if moment is not None else None
 
 
 def do_create_source(actor: Any, case: Case, code: str, name: str, kind: str, *,

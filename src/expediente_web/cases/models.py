@@ -7,7 +7,15 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
-ROLES = ("role.owner", "role.analyst", "role.documenter", "role.reviewer", "role.viewer")
+ROLES = (
+    "role.owner",
+    "role.analyst",
+    "role.documenter",
+    "role.reviewer",
+    "role.viewer",
+    "role.partner",
+)
+"""Roles in a case, most trusted first; `cases/access.py` says what each may do."""
 
 
 class HardDeleteError(Exception):
@@ -59,6 +67,10 @@ class Membership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     role = models.CharField(max_length=32, choices=[(r, r) for r in ROLES])
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="access ends at this moment (required for partners); empty: no end",
+    )
 
     class Meta:
         constraints = (

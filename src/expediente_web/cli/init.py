@@ -65,6 +65,12 @@ def command() -> None:
         setup_django(migrate=True)
         from django.conf import settings
 
+        from expediente_web.protection.cipher import current_keyring
+
+        # A new database records the check values of its key ring; an existing one refuses a
+        # key ring that is not its own, before anything is written with it.
+        current_keyring()
+
         db = settings.DATABASES["default"]
         where = db["NAME"] if db["ENGINE"].endswith("sqlite3") else (
             f"{db['ENGINE'].rsplit('.', 1)[-1]} {db.get('NAME')} on {db.get('HOST') or 'local'}")

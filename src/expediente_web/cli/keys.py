@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -18,23 +19,50 @@ def command() -> None:
 @command.command(name="status")
 @data_dir_option
 def status() -> None:
-    """Show the key ring's keys and how many stored values each one encrypts."""
+    """Verify the key ring against this database and show how many values each key encrypts.
+
+    Every key is compared with the check value the database keeps of the key of that id; the
+    exit code is 1 when a key differs (a wrong key ring), when stored values need a key that is
+    not in the ring, or when the ring lacks the index key the blind indexes use.
+    """
     with user_errors():
         open_database()
-        from expediente_web.protection.cipher import current_keyring
+        from django.conf import settings
+
+        from expediente_web.protection.key_check import key_states, ring_name
+        from expediente_web.protection.keyring import load_keyring
         from expediente_web.protection.rotation import key_usage
 
-        ring = current_keyring()
+        ring = load_keyring(Path(settings.EXPEDIENTE_KEY_FILE))  # as given: not verified yet
+        states = key_states(ring)
         usage = key_usage()
-        where = ring.path or "$EXPEDIENTE_KEYS"
-        click.echo(f"key ring: {where}")
-        for key_id in sorted(ring.keys, key=lambda k: (len(k), k)):
-            mark = " (active)" if key_id == ring.active else ""
-            click.echo(f"  {key_id}{mark}: {usage.get(key_id, 0)} values")
-        unknown = sorted(set(usage) - set(ring.keys))
-        for key_id in unknown:
+        click.echo(f"key ring: {ring_name(ring)}")
+        problems = 0
+        for state in states:
+            if state.kind == "data":
+                mark = " (active)" if state.key_id == ring.active else ""
+                line = f"  {state.key_id}{mark}: {usage.get(state.key_id, 0)} values"
+            else:
+                mark = " (used by the blind indexes)" if state.in_use else ""
+                line = f"  index key {state.key_id}{mark}"
+            if state.matches:
+                click.echo(f"{line} — verified against the database")
+            elif state.matches is False:
+                problems += 1
+                click.echo(f"{line} — DIFFERS from the key {state.key_id} this database was "
+                           "written with: this is not the database's key ring", err=True)
+            elif state.in_ring:
+                click.echo(f"{line} — not recorded in the database yet")
+            elif state.in_use or usage.get(state.key_id):
+                problems += 1
+                click.echo(f"{line} — NOT IN THE KEY RING, and the database needs it", err=True)
+            else:
+                click.echo(f"{line} — retired (not in the key ring, no value needs it)")
+        in_db = {s.key_id for s in states if s.kind == "data"}
+        for key_id in sorted(set(usage) - in_db):
+            problems += 1
             click.echo(f"  {key_id}: {usage[key_id]} values — NOT IN THE KEY RING", err=True)
-        if unknown:
+        if problems:
             raise SystemExit(1)
 
 

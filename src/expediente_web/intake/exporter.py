@@ -292,9 +292,10 @@ def _people_named(testimonies: list[Any]) -> _People:
     # Only the name fields are read (and decrypted), not whole persons.
     names = ("uid", "full_name", "given_names", "first_surname", "second_surname", "nickname",
              "id_number")
+    # Instances, not values_list: a protected value decrypts only with its row's uid.
     persons = {
-        row[0]: SimpleNamespace(**dict(zip(names, row[1:], strict=True)))
-        for row in Person.objects.filter(id__in=wanted).values_list("id", *names)
+        p.id: SimpleNamespace(**{name: getattr(p, name) for name in names})
+        for p in Person.objects.filter(id__in=wanted).only("id", *names)
     }
     return _People(persons, victims_of)
 

@@ -3,7 +3,7 @@
 `bulk_create` builds a model instance per row and compiles SQL per call; for an import of
 hundreds of thousands of rows that overhead dominates. `RowInserter` prepares one INSERT
 statement per model once, turns plain dicts into parameter tuples (encrypting protected fields
-through the field itself, so the stored form is exactly what the ORM would write) and sends each
+bound to the row's uid, so the stored form is exactly what the ORM would write) and sends each
 batch with a single `executemany`. Ids of the new rows are read back with one query per batch,
 never one per row.
 """
@@ -66,8 +66,11 @@ class RowInserter:
                     default if isinstance(f, _PLAIN) and not _is_protected(f)
                     else f.get_db_prep_save(default, conn)
                 )
-            self._preps.append(_preparer(f, conn, ring))
+            self._preps.append(_preparer(f, conn, ring, model))
         self._uuid_native = conn.features.has_native_uuid_field
+        # Protected values are bound to their row's uid, so the uid is settled first.
+        self._uid_at = self._attnames.index("uid") if "uid" in self._attnames else None
+        self._protected = {i for i, f in enumerate(self._fields) if _is_protected(f)}
         quote = conn.ops.quote_name
         placeholders = ", ".join(["%s"] * len(self._columns))
         self.sql = (
@@ -78,9 +81,19 @@ class RowInserter:
 
     def params(self, row: Mapping[str, Any]) -> tuple[Any, ...]:
         """The parameter tuple of one row, in column order."""
+        uid = None
+        if self._uid_at is not None:
+            given = row.get("uid")
+            uid = uuid.UUID(str(given)) if given else uuid.uuid4()
         out = []
-        for name, missing, prep in zip(self._attnames, self._missing, self._preps, strict=True):
-            if name in row:
+        for i, (name, missing, prep) in enumerate(
+            zip(self._attnames, self._missing, self._preps, strict=True)
+        ):
+            if i == self._uid_at:
+                value = uid if self._uuid_native else uid.hex  # type: ignore[union-attr]
+            elif i in self._protected:
+                value = prep(row[name], uid) if name in row else missing  # type: ignore[misc]
+            elif name in row:
                 value = row[name]
                 if prep is not None:
                     value = prep(value)
@@ -110,15 +123,24 @@ def _is_protected(field: models.Field) -> bool:
     return isinstance(field, ProtectedTextField)
 
 
-def _preparer(field: models.Field, conn: Any, ring: Any) -> Callable[[Any], Any] | None:
-    """How a given value of `field` becomes a database parameter (None: unchanged)."""
-    if _is_protected(field):
-        from expediente_web.protection.cipher import encrypt
+def _preparer(
+    field: models.Field, conn: Any, ring: Any, model: type[models.Model]
+) -> Callable[..., Any] | None:
+    """How a given value of `field` becomes a database parameter (None: unchanged).
 
-        def protect(value: Any) -> str:
-            # The same stored form as ProtectedTextField.get_prep_value, without looking the
-            # key ring up for every value.
-            return encrypt(str(value), ring) if value else ""
+    A protected field's preparer takes the row's uid too: `protect(value, uid)`.
+    """
+    if _is_protected(field):
+        from expediente_web.protection.cipher import encrypt, row_binding
+
+        table, column = model._meta.db_table, field.column
+
+        def protect(value: Any, uid: Any) -> str:
+            # The same stored form as ProtectedTextField.pre_save, without looking the key
+            # ring up for every value.
+            if not value:
+                return ""
+            return encrypt(str(value), ring, bound_to=row_binding(table, column, uid or ""))
 
         return protect
     if isinstance(field, _PLAIN):

@@ -1,9 +1,15 @@
 """Encryption of protected values (AES-256-GCM) and keyed blind indexes (HMAC-SHA256).
 
 A stored value looks like `k2:<base64(nonce ‖ ciphertext ‖ tag)>`: the key id in clear, so that
-rotation knows which values to re-encrypt, and nothing else readable. A blind index is an HMAC of
-the normalised value; equal inputs give equal indexes, so an exact lookup (an ID number, a full
-name) works without decrypting every row, while the index reveals nothing without the key.
+rotation knows which values to re-encrypt, and nothing else readable. Every value is bound to
+its place — table, column and the row's `uid` — as AES-GCM associated data (`row_binding`): a
+value copied onto another row or column does not decrypt there, it is refused. A blind index is
+an HMAC of the normalised value; equal inputs give equal indexes, so an exact lookup (an ID
+number, a full name) works without decrypting every row, while the index reveals nothing without
+the key.
+
+`current_keyring()` is the key ring proven to be this database's (`key_check`), with the index
+key that the stored blind indexes use.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import hmac
 import os
 import re
 import unicodedata
+import uuid
 from functools import lru_cache
 
 from cryptography.exceptions import InvalidTag
@@ -25,9 +32,18 @@ _NONCE_BYTES = 12
 
 
 def current_keyring() -> KeyRing:
+    """The configured key ring, verified against this database's key check values (once per
+    process and database), with the index key the stored blind indexes use.
+
+    Raises:
+        KeyRingError: no key ring, a malformed one, or one that is not this database's.
+    """
     from django.conf import settings
 
-    return _cached_keyring(str(settings.EXPEDIENTE_KEY_FILE), os.environ.get("EXPEDIENTE_KEYS", ""))
+    from expediente_web.protection.key_check import verified
+
+    ring = _cached_keyring(str(settings.EXPEDIENTE_KEY_FILE), os.environ.get("EXPEDIENTE_KEYS", ""))
+    return verified(ring)
 
 
 @lru_cache(maxsize=4)
@@ -38,8 +54,11 @@ def _cached_keyring(path: str, env: str) -> KeyRing:
 
 
 def reset_keyring_cache() -> None:
+    from expediente_web.protection.key_check import forget
+
     _cached_keyring.cache_clear()
     _aead.cache_clear()
+    forget()
 
 
 @lru_cache(maxsize=16)
@@ -47,10 +66,30 @@ def _aead(key: bytes) -> AESGCM:
     return AESGCM(key)
 
 
-def encrypt(plaintext: str, ring: KeyRing | None = None) -> str:
+def row_binding(table: str, column: str, row_uid: object) -> bytes:
+    """The associated data that binds a stored value to its table, column and row.
+
+    `row_uid` is the row's `uid` (any form `uuid.UUID` reads), or "" for a model without one
+    (its values are then bound to the table and column only).
+    """
+    if isinstance(row_uid, uuid.UUID):
+        row = str(row_uid)
+    else:
+        row = str(uuid.UUID(str(row_uid))) if row_uid else ""
+    return f"expediente-v1\x00{table}\x00{column}\x00{row}".encode()
+
+
+def describe_binding(bound_to: bytes) -> str:
+    """`table.column of row UID`, for messages."""
+    _, table, column, row = bound_to.decode().split("\x00")
+    return f"{table}.{column}" + (f" of row {row}" if row else "")
+
+
+def encrypt(plaintext: str, ring: KeyRing | None = None, *, bound_to: bytes) -> str:
+    """The stored form of `plaintext` under the ring's active key, bound to `bound_to`."""
     ring = ring or current_keyring()
     nonce = os.urandom(_NONCE_BYTES)
-    sealed = _aead(ring.key(ring.active)).encrypt(nonce, plaintext.encode("utf-8"), None)
+    sealed = _aead(ring.key(ring.active)).encrypt(nonce, plaintext.encode("utf-8"), bound_to)
     return f"{ring.active}:{base64.b64encode(nonce + sealed).decode('ascii')}"
 
 
@@ -58,23 +97,30 @@ def key_id_of(stored: str) -> str:
     return stored.split(":", 1)[0]
 
 
-def decrypt(stored: str, ring: KeyRing | None = None) -> str:
+def decrypt(stored: str, ring: KeyRing | None = None, *, bound_to: bytes) -> str:
+    """The plaintext of a stored value, which must be bound to `bound_to`.
+
+    Raises:
+        KeyRingError: the value is damaged, altered, or was copied from another place (row,
+            column or table), or its key is not in the ring.
+    """
     ring = ring or current_keyring()
     key_id, _, payload = stored.partition(":")
+    place = describe_binding(bound_to)
     if not payload:
-        raise KeyRingError("A protected value is not in the `keyid:ciphertext` form")
+        raise KeyRingError(f"The protected value {place} is not in the `keyid:ciphertext` form")
     try:
         blob = base64.b64decode(payload, validate=True)
     except ValueError:
-        raise KeyRingError("A protected value is damaged (not valid base64)") from None
+        raise KeyRingError(f"The protected value {place} is damaged (not valid base64)") from None
     nonce, sealed = blob[:_NONCE_BYTES], blob[_NONCE_BYTES:]
     try:
-        return _aead(ring.key(key_id)).decrypt(nonce, sealed, None).decode("utf-8")
+        return _aead(ring.key(key_id)).decrypt(nonce, sealed, bound_to).decode("utf-8")
     except InvalidTag:
-        where = f" ({ring.path})" if ring.path else ""
         raise KeyRingError(
-            f"A protected value cannot be decrypted with key {key_id!r} of the key ring{where}: "
-            "the key ring does not belong to this database, or the value was altered"
+            f"The protected value {place} does not decrypt with key {key_id!r}: it was altered "
+            "or copied there from another row or column (a value opens only where it was "
+            "written)"
         ) from None
 
 

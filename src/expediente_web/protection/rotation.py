@@ -1,9 +1,13 @@
-"""Key rotation: a new active key, every protected value re-encrypted under it, old keys retired.
+"""Key rotation: a new data key and a new index key, every protected value re-encrypted and every
+blind index recomputed under them, old keys retired.
 
-Order matters for safety. The key ring file is written first, with the new key active and the
-old keys kept: if the re-encryption then fails, nothing is lost (old values still decrypt with
-their keys). Re-encryption runs in one transaction, in batches, and is audited. Old keys are
-dropped from the file only after a scan finds no value still encrypted under them.
+Order matters for safety. The ring is first proven to be this database's (its key check
+values). The key ring file is then written, with the new keys current and the old keys kept: if
+the re-encryption then fails, nothing is lost (old values still decrypt with their keys, and the
+database still names the old index key as the one its blind indexes use). Re-encryption and
+re-indexing run in one transaction, in batches, keep every value bound to its row, record the
+new keys' check values, switch the index key in use and are audited. Old keys are dropped from
+the file only after a scan finds no value still encrypted under them.
 """
 
 from __future__ import annotations
@@ -25,8 +29,11 @@ from expediente_web.protection.cipher import (
     encrypt,
     key_id_of,
     reset_keyring_cache,
+    row_binding,
 )
-from expediente_web.protection.fields import ProtectedTextField
+from expediente_web.protection.fields import ROW_FIELD, ProtectedTextField
+from expediente_web.protection.indexes import index_columns
+from expediente_web.protection.key_check import register, verify
 from expediente_web.protection.keyring import KeyRing, KeyRingError, load_keyring, save_keyring
 
 BATCH = 1000
@@ -73,19 +80,25 @@ def _protected_by_model() -> dict[type[models.Model], list[str]]:
 
 def _reencrypt_table(model: type[models.Model], fields: list[str], ring: KeyRing,
                      progress: Callable[[int], None] | None) -> int:
-    """Re-encrypt the protected columns of one table under the ring's active key.
+    """Re-encrypt the protected columns of one table under the ring's active key and recompute
+    its blind indexes under the ring's index key.
 
     Works on the raw column values (no model instances, no `updated_at` change): read a batch
-    of rows by primary key, decrypt each value with the key it names, encrypt it under the
-    active key, write the batch back with one `executemany`.
+    of rows by primary key, decrypt each value with the key it names and the row it is bound
+    to, encrypt it under the active key bound to the same row, derive the row's blind indexes
+    from the decrypted values, write the batch back with one `executemany`.
     """
     q = connection.ops.quote_name
     meta = model._meta
     table, pk = q(meta.db_table), q(meta.pk.column)
-    columns = [q(meta.get_field(f).column) for f in fields]
-    select = (f"SELECT {pk}, {', '.join(columns)} FROM {table} WHERE {pk} > %s "
-              f"ORDER BY {pk} LIMIT {BATCH}")
-    update = (f"UPDATE {table} SET {', '.join(f'{c} = %s' for c in columns)} "
+    has_uid = any(f.name == ROW_FIELD for f in meta.concrete_fields)
+    uid_column = q(meta.get_field(ROW_FIELD).column) if has_uid else "''"
+    names = [meta.get_field(f).column for f in fields]
+    indexes = index_columns(meta.label_lower)
+    written = [q(n) for n in names] + [q(meta.get_field(i.field).column) for i in indexes]
+    select = (f"SELECT {pk}, {uid_column}, {', '.join(q(n) for n in names)} FROM {table} "
+              f"WHERE {pk} > %s ORDER BY {pk} LIMIT {BATCH}")
+    update = (f"UPDATE {table} SET {', '.join(f'{c} = %s' for c in written)} "
               f"WHERE {pk} = %s")
     done, last = 0, -1
     with connection.cursor() as cursor:
@@ -95,14 +108,19 @@ def _reencrypt_table(model: type[models.Model], fields: list[str], ring: KeyRing
             if not rows:
                 return done
             params = []
-            for row_pk, *values in rows:
-                fresh = [encrypt(decrypt(v, ring), ring) if v else v for v in values]
-                params.append([*fresh, row_pk])
+            for row_pk, uid, *values in rows:
+                bindings = [row_binding(meta.db_table, n, uid) for n in names]
+                plain = [decrypt(v, ring, bound_to=b) if v else "" for v, b in
+                         zip(values, bindings, strict=True)]
+                fresh = [encrypt(t, ring, bound_to=b) if t else "" for t, b in
+                         zip(plain, bindings, strict=True)]
+                by_field = dict(zip(fields, plain, strict=True))
+                params.append([*fresh, *(i.value(by_field, ring) for i in indexes), row_pk])
                 done += sum(1 for v in values if v)
             cursor.executemany(update, params)
             last = rows[-1][0]
             if progress is not None:
-                progress(sum(1 for row in rows for v in row[1:] if v))
+                progress(sum(1 for row in rows for v in row[2:] if v))
 
 
 def _scan() -> tuple[Counter[str], dict[str, str]]:
@@ -146,45 +164,50 @@ def _writable_ring() -> KeyRing:
 
 
 def rotate(actor: object = None, progress: Callable[[int], None] | None = None) -> tuple[str, int]:
-    """Make a new key active and re-encrypt every protected value under it.
+    """Make a new data key and a new index key current, re-encrypt every protected value and
+    recompute every blind index under them.
 
     Returns the new key id and the number of values re-encrypted.
     """
-    ring = _writable_ring()
-    # Before anything changes: every key in use is in the ring and is the right key (one value
-    # under each decrypts), so a wrong ring fails here, not half-way.
-    usage, samples = _scan()
-    for sample in samples.values():
-        decrypt(sample, ring)
-    new_ring = ring.with_new_active_key()
+    # Before anything changes: the ring is this database's (its check values) and holds every
+    # key a stored value names, so a wrong ring fails here, not half-way.
+    ring = verify(_writable_ring())
+    usage, _ = _scan()
+    missing = sorted(k for k in usage if k not in ring.keys)
+    if missing:
+        ring.key(missing[0])  # raises, naming the key
+    new_ring = ring.with_new_active_key().with_new_index_key()
     save_keyring(new_ring, key_file())
     reset_keyring_cache()
     done = 0
     with transaction.atomic():
         for model, fields in _protected_by_model().items():
             done += _reencrypt_table(model, fields, new_ring, progress)
+        # The new keys' check values, and the index key the blind indexes now use.
+        register(new_ring, index_in_use=new_ring.index_id)
         append(actor_name(actor), "rotate_keys", object_type="keyring",
                object_id=new_ring.active,
                payload={"new_key": new_ring.active, "previous_key": ring.active,
+                        "new_index_key": new_ring.index_id, "previous_index_key": ring.index_id,
                         "values_reencrypted": done, "previous_usage": dict(usage)})
+    reset_keyring_cache()
     return new_ring.active, done
 
 
 def retire_old_keys(actor: object = None) -> list[str]:
-    """Remove every key but the active one from the key file, if no value still needs them."""
-    ring = _writable_ring()
+    """Remove every data key but the active one, and every index key but the one the blind
+    indexes use, from the key file, if no value still needs them."""
+    ring = verify(_writable_ring())
     usage = key_usage()
     still_used = sorted(k for k in usage if k != ring.active)
     if still_used:
         counts = ", ".join(f"{k}: {usage[k]} values" for k in still_used)
         raise KeyRingError(f"Old keys are still in use ({counts}); run `expediente keys rotate` "
                            "to re-encrypt them first")
-    retired = sorted(k for k in ring.keys if k != ring.active)
+    retired = sorted(k for k in ring.keys if k != ring.active) + sorted(ring.old_index_keys)
     if not retired:
         return []
-    kept = KeyRing(active=ring.active, keys={ring.active: ring.key(ring.active)},
-                   index_key=ring.index_key, path=ring.path,
-                   audit_key=ring.audit_key, signing_key=ring.signing_key)
+    kept = ring.without_old_keys()  # audit and signing keys kept as they are
     with transaction.atomic():
         append(actor_name(actor), "retire_keys", object_type="keyring", object_id=ring.active,
                payload={"retired": retired, "active": ring.active})

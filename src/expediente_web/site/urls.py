@@ -1,12 +1,9 @@
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
 from expediente_web.site import views
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="site/login.html"), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
     path("cases/<slug:code>/", views.case_records, name="case-records"),
     path("cases/<slug:code>/linkage/", include("expediente_web.analyses.urls")),

@@ -53,7 +53,7 @@ REQUIRED_IDS = {
     "date_precision": "precision.day precision.month precision.year",
     "custody_actions": """custody.collected custody.received custody.copied custody.verified
         custody.transferred custody.exported""",
-    "roles": "role.owner role.analyst role.documenter role.reviewer role.viewer",
+    "roles": "role.owner role.analyst role.documenter role.reviewer role.viewer role.partner",
     "measures": "measure.weight_lost_kg measure.days_incommunicado measure.cell_depth_m",
     "affiliation": """affiliation.opposition_party affiliation.student affiliation.journalist
         affiliation.military_dissident affiliation.protester

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from expediente_web.analyses.actions import do_run_linkage
+from support.two_factor import TwoFactorClient as Client
 
 pytestmark = pytest.mark.django_db
 

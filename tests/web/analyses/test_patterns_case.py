@@ -7,13 +7,13 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from django.test import Client
 
 from expediente.cli.patterns import command
 from expediente_web.analyses.models import EstimateRun, LinkRun, RecordLink
 from expediente_web.analyses.patterns import case_acts, case_patterns
 from expediente_web.cases.access import NotPermitted
 from expediente_web.records.models import Act, Event, Involvement, Location, Person, Unit
+from support.two_factor import TwoFactorClient as Client
 
 pytestmark = pytest.mark.django_db
 

@@ -245,8 +245,11 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_guarded_and_restored(
     from expediente_web.intake.exporter import do_export_case
     from expediente_web.records.models import Person
 
-    Person.objects.filter(source_record_id="V2").update(
-        nickname='=HYPERLINK("http://example.invalid")', occupation="'quoted", notes="-")
+    # Through the instance: a protected value is bound to its row, update() cannot write one.
+    person = Person.objects.get(source_record_id="V2")
+    person.nickname = '=HYPERLINK("http://example.invalid")'
+    person.occupation, person.notes = "'quoted", "-"
+    person.save()
     before = dump(rich_case.code)
     do_export_case(rich_case, tmp_path / "out", include_protected=True, actor=owner)
     rows = {r["record_id"]: r for r in _victims_file(tmp_path / "out")}

@@ -1,0 +1,1 @@
+"""Accounts and access: sign-in with two factors, lockout, sessions, invitations, case teams."""
