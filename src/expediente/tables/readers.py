@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from expediente.tables.json_depth import MAX_ROW_DEPTH, exceeds_depth
 from expediente.tables.problems import Limits, Problem, ProblemCode
 
 __all__ = ["TableReader", "detect_format", "open_table"]
@@ -500,6 +501,9 @@ def _iter_json_array(text: IO[str], max_object: int) -> Iterator[tuple[int, Any]
         while True:
             try:
                 obj, end = decoder.raw_decode(buffer, position)
+            except RecursionError:
+                yield _too_deep(number)
+                return
             except json.JSONDecodeError as exc:
                 chunk = "" if eof else text.read(_BLOCK)
                 if not chunk:
@@ -526,6 +530,7 @@ def _iter_json_array(text: IO[str], max_object: int) -> Iterator[tuple[int, Any]
                     continue
             break
         too_big = end - position > max_object
+        too_deep = not too_big and exceeds_depth(buffer[position:end], MAX_ROW_DEPTH)
         position = end
         need_value = False
         if too_big:
@@ -535,6 +540,8 @@ def _iter_json_array(text: IO[str], max_object: int) -> Iterator[tuple[int, Any]
                 ProblemCode.MALFORMED_FILE,
                 f"the object is larger than {max_object:,} characters",
             )
+        elif too_deep:
+            yield _too_deep(number)
         else:
             yield number, obj
         if position > _BLOCK:  # drop what has been consumed
@@ -556,10 +563,23 @@ def _iter_json_lines(
                 f"the line is longer than {max_object:,} characters",
             )
             continue
+        if exceeds_depth(line, MAX_ROW_DEPTH):
+            yield _too_deep(number)
+            continue
         try:
             yield number, loads(line)
         except json.JSONDecodeError as exc:
             yield Problem(number, None, ProblemCode.MALFORMED_FILE, f"broken JSON: {exc.msg}")
+
+
+def _too_deep(number: int) -> Problem:
+    return Problem(
+        number,
+        None,
+        ProblemCode.MALFORMED_FILE,
+        f"the object nests arrays or objects more than {MAX_ROW_DEPTH} levels deep; a row is "
+        "an object of cells, and a cell text, a number or a list",
+    )
 
 
 def _prepend(first: str, text: IO[str]) -> Iterator[str]:
