@@ -36,7 +36,7 @@ LEVEL_NAMES: dict[str, tuple[str, ...]] = {
     "id_number": ("differ", "one digit off", "agree"),
     "birth": ("differ", "within a year", "compatible (broad)", "compatible (month)", "same day"),
     "event": ("differ", "same year", "within 31 days", "within 7 days"),
-    "place": ("differ", "same parent place", "agree"),
+    "place": ("differ", "same parent place", "one within the other", "agree"),
     "exact": ("differ", "agree"),
 }
 
@@ -187,13 +187,27 @@ def _event(p: Prepared, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _place(codes: np.ndarray, vocab: list[str], a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    ca, cb = codes[a], codes[b]
+    ca, cb = codes[a].astype(np.int64), codes[b].astype(np.int64)
     missing = (ca < 0) | (cb < 0)
     parents = [v.rsplit(" ", 1)[0] if " " in v else "" for v in vocab]
     parent_code = np.unique(np.array([*parents, ""], dtype=object), return_inverse=True)[1]
     empty = parent_code[-1]
     pa, pb = parent_code[ca], parent_code[cb]
-    level = np.select([ca == cb, (pa == pb) & (pa != empty)], [2, 1], default=0)
+    # A state against one of its municipalities: one value's words begin the other's.
+    width = np.int64(len(vocab) + 1)
+    todo = (ca >= 0) & (cb >= 0) & (ca != cb)
+    within = np.zeros(len(ca), dtype=bool)
+    if todo.any():
+        keys, inverse = np.unique(ca[todo] * width + cb[todo], return_inverse=True)
+        words = [v.split() for v in vocab]
+
+        def nested(x: list[str], y: list[str]) -> bool:
+            k = min(len(x), len(y))
+            return x[:k] == y[:k]
+
+        flags = np.array([nested(words[k // width], words[k % width]) for k in keys.tolist()])
+        within[todo] = flags[inverse.reshape(-1)]
+    level = np.select([ca == cb, within, (pa == pb) & (pa != empty)], [3, 2, 1], default=0)
     level[missing] = -1
     return level.astype(np.int8)
 

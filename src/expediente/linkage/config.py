@@ -110,6 +110,9 @@ class LinkConfig:
         seed: random seed.
         reference: optional paths ``given_names``, ``surnames``, ``variants`` to lexicon CSVs.
         truth_column: column holding the true person id (evaluation only).
+        calibrate_source_pairs: m, u and prior per pair of sources, shrunk to the global
+            model (an NGO list against a registry is not a press report against a
+            testimony).
     """
 
     link_type: str = "dedupe_and_link"
@@ -128,6 +131,7 @@ class LinkConfig:
     seed: int = 1
     reference: dict[str, str] = field(default_factory=dict)
     truth_column: str | None = None
+    calibrate_source_pairs: bool = True
 
     def __post_init__(self) -> None:
         if self.link_type not in LINK_TYPES:

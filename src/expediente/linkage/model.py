@@ -47,6 +47,9 @@ class FellegiSunter:
     iterations: int = 0
     converged: bool = False
     tf_mean: dict[int, dict[int, float]] | None = None
+    group_m: list[list[np.ndarray]] | None = None
+    group_u: list[list[np.ndarray]] | None = None
+    group_prior: np.ndarray | None = None
 
     def weights(self) -> list[np.ndarray]:
         """log2(m/u) per field and level."""
@@ -56,36 +59,77 @@ class FellegiSunter:
         """log2 of the prior odds of a match."""
         return float(np.log2(self.prior / (1.0 - self.prior)))
 
+    def group_tables(self) -> list[np.ndarray] | None:
+        """log2(m/u) per field as (groups x levels) arrays, when calibrated per group."""
+        if self.group_m is None or self.group_u is None:
+            return None
+        return [
+            np.stack(
+                [np.log2(gm[f] / gu[f]) for gm, gu in zip(self.group_m, self.group_u, strict=True)]
+            )
+            for f in range(len(self.levels))
+        ]
+
     def _field_weight(
-        self, f: int, g: np.ndarray, tf: dict[int, np.ndarray] | None, table: np.ndarray
+        self,
+        f: int,
+        g: np.ndarray,
+        tf: dict[int, np.ndarray] | None,
+        table: np.ndarray,
+        group: np.ndarray | None = None,
     ) -> np.ndarray:
         present = g >= 0
-        out = np.where(present, table[np.where(present, g, 0)], 0.0)
+        level = np.where(present, g, 0)
+        if group is not None and table.ndim == 2:
+            out = np.where(present, table[group, level], 0.0)
+        else:
+            out = np.where(present, table[level], 0.0)
         if tf and f in tf and self.tf_mean and f in self.tf_mean:
-            for level, mean in self.tf_mean[f].items():
-                at = (g == level) & ~np.isnan(tf[f])
+            for top, mean in self.tf_mean[f].items():
+                at = (g == top) & ~np.isnan(tf[f])
                 ratio = np.clip(tf[f][at] / mean, 1 / _TF_CLIP, _TF_CLIP)
                 out[at] -= np.log2(ratio)
         return out
 
+    def _tables(self, group: np.ndarray | None) -> list[np.ndarray]:
+        grouped = self.group_tables() if group is not None else None
+        return grouped if grouped is not None else self.weights()
+
+    def prior_weights(self, n: int, group: np.ndarray | None = None) -> np.ndarray:
+        """log2 prior odds per pair (per group of sources when calibrated so)."""
+        if group is not None and self.group_prior is not None:
+            lam = self.group_prior[group]
+            return np.log2(lam / (1.0 - lam))
+        return np.full(n, self.prior_weight())
+
     def field_weights(
-        self, gamma: np.ndarray, tf: dict[int, np.ndarray] | None = None
+        self,
+        gamma: np.ndarray,
+        tf: dict[int, np.ndarray] | None = None,
+        group: np.ndarray | None = None,
     ) -> np.ndarray:
         """Per pair and field match weight in bits (0 where the field is missing)."""
-        tables = self.weights()
+        tables = self._tables(group)
         out = np.zeros(gamma.shape, dtype=np.float64)
         for f in range(gamma.shape[1]):
-            out[:, f] = self._field_weight(f, gamma[:, f], tf, tables[f])
+            out[:, f] = self._field_weight(f, gamma[:, f], tf, tables[f], group)
         return out
 
     def score(
-        self, gamma: np.ndarray, tf: dict[int, np.ndarray] | None = None
+        self,
+        gamma: np.ndarray,
+        tf: dict[int, np.ndarray] | None = None,
+        group: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """(total match weight, match probability) per pair."""
-        tables = self.weights()
-        weight = np.full(len(gamma), self.prior_weight())
+        """(total match weight, match probability) per pair.
+
+        ``group`` (one index per pair, e.g. its pair of sources) selects the parameters
+        calibrated for that group, when the model has them.
+        """
+        tables = self._tables(group)
+        weight = self.prior_weights(len(gamma), group)
         for f in range(gamma.shape[1]):  # one field at a time: no pairs x fields matrix
-            weight += self._field_weight(f, gamma[:, f], tf, tables[f])
+            weight += self._field_weight(f, gamma[:, f], tf, tables[f], group)
         return weight, 1.0 / (1.0 + np.exp2(-np.clip(weight, -60, 60)))
 
     def set_tf_means(self, gamma: np.ndarray, tf: dict[int, np.ndarray]) -> None:
@@ -325,3 +369,82 @@ def train(
         prior = new_prior
     model.prior = prior
     return model
+
+
+def calibrate_groups(
+    model: FellegiSunter,
+    gamma: np.ndarray,
+    group: np.ndarray,
+    n_groups: int,
+    population: np.ndarray,
+    random_gamma: np.ndarray,
+    random_group: np.ndarray,
+    labelled_gamma: np.ndarray | None = None,
+    labels: np.ndarray | None = None,
+    labelled_group: np.ndarray | None = None,
+    label_weight: float = 20.0,
+    strength_m: float = 500.0,
+    strength_u: float = 500.0,
+    iterations: int = 3,
+) -> None:
+    """m, u and the prior per group of pairs (a pair of sources), shrunk to the global model.
+
+    An NGO list against an official record is not a press report against a testimony: the
+    same "first surname agrees, second missing" is ordinary for two press reports and a
+    warning for two registries. Each group's u comes from the random pairs that fall in it,
+    its m from EM over its own candidate pairs; both start from and are shrunk towards the
+    global estimates by ``strength_u`` random pairs and ``strength_m`` expected matches of
+    pseudo-evidence, so a small group keeps the global values. The prior of a group is the
+    share of matches among all its pairs (``population[g]``), as for the global prior.
+
+    Only a few EM steps are taken, from the global model's responsibilities: run to
+    convergence, a group without true matches (a list that holds each person once) learns
+    "same family" instead. Strength and steps were chosen on the tuning sets
+    (``bench/linkage/README.md``).
+    """
+    levels = model.levels
+    n_fields = len(levels)
+    u_counts = [np.zeros((n_groups, n)) for n in levels]
+    for f in range(n_fields):
+        present = random_gamma[:, f] >= 0
+        np.add.at(u_counts[f], (random_group[present], random_gamma[present, f]), 1.0)
+    group_u = [
+        [
+            (u_counts[f][g] + strength_u * model.u[f]) / (u_counts[f][g].sum() + strength_u)
+            for f in range(n_fields)
+        ]
+        for g in range(n_groups)
+    ]
+    keys = pattern_keys(gamma) * n_groups + group
+    _, first, counts = np.unique(keys, return_index=True, return_counts=True)
+    patterns, pattern_group, counts = gamma[first], group[first], counts.astype(np.float64)
+    known_gamma = np.zeros((0, n_fields), dtype=gamma.dtype)
+    known_group = np.zeros(0, dtype=group.dtype)
+    known = np.zeros(0)
+    if labels is not None and labelled_gamma is not None and labelled_group is not None:
+        known_gamma, known_group = labelled_gamma, labelled_group
+        known = label_weight * labels.astype(np.float64)
+    group_m = [[m.copy() for m in model.m] for _ in range(n_groups)]
+    prior = np.full(n_groups, model.prior)
+    trial = FellegiSunter(model.fields, levels, model.m, model.u, model.prior)
+    for _ in range(iterations):
+        trial.group_m, trial.group_u, trial.group_prior = group_m, group_u, prior
+        _, p = trial.score(patterns, group=pattern_group)
+        w = counts * p
+        expected = np.bincount(pattern_group, weights=w, minlength=n_groups)
+        new_prior = np.clip(expected / np.maximum(population, 1.0), 1e-12, 0.5)
+        all_gamma = np.concatenate([patterns, known_gamma])
+        all_group = np.concatenate([pattern_group, known_group])
+        all_w = np.concatenate([w, known])
+        new_m = [[np.empty(0)] * n_fields for _ in range(n_groups)]
+        for f, n in enumerate(levels):
+            present = all_gamma[:, f] >= 0
+            c = np.zeros((n_groups, n))
+            np.add.at(c, (all_group[present], all_gamma[present, f]), all_w[present])
+            for g in range(n_groups):
+                new_m[g][f] = (c[g] + strength_m * model.m[f]) / (c[g].sum() + strength_m)
+        delta = float(np.abs(new_prior - prior).max() / max(prior.max(), 1e-12))
+        group_m, prior = new_m, new_prior
+        if delta < 1e-4:
+            break
+    model.group_m, model.group_u, model.group_prior = group_m, group_u, prior

@@ -6,6 +6,7 @@ naming rules live in one place and the engine sees only integers and clean strin
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -132,6 +133,22 @@ def drop_placeholder_ids(ids: np.ndarray, n_sources: int) -> tuple[np.ndarray, l
         return ids, []
     cleaned = np.array([None if v in bad else v for v in ids.tolist()], dtype=object)
     return cleaned, sorted(bad)
+
+
+_PLACE_WORDS = re.compile(r"^(municipio|mun|estado|edo|parroquia|ciudad)\s+")
+
+
+def normalise_place(value: str | None) -> str | None:
+    """A place, folded, from the general to the particular.
+
+    Lists write a municipality with its state after a comma (``Sucre, Miranda``) or a code
+    (``VE-M-SUC``); both become words from the largest area down (``miranda sucre``,
+    ``ve m suc``), so that a state is a prefix of each of its municipalities.
+    """
+    if not value:
+        return None
+    parts = [_PLACE_WORDS.sub("", fold(part)) for part in str(value).split(",")]
+    return " ".join(part for part in reversed(parts) if part) or None
 
 
 def _str_or_none(value: object) -> str | None:
@@ -288,11 +305,18 @@ def prepare(records: pl.DataFrame, config: LinkConfig) -> Prepared:
         if key.startswith("column:")
     }
     wanted |= {"state"} if any("state" in rule for rule in config.blocking) else set()
+    place_columns = {spec.column for spec in config.fields if spec.kind == "place"}
     for name in wanted:
         column = col(name)
         values = frame[column].to_list() if column in frame.columns else [None] * n
         folded: dict[object, str | None] = {}
-        clean = normalise_sex if name == "sex" else (lambda v: fold(v) or None)
+        clean = (
+            normalise_sex
+            if name == "sex"
+            else normalise_place
+            if name in place_columns
+            else (lambda v: fold(v) or None)
+        )
         for v in values:
             if v not in folded:
                 folded[v] = clean(_str_or_none(v))

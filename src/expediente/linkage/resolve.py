@@ -21,7 +21,7 @@ from expediente.linkage.clustering import Clustering, Conflicts, cluster
 from expediente.linkage.comparisons import compare, level_names
 from expediente.linkage.config import LinkConfig
 from expediente.linkage.metrics import LinkageMetrics, evaluate
-from expediente.linkage.model import FellegiSunter, estimate_u, train
+from expediente.linkage.model import FellegiSunter, calibrate_groups, estimate_u, train
 from expediente.linkage.prepare import InputError, Prepared, prepare
 from expediente.linkage.review import PairLabel, queue_order
 
@@ -131,6 +131,36 @@ def _random_pairs(
     return np.minimum(a, b), np.maximum(a, b)
 
 
+class SourcePairs:
+    """Unordered pairs of sources as small integers, and how many record pairs each holds."""
+
+    def __init__(self, prepared: Prepared, link_type: str) -> None:
+        names, self.code = np.unique(prepared.source.astype(str), return_inverse=True)
+        self.code = self.code.reshape(-1).astype(np.int64)
+        self.names = names.tolist()
+        s = len(names)
+        self.sources = s
+        self.count = s * s
+        sizes = np.bincount(self.code, minlength=s).astype(np.float64)
+        population = np.outer(sizes, sizes)
+        population[np.diag_indices(s)] = sizes * (sizes - 1) / 2
+        population = np.triu(population)
+        if link_type == "link_only":
+            population[np.diag_indices(s)] = 0.0
+        elif link_type == "dedupe_only":
+            population = np.diag(np.diag(population))
+        self.population = population.reshape(-1)
+
+    def of(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        """Group index of each pair (left[k], right[k])."""
+        a, b = self.code[left], self.code[right]
+        return np.minimum(a, b) * self.sources + np.maximum(a, b)
+
+    def label(self, g: int) -> str:
+        """'A~B' for a group index."""
+        return f"{self.names[g // self.sources]}~{self.names[g % self.sources]}"
+
+
 def _population_pairs(prepared: Prepared, link_type: str) -> float:
     """Number of pairs blocking selects from."""
     n = float(prepared.n)
@@ -234,7 +264,8 @@ def link_records(
 
     say("estimating u from random pairs")
     ra, rb = _random_pairs(prepared, config.u_sample_pairs, config.link_type, config.seed)
-    u = estimate_u(compare(prepared, config.fields, ra, rb).gamma, levels)
+    random_gamma = compare(prepared, config.fields, ra, rb).gamma
+    u = estimate_u(random_gamma, levels)
 
     say("training (EM)")
     labelled_gamma = None
@@ -255,9 +286,27 @@ def link_records(
         ),
     )
     model.set_tf_means(gamma, tf)
+    groups = SourcePairs(prepared, config.link_type)
+    group = None
+    if config.calibrate_source_pairs and groups.count > 1:
+        say("calibrating per pair of sources")
+        group = groups.of(left, right)
+        calibrate_groups(
+            model,
+            gamma,
+            group,
+            groups.count,
+            groups.population,
+            random_gamma,
+            groups.of(ra, rb),
+            labelled_gamma,
+            lab_value if len(lab_value) else None,
+            groups.of(lab_left, lab_right) if len(lab_value) else None,
+            config.label_weight,
+        )
 
     say("scoring and clustering")
-    weight, probability = model.score(gamma, tf)
+    weight, probability = model.score(gamma, tf, group)
     decision = np.zeros(len(left), dtype=np.int8)  # index into DECISION_TEXT
     must: list[tuple[int, int]] = []
     rejected = np.zeros((0, 2), dtype=np.int64)
@@ -295,7 +344,11 @@ def link_records(
     capture = _capture_history(main.person, prepared.source, sources)
     say("explaining links")
     in_links = probability >= config.review_band[0]
-    field_weights = model.field_weights(gamma[in_links], {f: v[in_links] for f, v in tf.items()})
+    field_weights = model.field_weights(
+        gamma[in_links],
+        {f: v[in_links] for f, v in tf.items()},
+        None if group is None else group[in_links],
+    )
     links = _pair_table(
         prepared,
         config,
@@ -307,11 +360,16 @@ def link_records(
         probability[in_links],
         decision[in_links],
         main.person,
+        model.prior_weights(int(in_links.sum()), None if group is None else group[in_links]),
     )
     low, high = config.review_band
     in_band = (probability >= low) & (probability < high) & (decision == 0)
     order = queue_order(gamma, probability, in_band)[: config.review_queue_limit]
-    queue_weights = model.field_weights(gamma[order], {f: v[order] for f, v in tf.items()})
+    queue_weights = model.field_weights(
+        gamma[order],
+        {f: v[order] for f, v in tf.items()},
+        None if group is None else group[order],
+    )
     queue = _pair_table(
         prepared,
         config,
@@ -323,6 +381,7 @@ def link_records(
         probability[order],
         decision[order],
         main.person,
+        model.prior_weights(len(order), None if group is None else group[order]),
     ).with_columns(
         pl.Series("name_a", [prepared.display_name(i) for i in left[order].tolist()]),
         pl.Series("name_b", [prepared.display_name(i) for i in right[order].tolist()]),
@@ -413,6 +472,7 @@ def _pair_table(
     probability: np.ndarray,
     decision: np.ndarray,
     person: np.ndarray,
+    prior_weight: np.ndarray,
 ) -> pl.DataFrame:
     # Gathering from polars series keeps a table of a million pairs out of Python loops.
     source = pl.Series(prepared.source.tolist(), dtype=pl.Utf8)
@@ -429,6 +489,7 @@ def _pair_table(
         "record_b": record.gather(right),
         "match_probability": probability,
         "match_weight": weight,
+        "prior_weight": prior_weight,
         "same_person": person[left] == person[right],
         "decision": labels(["", "accept", "reject"], decision.astype(np.int64)),
     }

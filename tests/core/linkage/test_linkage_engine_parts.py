@@ -90,8 +90,30 @@ def test_comparison_levels_for_spanish_variants() -> None:
     assert id_number.tolist()[:4] == [2, -1, 1, -1]  # same / missing / one digit off
     assert birth.tolist()[:4] == [2, 2, 3, -1]  # year / age at event / month
     assert sex.tolist() == [1, 1, 1, 1, 0]
-    assert state.tolist() == [2, -1, 1, -1, 2]
+    assert state.tolist() == [3, -1, 1, -1, 3]
     assert event.tolist() == [-1] * 5  # record 0 has no event date
+
+
+def test_a_state_against_one_of_its_municipalities() -> None:
+    frame = pl.DataFrame(
+        {
+            "source_id": ["A", "B", "C", "D", "E"],
+            "record_id": ["1", "1", "1", "1", "1"],
+            "full_name": ["Ana Rojas"] * 5,
+            "state": ["Miranda", "Sucre, Miranda", "MUNICIPIO SUCRE, MIRANDA", "Sucre", "VE-M"],
+        }
+    )
+    prepared = prepare(frame, CONFIG)
+    assert prepared.columns["state"].tolist()[:4] == [
+        "miranda",
+        "miranda sucre",
+        "miranda sucre",
+        "sucre",
+    ]
+    left, right = np.array([0, 1, 0, 3]), np.array([1, 2, 3, 4])
+    state = compare(prepared, DEFAULT_FIELDS, left, right).gamma[:, 5]
+    # within / agree / the state Sucre is not the municipality Sucre of Miranda / differ
+    assert state.tolist() == [2, 3, 0, 0]
 
 
 def test_em_recovers_simulated_parameters() -> None:

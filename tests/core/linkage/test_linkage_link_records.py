@@ -100,11 +100,24 @@ def test_capture_history_is_the_estimation_input(records: pl.DataFrame, result) 
 
 def test_every_link_is_explained(result) -> None:
     links = result.links
-    weight_columns = [c for c in links.columns if c.endswith("_weight") and c != "match_weight"]
+    weight_columns = [
+        c
+        for c in links.columns
+        if c.endswith("_weight") and c not in {"match_weight", "prior_weight"}
+    ]
     assert len(weight_columns) == len(result.model.fields)
     total = links.select(pl.sum_horizontal(weight_columns)).to_series().to_numpy()
-    expected = links["match_weight"].to_numpy() - result.model.prior_weight()
+    expected = links["match_weight"].to_numpy() - links["prior_weight"].to_numpy()
     assert np.allclose(total, expected)
+    # The prior of a pair is its pair of sources' calibrated prior, one value per pair.
+    pairs = links.select(
+        pl.min_horizontal("source_a", "source_b").alias("a"),
+        pl.max_horizontal("source_a", "source_b").alias("b"),
+        "prior_weight",
+    )
+    per_group = pairs.group_by("a", "b").agg(pl.col("prior_weight").n_unique().alias("n"))
+    assert per_group["n"].max() == 1
+    assert (links["prior_weight"].to_numpy() < 0).all()
     probability = links["match_probability"].to_numpy()
     assert np.allclose(probability, 1 / (1 + 2 ** -links["match_weight"].to_numpy()))
 

@@ -300,5 +300,8 @@ def test_a_uid_that_is_not_a_uuid_is_a_problem_of_its_file(rich_case, owner, tmp
     _wipe_database()
     with pytest.raises(ImportRefused) as refused:
         do_import_case_directory(rich_case.code, tmp_path / "out")
-    assert [(c.name, p.column, str(p.code)) for c in refused.value.outcome.checks
-            for p in c.problems] == [("uids/testimonies/SRC-01.csv", "uid", "malformed_file")]
+    found = [(c.name, p.column, str(p.code)) for c in refused.value.outcome.checks
+             for p in c.problems]
+    assert found[0] == ("uids/testimonies/SRC-01.csv", "uid", "malformed_file")
+    # T1 no longer has the uid its excerpts name: they are refused too, not left dangling.
+    assert set(found[1:]) == {("evidence/excerpts.json", "testimony_uid", "unknown_reference")}
