@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "expediente_web.protection",
     "expediente_web.audit",
     "expediente_web.cases",
     "expediente_web.records",
