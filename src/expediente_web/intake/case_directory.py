@@ -33,6 +33,7 @@ from expediente_web.audit.record import actor_name
 from expediente_web.cases.access import WRITE_ROLES, require_role
 from expediente_web.cases.models import Case
 from expediente_web.intake import extras
+from expediente_web.intake.folder_files import links_under
 from expediente_web.intake.importer import (
     FileCheck,
     ImportOutcome,
@@ -92,8 +93,17 @@ def _mapping_for(root: Path, source: str, kind: str) -> TableMapping:
 
 
 def scan(root: Path) -> CaseDirectory:
-    """Find the files of a case directory."""
+    """Find the files of a case directory. A symbolic link anywhere in it is a problem: the
+    directory's files are read from inside it only (see `folder_files`)."""
     found = CaseDirectory(root)
+    links = list(links_under(root))
+    if links:
+        bad = FileCheck("case folder", "folder")
+        for link in links:
+            bad.add(Problem(None, link, ProblemCode.MALFORMED_FILE,
+                            f"{link} is a symbolic link; a case folder's files are read only "
+                            "from inside it, never through a link"), 10_000)
+        found.problems.append(bad)
     if (root / "structure.json").is_file():
         found.structure = root / "structure.json"
     sources = _table_in(root, "sources")
@@ -161,51 +171,74 @@ def do_import_case_directory(
     run = Pass(write=not dry_run and not found.problems, progress=progress,
                total=0 if dry_run else estimate_rows([tf.path for tf in files]))
     today = _today()
-    with transaction.atomic():
-        codes = load_case_codes(case)
-        structure: dict[str, Any] | None = None
-        if found.structure is not None:
-            check = FileCheck("structure.json", "structure")
-            structure, problems = read_structure(found.structure)
-            if structure is not None:
-                problems = check_structure(structure, codes)
-                check.rows = sum(len(structure.get(k) or []) for k in SECTIONS)
-            for problem in problems:
-                check.add(problem, 10_000)
-            check.sha256 = file_sha256(found.structure)
-            outcome.checks.append(check)
-            if not check.ok:
-                run.stop_writing()
-        clashes = check_uids(root, structure)
-        for name, problems in clashes.items():
-            check = FileCheck(name, "uids")
-            for problem in problems:
-                check.add(problem, 10_000)
-            outcome.checks.append(check)
-            run.stop_writing()
-        lookups = None
-        if run.writing:
-            if case is None:
-                case = _create_case(case_code, actor, title, structure)
-                outcome.case_created = True
-            if structure is not None:
-                _write_structure(structure, outcome.checks[-1], case, actor)
-            lookups = Lookups.load(case)
-        for tf in files:
-            check, result = import_file(tf, codes, case, lookups, actor, run, today=today,
-                                        limits=limits, track_unmapped=dry_run,
-                                        uids=_uids(root, tf) if run.writing else None)
-            outcome.checks.append(check)
-            if result is not None:
-                outcome.written.append(result)
-        extra = extras.scan(root)
-        if extra is not None:
-            outcome.checks.append(extra.check(codes))
-            if run.writing and outcome.ok:
-                extra.write(case, actor)
-        if not outcome.ok:
-            raise ImportRefused(outcome)  # rolls back whatever was written
+    extra = extras.scan(root)
+    try:
+        with transaction.atomic():
+            _import(root, case_code, case, actor, title, found, extra, outcome, run, today,
+                    limits, dry_run)
+    except BaseException:
+        _discard(extra)
+        raise
     return outcome
+
+
+def _import(root: Path, case_code: str, case: Case | None, actor: Any, title: str | None,
+            found: CaseDirectory, extra: extras.Extras | None, outcome: ImportOutcome,
+            run: Pass, today: Any, limits: Limits | None, dry_run: bool) -> None:
+    """The body of `do_import_case_directory`, inside its transaction."""
+    files = ([found.sources] if found.sources else []) + found.tables
+    codes = load_case_codes(case)
+    structure: dict[str, Any] | None = None
+    if found.structure is not None:
+        check = FileCheck("structure.json", "structure")
+        structure, problems = read_structure(found.structure)
+        if structure is not None:
+            problems = check_structure(structure, codes)
+            check.rows = sum(len(structure.get(k) or []) for k in SECTIONS)
+        for problem in problems:
+            check.add(problem, 10_000)
+        check.sha256 = file_sha256(found.structure)
+        outcome.checks.append(check)
+        if not check.ok:
+            run.stop_writing()
+    clashes = check_uids(root, structure)
+    for name, problems in clashes.items():
+        check = FileCheck(name, "uids")
+        for problem in problems:
+            check.add(problem, 10_000)
+        outcome.checks.append(check)
+        run.stop_writing()
+    lookups = None
+    if run.writing:
+        if case is None:
+            case = _create_case(case_code, actor, title, structure)
+            outcome.case_created = True
+        if structure is not None:
+            _write_structure(structure, outcome.checks[-1], case, actor)
+        lookups = Lookups.load(case)
+    for tf in files:
+        check, result = import_file(tf, codes, case, lookups, actor, run, today=today,
+                                    limits=limits, track_unmapped=dry_run,
+                                    uids=_uids(root, tf) if run.writing else None)
+        outcome.checks.append(check)
+        if result is not None:
+            outcome.written.append(result)
+    if extra is not None:
+        checks = extra.check(codes, case, structure)
+        outcome.checks.extend(checks)
+        if run.writing and outcome.ok:
+            assert case is not None
+            extra.write(case, actor, checks)
+    if not outcome.ok:
+        raise ImportRefused(outcome)  # rolls back whatever was written
+
+
+def _discard(extra: extras.Extras | None) -> None:
+    """Take back the evidence files a failed import stored: a refused directory leaves
+    nothing in the evidence store either. (A process killed mid-import may leave some; they
+    are content-addressed, named by no item, and `expediente check` ignores them.)"""
+    if extra is not None and extra.new_files:
+        extra.discard_new_files()
 
 
 def _create_case(code: str, actor: Any, title: str | None, structure: dict | None) -> Case:

@@ -14,16 +14,20 @@ otherwise all of them in the source's `involvements` and `measurements` tables.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import json
+import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -32,7 +36,7 @@ from expediente_web.audit import chain
 from expediente_web.audit.record import actor_name
 from expediente_web.cases.access import EXPORT_ROLES, NotPermitted, can_view_protected, require_role
 from expediente_web.cases.models import Case
-from expediente_web.intake.extras import FILES, is_link_excerpt, target_ref
+from expediente_web.intake.extras import FILES, SHA256, is_link_excerpt, target_ref
 from expediente_web.intake.narrative_names import NameReplacer
 from expediente_web.intake.sinks import FORMATS, LazySink, open_sink
 from expediente_web.intake.structure import PERSON_PROTECTED, export_structure
@@ -358,7 +362,8 @@ def _export_extras(case: Case, out: Path, counts: dict[str, int], masks: Pseudon
     quotes = _excerpt_quotes(excerpts, masks)
     citations = list(Citation.objects.filter(excerpt__in=excerpts).select_related("excerpt")
                      .order_by("id"))
-    comments = list(Comment.objects.filter(case=case).select_related("author").order_by("id"))
+    comments = list(Comment.objects.filter(case=case)
+                    .select_related("author", "imported_author").order_by("id"))
     data: dict[str, list[dict[str, Any]]] = {
         "items": [
             {"uid": str(i.uid), "sha256": i.sha256, "size": i.size, "filename": i.filename,
@@ -390,7 +395,7 @@ def _export_extras(case: Case, out: Path, counts: dict[str, int], masks: Pseudon
     data["deleted"] = _deleted(case)
     index = {c.id: n for n, c in enumerate(comments)}
     data["comments"] = [
-        {"target": target_ref(c.target), "author": c.author.username, "body": c.body,
+        {"target": target_ref(c.target), "author": _author(c), "body": c.body,
          "parent": index.get(c.parent_id) if c.parent_id else None,
          "created_at": _iso(c.created_at), "deleted_at": _iso(c.deleted_at),
          "deleted_reason": c.deleted_reason}
@@ -403,10 +408,39 @@ def _export_extras(case: Case, out: Path, counts: dict[str, int], masks: Pseudon
             path.write_text(json.dumps(data[key], ensure_ascii=False, indent=1), encoding="utf-8")
             counts[key if key != "items" else "evidence_items"] = len(data[key])
     for i in items:
+        if not SHA256.fullmatch(i.sha256):
+            raise ExportError(f"evidence item {i.uid} ({i.filename}) has {i.sha256!r} as its "
+                              "SHA-256; run `expediente check`")
         target = out / "evidence" / "files" / i.sha256
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(store.path_for(i.sha256), target)
+            _copy_verified(store.path_for(i.sha256), target, i)
+
+
+def _copy_verified(source: Path, target: Path, item: Any) -> None:
+    """Copy an evidence file, hashing it on the way: an export carries only files that are
+    what their items say (a changed or missing file is refused, naming the item)."""
+    digest = hashlib.sha256()
+    try:
+        with open(source, "rb") as src, open(target, "xb") as dst:
+            while chunk := src.read(1 << 20):
+                digest.update(chunk)
+                dst.write(chunk)
+    except OSError as exc:
+        raise ExportError(f"the file of evidence item {item.uid} ({item.filename}) cannot be "
+                          f"read: {exc.strerror}; run `expediente check`") from None
+    if digest.hexdigest() != item.sha256:
+        raise ExportError(f"the file of evidence item {item.uid} ({item.filename}) has changed "
+                          f"in the store (its SHA-256 is now {digest.hexdigest()}); run "
+                          "`expediente check`")
+
+
+def _author(comment: Any) -> str:
+    """A comment's author as exported: the account's name, or the name an import kept."""
+    try:
+        return comment.imported_author.name
+    except ObjectDoesNotExist:
+        return comment.author.username
 
 
 def _excerpt_quotes(excerpts: list[Any], masks: Pseudonymiser) -> dict[int, str]:
@@ -475,58 +509,87 @@ def do_export_case(
 ) -> ExportResult:
     """Write the whole case to `out_dir` (which must be empty or absent); one audit entry.
 
+    The export is written into a temporary folder beside `out_dir` and renamed into place only
+    once complete, manifest included: `out_dir` never holds half an export, and an export that
+    fails leaves nothing behind (a process killed meanwhile may leave the hidden
+    `.NAME.partial-…` folder, never a partial `out_dir`).
+
     Raises:
         NotPermitted: the actor may not export, or may not see protected fields.
-        ExportError: the output folder is not empty, or the format is unknown.
+        ExportError: the output folder is not empty, the format is unknown, or an evidence
+            file is not what its item says.
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     check_export_permission(case, actor, include_protected)
     out = Path(out_dir)
-    if out.exists() and any(out.iterdir()):
+    if out.is_symlink() or (out.exists() and (not out.is_dir() or any(out.iterdir()))):
         raise ExportError(f"{out} is not empty; export into a new or empty folder")
-    out.mkdir(parents=True, exist_ok=True)
-    # Owner only, like the data directory: even a pseudonymised export holds free text
-    # (narratives, comments) and evidence files that may identify people.
-    out.chmod(0o700)
-    masks = Pseudonymiser(include_protected)
+    made = [p for p in (out.parent, *out.parent.parents) if not p.exists()]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # Owner only (mkdtemp's 0700), like the data directory: even a pseudonymised export holds
+    # free text (narratives, comments) and evidence files that may identify people.
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
     result = ExportResult(out, fmt, include_protected)
-    counts = result.counts
-    with transaction.atomic():
-        structure = export_structure(case, masks.person)
-        (out / "structure.json").write_text(
-            json.dumps(structure, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
-        )
-        counts["locations"] = len(structure["locations"])
-        counts["units"] = len(structure["organizations"])
-        counts["perpetrators"] = len(structure["persons"])
-        sources = list(case.sources.order_by("code"))
-        with open_sink(out / "sources", fmt, SOURCE_COLUMNS) as sink:
-            for s in sources:
-                sink.write([s.code, s.name, s.kind, s.reliability, s.description])
-        counts["sources"] = len(sources)
-        for source in sources:
-            _export_source(case, source, out, fmt, masks, progress, counts)
-        _export_extras(case, out, counts, masks)
-        manifest = {
-            "format": fmt,
-            "case": case.code,
-            "exported_at": timezone.now().isoformat(),
-            "include_protected": include_protected,
-            "pseudonymised": not include_protected,
-            "counts": counts,
-        }
-        manifest_text = json.dumps(manifest, ensure_ascii=False, indent=1)
-        (out / "manifest.json").write_text(manifest_text, encoding="utf-8")
-        (out / "README.txt").write_text(_readme(case, include_protected), encoding="utf-8")
-        chain.append(
-            actor_name(actor), "export_case", case_code=case.code, object_type="case",
-            object_id=case.code,
-            payload={"format": fmt, "include_protected": include_protected, "counts": counts,
-                     "out_dir": str(out),
-                     "manifest_sha256": hashlib.sha256(manifest_text.encode()).hexdigest()},
-        )
+    try:
+        with transaction.atomic():
+            _write_export(case, work, out, fmt, include_protected, actor, progress, result)
+            _move_into_place(work, out)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        for folder in made:  # innermost first
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
     return result
+
+
+def _move_into_place(work: Path, out: Path) -> None:
+    """Rename the finished export onto `out` (absent, or an empty folder it replaces)."""
+    try:
+        os.rename(work, out)
+    except OSError as exc:
+        raise ExportError(f"{out} cannot be written ({exc.strerror}); export into a new or "
+                          "empty folder") from None
+
+
+def _write_export(case: Case, out: Path, final: Path, fmt: str, include_protected: bool,
+                  actor: Any, progress: Progress | None, result: ExportResult) -> None:
+    masks = Pseudonymiser(include_protected)
+    counts = result.counts
+    structure = export_structure(case, masks.person)
+    (out / "structure.json").write_text(
+        json.dumps(structure, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
+    )
+    counts["locations"] = len(structure["locations"])
+    counts["units"] = len(structure["organizations"])
+    counts["perpetrators"] = len(structure["persons"])
+    sources = list(case.sources.order_by("code"))
+    with open_sink(out / "sources", fmt, SOURCE_COLUMNS) as sink:
+        for s in sources:
+            sink.write([s.code, s.name, s.kind, s.reliability, s.description])
+    counts["sources"] = len(sources)
+    for source in sources:
+        _export_source(case, source, out, fmt, masks, progress, counts)
+    _export_extras(case, out, counts, masks)
+    manifest = {
+        "format": fmt,
+        "case": case.code,
+        "exported_at": timezone.now().isoformat(),
+        "include_protected": include_protected,
+        "pseudonymised": not include_protected,
+        "counts": counts,
+    }
+    manifest_text = json.dumps(manifest, ensure_ascii=False, indent=1)
+    (out / "manifest.json").write_text(manifest_text, encoding="utf-8")
+    (out / "README.txt").write_text(_readme(case, include_protected), encoding="utf-8")
+    chain.append(
+        actor_name(actor), "export_case", case_code=case.code, object_type="case",
+        object_id=case.code,
+        payload={"format": fmt, "include_protected": include_protected, "counts": counts,
+                 "out_dir": str(final),
+                 "manifest_sha256": hashlib.sha256(manifest_text.encode()).hexdigest()},
+    )
 
 
 def _readme(case: Case, include_protected: bool) -> str:

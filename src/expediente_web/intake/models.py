@@ -22,3 +22,19 @@ class ImportBatch(models.Model):
     mapping = models.JSONField(default=dict, blank=True)
     actor = models.CharField(max_length=150)
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class ImportedAuthor(models.Model):
+    """Who wrote an imported comment, as the case directory names them.
+
+    Kept as text, never as an account of this database: a directory could otherwise make any
+    local user the author of what it brings. The comment's `author` is the login-less
+    `(imported)` account (see `intake.extras.IMPORTED_ACCOUNT`); this name is shown instead,
+    as "imported: NAME", and exported again as the comment's author."""
+
+    comment = models.OneToOneField("records.Comment", on_delete=models.PROTECT,
+                                   related_name="imported_author")
+    name = models.CharField(max_length=200)
+
+    def __str__(self) -> str:
+        return f"imported: {self.name}"

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from expediente.dates import DateError, parse_date, parse_partial_date
+from expediente.tables.json_depth import TooDeep
+from expediente.tables.json_depth import loads as bounded_loads
 from expediente.tables.problems import Problem, ProblemCode
 from expediente_web.cases.models import Case
 from expediente_web.intake.references import CaseCodes
@@ -30,9 +32,11 @@ SECTIONS = ("locations", "organizations", "persons", "positions", "events")
 def read_structure(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
     """The parsed file, or the problem that prevents reading it."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = bounded_loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError as exc:
         return None, [Problem(None, None, ProblemCode.BAD_ENCODING, f"not UTF-8: {exc}")]
+    except TooDeep as exc:
+        return None, [Problem(None, None, ProblemCode.MALFORMED_FILE, str(exc))]
     except (OSError, json.JSONDecodeError) as exc:
         return None, [Problem(None, None, ProblemCode.MALFORMED_FILE, f"not JSON: {exc}")]
     if not isinstance(data, dict):

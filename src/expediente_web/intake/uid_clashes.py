@@ -10,13 +10,13 @@ database's unique constraint. A uid that is not a UUID is a problem of its file 
 from __future__ import annotations
 
 import csv
-import json
 import uuid
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from expediente.tables.json_depth import loads as bounded_loads
 from expediente.tables.problems import Problem, ProblemCode
 
 # Ids per query: well under SQLite's limit on bound variables.
@@ -104,8 +104,10 @@ def check_uids(root: Path, structure: dict[str, Any] | None) -> dict[str, list[P
         path = root / name
         if path.is_file():
             try:
-                entries = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
+                entries = bounded_loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):  # TooDeep and JSONDecodeError are ValueErrors
+                continue  # reported by the evidence check
+            if not isinstance(entries, list):
                 continue  # reported by the evidence check
             uids = [str(e["uid"]) for e in entries if isinstance(e, dict) and e.get("uid")]
             add(name, clashes(model, uids, "uid"))

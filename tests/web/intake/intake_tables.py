@@ -113,12 +113,24 @@ def canonical_dump(case_code: str) -> dict[str, list[Any]]:
             return obj.code
         return str(obj.uid)
 
+    def who(obj: Any, name: str) -> Any:
+        # Who wrote a comment or acted on evidence, by name: an import keeps the name as text
+        # (never as an account of the new database), so only the name can survive the trip.
+        if isinstance(obj, Comment):
+            imported = getattr(obj, "imported_author", None)  # None: written here
+            return imported.name if imported is not None else obj.author.username
+        account = getattr(obj, name)
+        return account.username if account is not None else obj.actor_name
+
     def row(obj: Any) -> tuple:
         values = []
         for f in obj._meta.concrete_fields:
             if f.name in _SKIP or f.name == "case":
                 continue
-            if isinstance(f, models.ForeignKey):
+            if (isinstance(obj, Comment) and f.name == "author") or (
+                    isinstance(obj, CustodyEvent) and f.name == "actor"):
+                value = who(obj, f.name)
+            elif isinstance(f, models.ForeignKey):
                 value = ref(getattr(obj, f.name))
             elif f.name == "target_id":
                 value = ref(obj.target)
