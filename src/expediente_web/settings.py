@@ -25,14 +25,11 @@ BASE_DIR = Path(__file__).resolve().parent
 
 
 def _secret_key() -> str:
-    key = env_str("EXPEDIENTE_SECRET_KEY")
-    if key:
-        return key
-    path = DATA_DIR / "secret.key"
-    if path.exists():
-        return path.read_text(encoding="utf-8").strip()
-    # Not initialised yet (e.g. `expediente --help`): a throwaway key; `expediente init` writes one.
-    return "not-initialised-" + "x" * 40
+    from expediente_web.protection.secret_key import settings_value
+
+    # Not initialised yet (e.g. `expediente --help`, `init`): a marked, random placeholder that
+    # `serve` and the WSGI application refuse and `check --deploy` reports (expediente.E001).
+    return settings_value(DATA_DIR)
 
 
 SECRET_KEY = _secret_key()

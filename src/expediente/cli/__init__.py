@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "link": "expediente.cli.link:command",
     "estimate": "expediente.cli.estimate:command",
     "patterns": "expediente.cli.patterns:command",
+    "verify-release": "expediente.cli.verify_release:command",
 }
 
 SHORT_HELP: dict[str, str] = {
@@ -53,6 +54,7 @@ SHORT_HELP: dict[str, str] = {
     "link": "Resolve person records across sources into persons.",
     "estimate": "Estimate totals with multiple-systems estimation.",
     "patterns": "Counts over time, place, unit and method; indicators of scale and system.",
+    "verify-release": "Check a published edition against its signed manifest (offline).",
 }
 
 

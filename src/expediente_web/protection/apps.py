@@ -6,3 +6,6 @@ class ProtectionConfig(AppConfig):
     label = "protection"
     verbose_name = "Protection of identifying data"
 
+    def ready(self) -> None:
+        # Registers the system checks (the secret key) with Django's check framework.
+        from expediente_web.protection import system_checks  # noqa: F401
