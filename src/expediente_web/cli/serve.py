@@ -69,9 +69,6 @@ def command(host: str, port: int | None, threads: int, worker: bool) -> None:
         from expediente_web.protection.secret_key import require_secret_key
 
         require_secret_key()  # sessions and CSRF tokens are signed with it: no built-in one
-        from expediente_web.protection.secret_key import require_secret_key
-
-        require_secret_key()  # sessions and CSRF tokens are signed with it: no built-in one
     try:
         import waitress
     except ImportError:
