@@ -1,0 +1,184 @@
+"""The authorization matrix: every route of the site × every persona → the status it answers.
+
+HOW TO ADD A ROUTE (a new route without an entry fails tests/web/authz/test_matrix.py):
+
+    1. Find its URL name as `reverse` takes it ("app:name" inside a namespace).
+    2. Add one line to ROUTES below: "app:name": [get(EXPECT, kwargs=...), post(EXPECT, data=...)]
+       - EXPECT is one of the shorthands (READ, ANALYSE, WRITE, OWNER, OPEN, ...) or a dict
+         persona → status; `expect(READ, owner=302)` changes a shorthand in a few cells.
+       - kwargs: a function of the `World` (tests/web/authz/test_matrix.py) giving the URL's
+         kwargs; the default, CASE, gives {"code": the case's code}.
+       - data: the POST body, a function of the World or a dict.
+    3. Run `pytest tests/web/authz -q`.
+
+A status says what the persona gets: 200 the page, 302 a redirect (to the sign-in page for an
+anonymous visitor; elsewhere for a POST that did its work or refused it with a message), 403
+refused, 404 "no such case" (a case a user is not a member of is not revealed to exist), 405
+wrong method, 400 a form refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+PERSONAS = (
+    "owner",
+    "analyst",
+    "documenter",
+    "reviewer",
+    "viewer",
+    "partner",
+    "outsider",
+    "anonymous",
+    "expired_partner",
+)
+MEMBERS = ("owner", "analyst", "documenter", "reviewer", "viewer", "partner")
+
+Expect = Mapping[str, int]
+
+
+def expect(base: Expect, **cells: int) -> dict[str, int]:
+    """A shorthand with some cells changed: `expect(READ, partner=403)`."""
+    unknown = set(cells) - set(PERSONAS)
+    if unknown:
+        raise KeyError(f"not personas: {sorted(unknown)}")
+    return {**base, **cells}
+
+
+def _members(status: int, others: int = 403, **cells: int) -> dict[str, int]:
+    row = {p: (status if p in MEMBERS else others) for p in MEMBERS}
+    row.update(outsider=404, anonymous=302, expired_partner=403)
+    row.update(cells)
+    return row
+
+
+#: Every member reads; someone else's case is a 404; an anonymous visitor is sent to sign in;
+#: an expired partner is told that access has ended.
+READ = _members(200)
+#: Only owners and analysts (linkage, estimation, decisions); other members are refused.
+ANALYSE = {**_members(403), "owner": 302, "analyst": 302}
+#: Pages open to anyone signed in or not.
+OPEN = dict.fromkeys(PERSONAS, 200)
+#: Pages of one's own account: signed-in users see them, anonymous visitors sign in first.
+SIGNED_IN = {**dict.fromkeys(PERSONAS, 200), "anonymous": 302}
+
+
+def CASE(world: Any) -> dict[str, Any]:
+    return {"code": world.case.code}
+
+
+def NOTHING(world: Any) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class Check:
+    method: str
+    expect: Expect
+    kwargs: Callable[[Any], dict[str, Any]] = CASE
+    data: Callable[[Any], dict[str, Any]] | dict[str, Any] = field(default_factory=dict)
+
+
+def get(expect: Expect, kwargs: Callable[[Any], dict[str, Any]] = CASE) -> Check:
+    return Check("get", expect, kwargs)
+
+
+def post(
+    expect: Expect,
+    kwargs: Callable[[Any], dict[str, Any]] = CASE,
+    data: Callable[[Any], dict[str, Any]] | dict[str, Any] | None = None,
+) -> Check:
+    return Check("post", expect, kwargs, data or {})
+
+
+def uid_of(attr: str, key: str = "uid") -> Callable[[Any], dict[str, Any]]:
+    """kwargs {"code": …, key: the uid of the world's record `attr`}."""
+    return lambda w: {"code": w.case.code, key: str(getattr(w.record, attr).uid)}
+
+
+ROUTES: dict[str, list[Check]] = {
+    # -- site ---------------------------------------------------------------------------------
+    "home": [get(SIGNED_IN, NOTHING)],
+    "case-records": [get(READ)],
+    # The language switch works for everyone and sends the reader back where they were.
+    "set_language": [
+        post(dict.fromkeys(PERSONAS, 302), NOTHING, data={"language": "en", "next": "/"}),
+        get(dict.fromkeys(PERSONAS, 302), NOTHING),
+    ],
+    # -- record pages (workspace) -------------------------------------------------------------
+    "workspace:acts": [get(READ)],
+    "workspace:act": [get(READ, uid_of("act"))],
+    "workspace:persons": [get(READ)],
+    "workspace:person": [get(READ, uid_of("victim"))],
+    "workspace:resolved": [get(READ)],
+    "workspace:events": [get(READ)],
+    "workspace:event": [get(READ, uid_of("event"))],
+    "workspace:testimonies": [get(READ)],
+    "workspace:testimony": [get(READ, uid_of("testimony"))],
+    "workspace:sources": [get(READ)],
+    "workspace:source": [
+        get(READ, lambda w: {"code": w.case.code, "source": w.record.source.code})
+    ],
+    "workspace:units": [get(READ)],
+    "workspace:unit": [get(READ, uid_of("unit"))],
+    "workspace:locations": [get(READ)],
+    "workspace:location": [get(READ, uid_of("state"))],
+    "workspace:evidence": [get(READ)],
+    "workspace:evidence-item": [get(READ, uid_of("item"))],
+    # -- linkage and patterns (analyses) ------------------------------------------------------
+    "analyses:overview": [get(READ)],
+    "analyses:run": [
+        post(ANALYSE),
+        get(expect(_members(405), outsider=405, anonymous=302, expired_partner=405)),
+    ],
+    "analyses:queue": [
+        get(READ),
+        post(expect(ANALYSE, owner=404, analyst=404), data={"pair": "0", "decision": "accept"}),
+    ],
+    "analyses:person": [get(READ, lambda w: {"code": w.case.code, "cluster": w.record.cluster})],
+    "analyses:patterns": [get(READ)],
+    # -- background jobs ----------------------------------------------------------------------
+    "jobs:list": [get(READ)],
+    "jobs:start": [post(ANALYSE, data={"kind": "linkage"})],
+    "jobs:detail": [get(READ, lambda w: {"code": w.case.code, "uid": w.job().uid})],
+    "jobs:progress": [get(READ, lambda w: {"code": w.case.code, "uid": w.job().uid})],
+    "jobs:rerun": [post(ANALYSE, lambda w: {"code": w.case.code, "uid": w.job().uid})],
+    # -- search --------------------------------------------------------------------------------
+    # (search: confirm or correct these cells; they were read from the pages as they are.)
+    "search:search": [get(READ)],
+    "search:export": [get(READ, lambda w: {"code": w.case.code, "fmt": "csv"})],
+    "search:save": [post(_members(302), data={})],
+    "search:delete-saved": [post(_members(302), lambda w: {"code": w.case.code, "pk": 0})],
+    # -- accounts -----------------------------------------------------------------------------
+    # (accounts: confirm or correct these cells; they were read from the pages as they are.)
+    "login": [get(OPEN, NOTHING)],
+    "logout": [post(dict.fromkeys(PERSONAS, 302), NOTHING)],
+    "account": [get(SIGNED_IN, NOTHING)],
+    "password-change": [get(SIGNED_IN, NOTHING)],
+    "two-factor-enrol": [get(SIGNED_IN, NOTHING)],
+    # Signed in with both factors already: sent on to where they were going.
+    "two-factor-verify": [get(dict.fromkeys(PERSONAS, 302), NOTHING)],
+    "two-factor-recovery-codes": [get(SIGNED_IN, NOTHING)],
+    # An invitation that does not exist is "not found" for everybody.
+    "accept-invitation": [
+        get(dict.fromkeys(PERSONAS, 404), lambda w: {"token": "no-such-invitation"})
+    ],
+    # Only the owner manages the team.
+    "case-team": [get(expect(_members(403), owner=200))],
+    "case-team-invite": [post(expect(_members(403), owner=400), data={})],
+    "case-team-change": [
+        post(
+            expect(_members(403), owner=400),
+            lambda w: {"code": w.case.code, "user_id": w.users["viewer"].pk},
+            data={},
+        )
+    ],
+    "case-team-revoke": [
+        post(
+            expect(_members(403), owner=302),
+            lambda w: {"code": w.case.code, "user_id": w.users["viewer"].pk},
+        )
+    ],
+}
