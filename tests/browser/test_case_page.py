@@ -43,10 +43,7 @@ def test_it_shows_a_signed_in_user_the_case_records(page, documenter_case, shot)
 
 def test_it_hides_a_case_from_a_user_without_a_role(page, documenter_case):
     get_user_model().objects.create_user("intruso", password="otra-clave-456789")
-    page.goto("/login/")
-    page.fill("#id_username", "intruso")
-    page.fill("#id_password", "otra-clave-456789")
-    page.click("button[type=submit]")
+    browser_sign_in(page, "intruso", "otra-clave-456789")
     assert "demo-ve" not in page.content()
     response = page.goto("/cases/demo-ve/")
     assert response.status == 404

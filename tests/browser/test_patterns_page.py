@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from expediente_web.analyses.actions import do_run_estimate, do_run_linkage
 from expediente_web.cases.models import Case, Membership
 from expediente_web.records.models import Act, Involvement, Unit
+from support.two_factor import browser_sign_in
 from web.analyses.analyses_data import load_victims, wide_band_config
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -41,10 +42,7 @@ def patterned_case():
 
 def test_a_viewer_sees_indicators_chart_and_the_estimate(page, patterned_case, shot):
     case, persons, estimate = patterned_case
-    page.goto("/login/")
-    page.fill("#id_username", "vera")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    browser_sign_in(page, "vera", PASSWORD)
     page.goto(f"/cases/{case.code}/linkage/patterns/")
     assert page.locator("h1").inner_text() == "Patrones / Patterns"
     assert str(estimate.uid) in page.locator("#scale").inner_text()

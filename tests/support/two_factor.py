@@ -79,8 +79,8 @@ def browser_sign_in(page: Any, username: str, password: str) -> None:
     page.goto("/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("button[type=submit]")
+    page.click("form.login button[type=submit]")
     if device is not None:
         page.wait_for_url("**/account/two-factor/verify/**")
         page.fill("#id_code", totp_code(device))
-        page.click("button[type=submit]")
+        page.click("form.login button[type=submit]")
