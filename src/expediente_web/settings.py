@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "expediente_web.jobs",
+    "expediente_web.search",
     "expediente_web.accounts",
 ]
 

@@ -12,6 +12,8 @@
   dissent of a review panel;
 * :mod:`~expediente.legal.disclosure` -- k-anonymity and small-cell suppression for public
   tables;
+* :mod:`~expediente.legal.freeze` -- the content digest of a frozen report version, and a
+  review round in which reviewers are blind to each other until all have submitted;
 * :mod:`~expediente.legal.manifest` -- signed manifests of release folders and their check.
 
 Methodology: docs/methodology/legal-assessment.md.

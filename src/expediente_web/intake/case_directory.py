@@ -55,6 +55,7 @@ from expediente_web.intake.structure import (
 )
 from expediente_web.intake.uid_clashes import check_uids
 from expediente_web.intake.writer import Lookups
+from expediente_web.search import index as search_index
 
 TABLE_EXTENSIONS = (".csv", ".json", ".jsonl", ".xlsx", ".parquet")
 # In import order: a file may refer to the rows of the files before it in the same source.
@@ -173,9 +174,12 @@ def do_import_case_directory(
     today = _today()
     extra = extras.scan(root)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), search_index.deferred():
             _import(root, case_code, case, actor, title, found, extra, outcome, run, today,
                     limits, dry_run)
+            if run.writing and not dry_run:
+                # Once for the whole directory, with the citations the extras wrote last.
+                search_index.reindex_case(Case.objects.get(code=case_code))
     except BaseException:
         _discard(extra)
         raise
