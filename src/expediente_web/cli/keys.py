@@ -99,3 +99,27 @@ def rotate(username: str | None, retire_old: bool) -> None:
             if retired:
                 click.echo(f"Retired keys: {', '.join(retired)}")
         click.echo(f"Key ring: {key_file()} — back it up again, apart from the database.")
+
+
+@command.command(name="upgrade")
+@data_dir_option
+def upgrade() -> None:
+    """Add the audit log's keys (HMAC and signing key) to a key ring made before they existed.
+
+    The data and index keys are kept as they are. Back up the key ring file again afterwards.
+    """
+    with user_errors():
+        from expediente_web.cli.setup import setup_django
+
+        setup_django()
+        from django.conf import settings
+
+        from expediente_web.audit.ring_upgrade import upgrade_keyring
+
+        path = Path(settings.EXPEDIENTE_KEY_FILE)
+        added = upgrade_keyring(path)
+    if added:
+        click.echo(f"Added {' and '.join(added)} to {path} — back it up again, apart from the "
+                   "database.")
+    else:
+        click.echo(f"{path} already holds the audit keys; nothing changed.")

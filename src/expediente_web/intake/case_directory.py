@@ -29,6 +29,7 @@ from expediente.fingerprints import file_sha256
 from expediente.tables.mapping import MappingError, TableMapping, load_mapping
 from expediente.tables.problems import Limits, Problem, ProblemCode
 from expediente_web.audit import chain
+from expediente_web.audit.imports import batch_rows
 from expediente_web.audit.record import actor_name
 from expediente_web.cases.access import WRITE_ROLES, require_role
 from expediente_web.cases.models import Case
@@ -265,5 +266,6 @@ def _write_structure(structure: dict, check: FileCheck, case: Case, actor: Any) 
         actor_name(actor), "import_structure", case_code=case.code,
         object_type="import_batch", object_id=str(batch.uid),
         payload={"file": "structure.json", "sha256": check.sha256, "created": counts,
-                 "batch": str(batch.uid)},
+                 "batch": str(batch.uid),
+                 "digests": batch_rows(batch)},  # of the rows written
     )

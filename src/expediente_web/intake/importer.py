@@ -36,6 +36,7 @@ from expediente.tables.readers import open_table
 from expediente.tables.records import Record
 from expediente.tables.validation import ValidationReport, Validator
 from expediente_web.audit import chain
+from expediente_web.audit.imports import import_rows
 from expediente_web.audit.record import actor_name
 from expediente_web.cases.access import WRITE_ROLES, require_role
 from expediente_web.cases.models import Case, Source
@@ -421,6 +422,7 @@ def import_file(
             "rows": check.rows,
             "created": counts,
             "batch": str(batch.uid),
+            "digests": import_rows(batch, tf.kind, counts),  # of the rows written
         },
     )
     return check, FileResult(tf.name, tf.kind, tf.source_code, check.rows, dict(counts),
