@@ -1,0 +1,184 @@
+"""Permission-checked search: a member of a case searches that case, and only what they may read.
+
+The hits are records of the case; what a hit shows of its text follows the reader's role (a
+role that sees no identities gets the snippet with known names, numbers and dates replaced,
+as exports do).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Q
+
+from expediente.search import Query, QueryError, Segment, parse_query, snippet
+from expediente_web.cases.access import can_view_protected, role_in
+from expediente_web.cases.models import Case
+from expediente_web.cases.validation import InvalidInput
+from expediente_web.search import backends
+from expediente_web.search.index import FACETS, MODELS, _text
+from expediente_web.search.models import OBJECT_TYPES, SearchDocument
+
+PAGE_SIZE = 20
+
+
+@dataclass
+class Hit:
+    kind: str
+    record: Any
+    segments: list[Segment]
+
+
+@dataclass
+class Results:
+    query: Query | None
+    text: str
+    kinds: list[str]
+    filters: dict[str, str]
+    total: int
+    page: Page
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+class _Counted:
+    """What the paginator pages over: the backend's count and a slice of its ids."""
+
+    def __init__(self, query: Query | None, where: backends.Where, total: int) -> None:
+        self.query, self.where, self.total = query, where, total
+
+    def count(self) -> int:
+        return self.total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, span: slice) -> list[int]:
+        start, stop = span.start or 0, span.stop or self.total
+        return backends.matching_ids(self.query, self.where, limit=stop - start, offset=start)
+
+
+def clean_filters(raw: dict[str, str]) -> dict[str, str]:
+    """The facet filters of a request: known facet names only, values as given (bounded)."""
+    return {name: str(raw[name])[:128] for name in FACETS if raw.get(name)}
+
+
+def access_search(user: Any, case: Case, text: str, *, kinds: list[str] | None = None,
+                  filters: dict[str, str] | None = None, page: Any = 1,
+                  page_size: int = PAGE_SIZE, with_facets: bool = True) -> Results:
+    """Search the case for `text` (all words must match) with facet filters, one page of hits.
+
+    Raises:
+        Http404 (through `role_in` None): the user is not a member of the case.
+        InvalidInput: a query that cannot be run, or an unknown kind of record.
+    """
+    if user is not None and role_in(user, case) is None:
+        from django.http import Http404
+
+        raise Http404(f"No case {case.code!r}")
+    kinds = [k for k in (kinds or []) if k]
+    unknown = sorted(set(kinds) - set(OBJECT_TYPES))
+    if unknown:
+        raise InvalidInput("kind", f"unknown kind of record: {', '.join(unknown)}")
+    query: Query | None = None
+    if text.strip():
+        try:
+            query = parse_query(text)
+        except QueryError as exc:
+            raise InvalidInput("q", str(exc)) from None
+    filters = clean_filters(filters or {})
+    where = backends.Where(case.id, kinds, filters)
+    total = backends.count(query, where)
+    paged = Paginator(_Counted(query, where, total), page_size).get_page(page)
+    ids = list(paged.object_list)
+    documents = {d.id: d for d in SearchDocument.objects.filter(id__in=ids)}
+    by_kind: dict[str, list[int]] = {}
+    for doc_id in ids:
+        doc = documents[doc_id]
+        by_kind.setdefault(doc.object_type, []).append(doc.object_id)
+    records = {(kind, r.id): r for kind, object_ids in by_kind.items()
+               for r in _records(kind, object_ids)}
+    redact = user is not None and not can_view_protected(user, case)
+    hits: list[Hit] = []
+    for doc_id in ids:
+        doc = documents[doc_id]
+        record = records.get((doc.object_type, doc.object_id))
+        if record is None:
+            continue
+        shown = _text(doc.object_type, record)
+        if redact:
+            shown = redact_text(doc.object_type, record, shown)
+        segments = snippet(shown, query) if query is not None else snippet(shown, _NOTHING)
+        hits.append(Hit(doc.object_type, record, segments))
+    facets = backends.facet_counts(query, where) if with_facets else {}
+    return Results(query, text, kinds, filters, total, paged, hits, facets)
+
+
+_NOTHING = Query(words=())
+
+
+def _records(kind: str, ids: list[int]) -> list[Any]:
+    model = MODELS[kind]
+    qs = model.objects.filter(id__in=ids)
+    if kind == "excerpt":
+        qs = qs.select_related("testimony", "testimony__witness", "item")
+    elif kind == "testimony":
+        qs = qs.select_related("witness")
+    elif kind == "act":
+        qs = qs.select_related("location")
+    elif kind == "comment":
+        qs = qs.select_related("author", "target_type")
+    elif kind == "event":
+        qs = qs.select_related("location")
+    return list(qs)
+
+
+def redact_text(kind: str, record: Any, text: str) -> str:
+    """`text` with the protected values of the people the record names replaced by their
+    pseudonyms: the witness of a testimony, the victims and perpetrators of the acts it bears
+    on (the same people a pseudonymised export replaces)."""
+    from expediente_web.intake.narrative_names import NameReplacer
+    from expediente_web.protection.cipher import pseudonym
+
+    replacer = NameReplacer()
+    testimony = record if kind == "testimony" else getattr(record, "testimony", None)
+    if testimony is not None:
+        witness_code = (pseudonym("P", str(testimony.witness.uid)) if testimony.witness_id
+                        else pseudonym("W", str(testimony.uid)))
+        if testimony.witness_id:
+            replacer.add_person(testimony.witness, witness_code)
+        if testimony.witness_name:
+            replacer.add_names([testimony.witness_name], witness_code)
+        replacer.add_contact(testimony.witness_contact or "", witness_code)
+    for person in _people_of(kind, record):
+        replacer.add_person(person, pseudonym("P", str(person.uid)))
+    return replacer.replace(text)
+
+
+def _people_of(kind: str, record: Any) -> list[Any]:
+    """Victims and perpetrators of the acts the record bears on."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from expediente_web.evidence.models import Citation
+    from expediente_web.records.models import Act, Person
+
+    act_ct = ContentType.objects.get_for_model(Act)
+    if kind == "act":
+        acts = Act.objects.filter(id=record.id)
+    elif kind == "event":
+        acts = Act.objects.filter(event_id=record.id)
+    elif kind == "excerpt":
+        acts = Act.objects.filter(id__in=record.citations.filter(target_type=act_ct)
+                                  .values("target_id"))
+    elif kind == "testimony":
+        acts = Act.objects.filter(id__in=Citation.objects.filter(
+            target_type=act_ct, excerpt__testimony_id=record.id).values("target_id"))
+    elif kind == "comment" and record.target_type.model in MODELS:
+        target = MODELS[record.target_type.model].objects.filter(id=record.target_id).first()
+        return _people_of(record.target_type.model, target) if target is not None else []
+    else:
+        return []
+    return list(Person.objects.filter(
+        Q(acts__in=acts) | Q(involvements__act__in=acts)).distinct())
