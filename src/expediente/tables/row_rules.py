@@ -9,7 +9,7 @@ from typing import Any
 from expediente.dates import DateRange, ImpossibleDateError, PartialDate
 from expediente.tables.problems import Problem, ProblemCode
 
-__all__ = ["ROW_RULES", "RowRule"]
+__all__ = ["ROW_RULES", "RowRule", "born_after"]
 
 RowRule = Callable[
     [dict[str, Any], int, dict[str, str], set[str], list[Problem] | None], list[Problem] | None
@@ -75,11 +75,41 @@ def _victim_row(
     problems: list[Problem] | None,
 ) -> list[Problem] | None:
     problems = _combine_dates(values, number, column_of, failed, problems)
+    problems = _born_before_the_act(values, number, column_of, problems)
     return _needs_one_of(
         ("full_name", "given_names", "first_surname"),
         "a victim needs full_name, or given_names or first_surname",
         values, number, column_of, failed, problems,
     )
+
+
+def born_after(birth: PartialDate, date: PartialDate | DateRange) -> bool:
+    """True when someone born on `birth` cannot have lived on `date`: even the earliest day
+    the birth date may mean is after the last day the date may mean."""
+    return birth.earliest > date.latest
+
+
+def _born_before_the_act(
+    values: dict[str, Any],
+    number: int,
+    column_of: dict[str, str],
+    problems: list[Problem] | None,
+) -> list[Problem] | None:
+    """A victim list's act cannot happen before its victim was born."""
+    birth = values.get("birth_date")
+    date = values.get("date")
+    if birth is None or date is None or not born_after(birth, date):
+        return problems
+    problems = problems or []
+    problems.append(
+        Problem(
+            number,
+            column_of.get("birth_date", "birth_date"),
+            ProblemCode.IMPOSSIBLE_DATE,
+            f"the birth date {birth} is after the date of the act, {date}",
+        )
+    )
+    return problems
 
 
 def _needs_one_of(

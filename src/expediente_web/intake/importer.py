@@ -169,6 +169,8 @@ class _ReferenceCheck:
         # Involvement and measurement rows have no row ids of their own: nothing to keep.
         self.own = self.ids.of(tf.kind) if self.ids and tf.kind in ID_KINDS else set()
         self.new_acts: set[str] = set()
+        self.new_births: dict[str, _dt.date] = {}
+        self.source_code = tf.source_code
 
     def problems(self, record: Record, column: Callable[[str], str]) -> Iterator[Problem]:
         codes = self.codes
@@ -198,6 +200,8 @@ class _ReferenceCheck:
             value = getattr(record, name, None)
             if value and value not in known:
                 yield unknown(name, value, what)
+        if self.kind == "victims" and record.birth_date is not None:
+            self.new_births[rid] = record.birth_date.earliest
         if self.kind == "victims" and getattr(record, "act_type", None):
             if rid in self.ids.acts:
                 yield Problem(row, column("record_id"), ProblemCode.DUPLICATE_ROW_ID,
@@ -207,16 +211,33 @@ class _ReferenceCheck:
             if record.victim_record_id not in self.ids.victims:
                 yield unknown("victim_record_id", record.victim_record_id,
                               "victim record in this source")
+            else:
+                yield from self._born_after(record, record.victim_record_id, column,
+                                            "the act", "victim")
         elif self.kind == "testimonies":
             witness = record.witness_record_id
             if witness and witness not in self.ids.victims:
                 yield unknown("witness_record_id", witness, "victim record in this source")
+            elif witness:
+                yield from self._born_after(record, witness, column, "the testimony",
+                                            "witness")
             for act_id in record.act_record_ids:
                 if act_id not in self.ids.acts:
                     yield unknown("act_record_ids", act_id, "act record in this source")
         elif (self.kind in ("involvements", "measurements")
               and record.act_record_id not in self.ids.acts):
             yield unknown("act_record_id", record.act_record_id, "act record in this source")
+
+    def _born_after(self, record: Record, person: str, column: Callable[[str], str],
+                    what: str, who: str) -> Iterator[Problem]:
+        """An act or testimony dated before its victim or witness was born."""
+        assert self.source_code is not None
+        birth = self.codes.birth(self.source_code, person)
+        date = record.date
+        if birth is not None and date is not None and birth > date.latest:
+            yield Problem(record.row, column("date"), ProblemCode.IMPOSSIBLE_DATE,
+                          f"the date of {what}, {date}, is before the birth date of {who} "
+                          f"{person!r} (not before {birth.isoformat()})")
 
     def commit(self, record_ids: set[str]) -> None:
         """Make the file's ids known to the files checked after it."""
@@ -226,6 +247,7 @@ class _ReferenceCheck:
         assert self.ids is not None
         self.own.update(record_ids)
         self.ids.acts.update(self.new_acts)
+        self.ids.births.update(self.new_births)
 
 
 ID_KINDS = ("victims", "acts", "testimonies")

@@ -7,6 +7,7 @@ is written. The sets hold ids only (a few bytes per record), loaded with one que
 
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass, field
 
 from expediente_web.cases.models import Case, Source
@@ -19,6 +20,12 @@ class SourceIds:
     victims: set[str] = field(default_factory=set)
     acts: set[str] = field(default_factory=set)
     testimonies: set[str] = field(default_factory=set)
+    births: dict[str, _dt.date] = field(default_factory=dict)
+    """Victim row id → the earliest day its birth date may mean, for the victims with one
+    that the files of this import bring."""
+    stored_births: dict[str, _dt.date] | None = None
+    """The same for the victims stored before; None until an import needs them (birth dates
+    are protected: they are decrypted only then)."""
 
     def of(self, kind: str) -> set[str]:
         """The ids of one table kind."""
@@ -37,9 +44,41 @@ class CaseCodes:
     sources: set[str] = field(default_factory=set)
     by_source: dict[str, SourceIds] = field(default_factory=dict)
 
+    case_id: int | None = None
+
     def source(self, code: str) -> SourceIds:
         """The row ids of a source (an empty set for a source not seen yet)."""
         return self.by_source.setdefault(code, SourceIds())
+
+    def birth(self, code: str, record_id: str) -> _dt.date | None:
+        """The earliest day the birth date of a source's victim may mean (a victim of the
+        files checked before, or one stored: those are loaded on first use), to refuse an act
+        or testimony dated before it."""
+        ids = self.source(code)
+        if record_id in ids.births:
+            return ids.births[record_id]
+        if ids.stored_births is None:
+            ids.stored_births = _stored_births(self.case_id, code)
+        return ids.stored_births.get(record_id)
+
+
+def _stored_births(case_id: int | None, code: str) -> dict[str, _dt.date]:
+    from expediente.dates import DateError, parse_partial_date
+    from expediente_web.records.models import Person
+
+    births: dict[str, _dt.date] = {}
+    if case_id is None:
+        return births
+    people = (Person.objects.filter(case_id=case_id, source__code=code)
+              .only("id", "source_record_id", "birth_date").iterator(chunk_size=5_000))
+    for person in people:
+        if person.birth_date:
+            try:
+                births[person.source_record_id] = parse_partial_date(
+                    person.birth_date, date_format="iso").earliest
+            except DateError:
+                continue  # not a date this import can compare with
+    return births
 
 
 def load_case_codes(case: Case | None) -> CaseCodes:
@@ -49,6 +88,7 @@ def load_case_codes(case: Case | None) -> CaseCodes:
     codes = CaseCodes()
     if case is None:
         return codes
+    codes.case_id = case.pk
     codes.locations = set(Location.objects.filter(case=case).values_list("code", flat=True))
     codes.units = set(Unit.objects.filter(case=case).values_list("code", flat=True))
     codes.events = set(

@@ -15,6 +15,7 @@ from expediente.dates import DateError, parse_date, parse_partial_date
 from expediente.tables.json_depth import TooDeep
 from expediente.tables.json_depth import loads as bounded_loads
 from expediente.tables.problems import Problem, ProblemCode
+from expediente.tables.row_rules import born_after
 from expediente_web.cases.models import Case
 from expediente_web.intake.references import CaseCodes
 from expediente_web.intake.writer import date_columns
@@ -69,14 +70,16 @@ def check_structure(data: Mapping[str, Any], codes: CaseCodes) -> list[Problem]:
             return None
         return str(value)
 
-    def date_ok(section: str, n: int, item: dict, key: str, partial: bool) -> None:
+    def date_ok(section: str, n: int, item: dict, key: str, partial: bool) -> Any:
+        """The parsed date, or None (empty, or a problem added)."""
         value = item.get(key)
         if value in (None, ""):
-            return
+            return None
         try:
-            (parse_partial_date if partial else parse_date)(str(value), date_format="iso")
+            return (parse_partial_date if partial else parse_date)(str(value), date_format="iso")
         except DateError as exc:
             problems.append(Problem(n, f"{section}.{key}", exc.code, str(exc)))
+            return None
 
     def tree(section: str, known: set[str]) -> None:
         items = _items(data, section, problems)
@@ -104,6 +107,7 @@ def check_structure(data: Mapping[str, Any], codes: CaseCodes) -> list[Problem]:
     tree("locations", codes.locations)
     tree("organizations", codes.units)
     new_people: set[str] = set()
+    births: dict[str, Any] = {}
     for n, item in enumerate(_items(data, "persons", problems), 1):
         rid = need("persons", n, item, "record_id")
         if rid is not None:
@@ -113,7 +117,9 @@ def check_structure(data: Mapping[str, Any], codes: CaseCodes) -> list[Problem]:
                             f"record_id {rid!r} already exists in the case or the file")
                 )
             new_people.add(rid)
-        date_ok("persons", n, item, "birth_date", partial=True)
+        birth = date_ok("persons", n, item, "birth_date", partial=True)
+        if rid is not None and birth is not None:
+            births[rid] = birth
     codes.perpetrators.update(new_people)
     for n, item in enumerate(_items(data, "positions", problems), 1):
         person = need("positions", n, item, "person_record_id")
@@ -124,8 +130,18 @@ def check_structure(data: Mapping[str, Any], codes: CaseCodes) -> list[Problem]:
         if unit is not None and unit not in codes.units:
             problems.append(Problem(n, "positions.unit_code", ProblemCode.UNKNOWN_REFERENCE,
                                     f"no unit {unit!r} in organizations"))
-        date_ok("positions", n, item, "start_date", partial=True)
-        date_ok("positions", n, item, "end_date", partial=True)
+        start = date_ok("positions", n, item, "start_date", partial=True)
+        end = date_ok("positions", n, item, "end_date", partial=True)
+        if start is not None and end is not None and end.latest < start.earliest:
+            problems.append(Problem(n, "positions.end_date", ProblemCode.IMPOSSIBLE_DATE,
+                                    f"the position ends ({end}) before it starts ({start})"))
+        held = start or end
+        birth = births.get(person) if person is not None else None
+        if held is not None and birth is not None and born_after(birth, held):
+            problems.append(Problem(
+                n, "positions.start_date" if start is not None else "positions.end_date",
+                ProblemCode.IMPOSSIBLE_DATE,
+                f"the position is held ({held}) before its holder {person!r} was born ({birth})"))
     new_events: set[str] = set()
     for n, item in enumerate(_items(data, "events", problems), 1):
         code = need("events", n, item, "code")
