@@ -187,3 +187,44 @@ def test_rotation_with_a_wrong_key_ring_changes_nothing(victim, key_file):
     with pytest.raises(KeyRingError, match="is not this database's"):
         rotate()
     assert key_file.read_text() == before
+
+
+def _sealed_without_binding(plaintext: str) -> str:
+    """A value as it was stored before values were bound to their rows."""
+    import base64
+
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    from expediente_web.protection.cipher import current_keyring
+
+    nonce = os.urandom(12)
+    sealed = AESGCM(current_keyring().key("k1")).encrypt(nonce, plaintext.encode(), None)
+    return "k1:" + base64.b64encode(nonce + sealed).decode()
+
+
+def test_the_migration_rebinds_values_written_before_binding(victim, monkeypatch):
+    from types import SimpleNamespace
+
+    from django.apps import apps
+
+    from expediente_web.protection.legacy import rebind
+    from expediente_web.protection.models import KeyCheck
+
+    legacy = _sealed_without_binding("Nombre Antiguo")
+    table = connection.ops.quote_name("records_person")
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET given_names = %s WHERE id = %s", [legacy, victim.pk])
+    KeyCheck.objects.all().delete()  # as before the key check table existed
+    schema_editor = SimpleNamespace(connection=connection)
+    monkeypatch.setenv("EXPEDIENTE_KEYS", new_keyring().to_json())  # a wrong ring is refused …
+    reset_keyring_cache()
+    with pytest.raises(KeyRingError, match=r"records_person\.given_names of row"):
+        rebind(apps, schema_editor)
+    assert _raw_rows("records_person")[0].count(legacy) == 1  # … and changes nothing
+    monkeypatch.undo()
+    reset_keyring_cache()
+    rebind(apps, schema_editor)
+    reset_keyring_cache()
+    person = Person.objects.get(pk=victim.pk)
+    assert (person.given_names, person.first_surname) == ("Nombre Antiguo", "Pérez")
+    assert set(KeyCheck.objects.values_list("kind", "key_id")) == {("data", "k1"), ("index", "i1")}

@@ -17,7 +17,8 @@ from django.db import connection, transaction
 
 from expediente_web.protection.cipher import blind_index, reset_keyring_cache
 from expediente_web.protection.keyring import KeyRingError, load_keyring, new_keyring
-from expediente_web.records.models import Person, Testimony
+from expediente_web.records.models import Person
+from expediente_web.records.models import Testimony as Statement
 
 pytestmark = pytest.mark.django_db
 
@@ -88,11 +89,11 @@ def test_a_value_moved_to_another_column_or_table_does_not_decrypt(two_victims, 
     ana, _ = two_victims
     (phone,) = _raw("records_person", ana.pk, "phone")
     _set_raw("records_person", ana.pk, address=phone)
-    with pytest.raises(KeyRingError, match="records_person.address"):
+    with pytest.raises(KeyRingError, match=r"records_person\.address"):
         _ = Person.objects.get(pk=ana.pk).address
     _set_raw("records_testimony", testimony.pk, witness_contact=phone)
-    with pytest.raises(KeyRingError, match="records_testimony.witness_contact"):
-        _ = Testimony.objects.get(pk=testimony.pk).witness_contact
+    with pytest.raises(KeyRingError, match=r"records_testimony\.witness_contact"):
+        _ = Statement.objects.get(pk=testimony.pk).witness_contact
 
 
 def test_values_written_by_bulk_create_are_bound_to_their_rows(case, source):
@@ -101,7 +102,8 @@ def test_values_written_by_bulk_create_are_bound_to_their_rows(case, source):
     rows = [Person(case=case, source=source, source_record_id=f"R{n}", full_name=f"Nombre {n}",
                    created_at=timezone.now()) for n in range(3)]
     Person.objects.bulk_create(rows)
-    stored = {p.source_record_id: p for p in Person.objects.filter(source_record_id__startswith="R")}
+    found = Person.objects.filter(source_record_id__startswith="R")
+    stored = {p.source_record_id: p for p in found}
     assert [stored[f"R{n}"].full_name for n in range(3)] == ["Nombre 0", "Nombre 1", "Nombre 2"]
     (first,) = _raw("records_person", stored["R0"].pk, "full_name")
     _set_raw("records_person", stored["R1"].pk, full_name=first)

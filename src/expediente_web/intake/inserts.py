@@ -81,10 +81,11 @@ class RowInserter:
 
     def params(self, row: Mapping[str, Any]) -> tuple[Any, ...]:
         """The parameter tuple of one row, in column order."""
-        uid = None
+        uid, row_key = None, b""
         if self._uid_at is not None:
             given = row.get("uid")
             uid = uuid.UUID(str(given)) if given else uuid.uuid4()
+            row_key = str(uid).encode()  # what binds the row's protected values to it
         out = []
         for i, (name, missing, prep) in enumerate(
             zip(self._attnames, self._missing, self._preps, strict=True)
@@ -92,7 +93,7 @@ class RowInserter:
             if i == self._uid_at:
                 value = uid if self._uuid_native else uid.hex  # type: ignore[union-attr]
             elif i in self._protected:
-                value = prep(row[name], uid) if name in row else missing  # type: ignore[misc]
+                value = prep(row[name], row_key) if name in row else missing  # type: ignore[misc]
             elif name in row:
                 value = row[name]
                 if prep is not None:
@@ -128,19 +129,20 @@ def _preparer(
 ) -> Callable[..., Any] | None:
     """How a given value of `field` becomes a database parameter (None: unchanged).
 
-    A protected field's preparer takes the row's uid too: `protect(value, uid)`.
+    A protected field's preparer takes the row's part of the binding too (`cipher.row_key`):
+    `protect(value, row_key)`.
     """
     if _is_protected(field):
-        from expediente_web.protection.cipher import encrypt, row_binding
+        from expediente_web.protection.cipher import binding_prefix, encrypt
 
-        table, column = model._meta.db_table, field.column
+        prefix = binding_prefix(model._meta.db_table, field.column)
 
-        def protect(value: Any, uid: Any) -> str:
-            # The same stored form as ProtectedTextField.pre_save, without looking the key
-            # ring up for every value.
+        def protect(value: Any, row_key: bytes) -> str:
+            # The same stored form as ProtectedTextField.pre_save (bound to the row's uid),
+            # without looking the key ring up for every value.
             if not value:
                 return ""
-            return encrypt(str(value), ring, bound_to=row_binding(table, column, uid or ""))
+            return encrypt(str(value), ring, bound_to=prefix + row_key)
 
         return protect
     if isinstance(field, _PLAIN):

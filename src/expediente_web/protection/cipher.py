@@ -72,11 +72,19 @@ def row_binding(table: str, column: str, row_uid: object) -> bytes:
     `row_uid` is the row's `uid` (any form `uuid.UUID` reads), or "" for a model without one
     (its values are then bound to the table and column only).
     """
+    return binding_prefix(table, column) + row_key(row_uid)
+
+
+def binding_prefix(table: str, column: str) -> bytes:
+    """The part of `row_binding` shared by every row of a column (made once per column)."""
+    return f"expediente-v1\x00{table}\x00{column}\x00".encode()
+
+
+def row_key(row_uid: object) -> bytes:
+    """The part of `row_binding` that names the row (made once per row)."""
     if isinstance(row_uid, uuid.UUID):
-        row = str(row_uid)
-    else:
-        row = str(uuid.UUID(str(row_uid))) if row_uid else ""
-    return f"expediente-v1\x00{table}\x00{column}\x00{row}".encode()
+        return str(row_uid).encode()
+    return str(uuid.UUID(str(row_uid))).encode() if row_uid else b""
 
 
 def describe_binding(bound_to: bytes) -> str:

@@ -24,12 +24,13 @@ from django.db import connection, models, transaction
 from expediente_web.audit.chain import append
 from expediente_web.audit.record import actor_name
 from expediente_web.protection.cipher import (
+    binding_prefix,
     current_keyring,
     decrypt,
     encrypt,
     key_id_of,
     reset_keyring_cache,
-    row_binding,
+    row_key,
 )
 from expediente_web.protection.fields import ROW_FIELD, ProtectedTextField
 from expediente_web.protection.indexes import index_columns
@@ -94,6 +95,7 @@ def _reencrypt_table(model: type[models.Model], fields: list[str], ring: KeyRing
     has_uid = any(f.name == ROW_FIELD for f in meta.concrete_fields)
     uid_column = q(meta.get_field(ROW_FIELD).column) if has_uid else "''"
     names = [meta.get_field(f).column for f in fields]
+    prefixes = [binding_prefix(meta.db_table, n) for n in names]
     indexes = index_columns(meta.label_lower)
     written = [q(n) for n in names] + [q(meta.get_field(i.field).column) for i in indexes]
     select = (f"SELECT {pk}, {uid_column}, {', '.join(q(n) for n in names)} FROM {table} "
@@ -109,7 +111,8 @@ def _reencrypt_table(model: type[models.Model], fields: list[str], ring: KeyRing
                 return done
             params = []
             for row_pk, uid, *values in rows:
-                bindings = [row_binding(meta.db_table, n, uid) for n in names]
+                row = row_key(uid)
+                bindings = [prefix + row for prefix in prefixes]
                 plain = [decrypt(v, ring, bound_to=b) if v else "" for v, b in
                          zip(values, bindings, strict=True)]
                 fresh = [encrypt(t, ring, bound_to=b) if t else "" for t, b in
