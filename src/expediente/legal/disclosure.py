@@ -24,6 +24,7 @@ __all__ = [
     "KAnonymityReport",
     "QuasiIdentifiers",
     "SuppressedTable",
+    "age_band",
     "coarsen_date",
     "k_anonymity",
     "suppress_counts",
@@ -46,6 +47,22 @@ class QuasiIdentifiers:
     state: str | None = None
     date: str | None = None
     """A partial ISO date (``2017``, ``2017-03``, ``2017-03-12``) or a range ``a/b``."""
+
+
+def age_band(age: int | None, width: int = 10) -> str | None:
+    """The band of an age: ``age_band(34) == "30-39"``; 80 and over is ``"80+"``.
+
+    Raises:
+        ValueError: a negative age or a width below 1.
+    """
+    if age is None:
+        return None
+    if age < 0 or width < 1:
+        raise ValueError(f"cannot band the age {age} with width {width}")
+    if age >= 80:
+        return "80+"
+    low = (age // width) * width
+    return f"{low}-{min(low + width - 1, 79)}"
 
 
 def coarsen_date(value: str | None, level: DateLevel) -> str | None:

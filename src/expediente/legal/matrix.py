@@ -215,6 +215,42 @@ class ElementMatrix:
             found.add(Flag.RATING_WITHOUT_EVIDENCE)
         return frozenset(found)
 
+    def as_content(self) -> dict[str, object]:
+        """Everything the matrix shows, as plain JSON-able data (for a frozen version).
+
+        Rows in order, each with its element, rating (the ladder's term id), reasoning,
+        analyst, evidence and computed warnings; feed it to
+        :func:`expediente.legal.freeze.content_digest` to freeze it.
+        """
+        return {
+            "rows": [
+                {
+                    "element": row.spec.id,
+                    "group": row.spec.group,
+                    "status": row.assessment.status.term_id,
+                    "reasoning": row.assessment.reasoning,
+                    "analyst": row.assessment.analyst,
+                    "evidence": [
+                        {
+                            "kind": e.kind,
+                            "ref": e.ref,
+                            "stance": e.stance,
+                            "source": e.source,
+                            "witness": e.witness,
+                            "note": e.note,
+                        }
+                        for e in row.evidence
+                    ],
+                    "flags": sorted(flag.value for flag in self.flags(row.spec.id)),
+                }
+                for row in self._rows.values()
+            ],
+            "sources": {
+                sid: {"derived_from": list(src.derived_from), "origin": src.origin}
+                for sid, src in sorted(self.sources.items())
+            },
+        }
+
     def effective_status(self, element_id: str) -> Ladder:
         """An element's rating, or the best of its alternative limbs when higher.
 

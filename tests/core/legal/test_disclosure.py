@@ -114,3 +114,21 @@ def test_small_totals_are_hidden_and_bad_counts_refused() -> None:
     assert result.total == Cell(None, "small")
     with pytest.raises(ValueError, match="negative"):
         suppress_table({"a": {"x": -1}})
+
+
+@pytest.mark.parametrize(
+    ("age", "expected"),
+    [(0, "0-9"), (9, "0-9"), (34, "30-39"), (79, "70-79"), (80, "80+"), (97, "80+"), (None, None)],
+)
+def test_age_band(age: int | None, expected: str | None) -> None:
+    from expediente.legal.disclosure import age_band
+
+    assert age_band(age) == expected
+
+
+def test_age_band_refuses_nonsense() -> None:
+    from expediente.legal.disclosure import age_band
+
+    with pytest.raises(ValueError, match="cannot band"):
+        age_band(-1)
+    assert age_band(34, width=5) == "30-34"

@@ -168,3 +168,20 @@ def test_a_special_intent_caps_its_element() -> None:
     assert matrix.effective_status("art7.1.g-4.1") is Ladder.NO_INFORMATION
     matrix.assess("art7.1.g-4.1.intent", Ladder.REASONABLE_BASIS, "statements of intent", "ana")
     assert matrix.effective_status("art7.1.g-4.1") is Ladder.REASONABLE_BASIS
+
+
+def test_the_matrix_content_freezes_to_a_digest_that_follows_every_change() -> None:
+    from expediente.legal.freeze import content_digest
+
+    matrix = build_matrix(VOCAB, ["art7.1.e"], sources={"NGO": Source("NGO")})
+    matrix.cite("art7.1.e.1", Evidence("act", "a1", source="NGO"))
+    matrix.assess("art7.1.e.1", Ladder.REASONABLE_BASIS, "One list reports it.", "ana")
+    content = matrix.as_content()
+    first = content["rows"][7]  # type: ignore[index]
+    assert first["element"] == "art7.1.e.1"
+    assert first["status"] == "ladder.reasonable_basis"
+    assert first["flags"] == ["flag.single_source"]
+    digest = content_digest(content)
+    assert content_digest(matrix.as_content()) == digest
+    matrix.assess("art7.1.e.1", Ladder.REASONABLE_BASIS, "One list reports it, dated.", "ana")
+    assert content_digest(matrix.as_content()) != digest
