@@ -3,9 +3,10 @@
 Identifying fields (names, ID numbers, birth dates, contact details) are written only with
 `include_protected` for a user whose role may see them; otherwise a person's full name and ID
 number are replaced by stable pseudonyms (the same in every export made with the same key ring),
-the other identifying fields are left empty, and the names and ID numbers of a testimony's
-witness and of the victims of the acts it supports are replaced by their pseudonyms in its
-narrative (best-effort, see `narrative_names`). Each export is one audit entry.
+the other identifying fields are left empty, and every protected value (names, ID number,
+birth date, phone, address, a witness's contact) of a testimony's witness and of the victims
+and perpetrators of the acts it supports is replaced by their pseudonym in its narrative, in the
+forms people write them (best-effort, see `narrative_names`). Each export is one audit entry.
 
 An act's involvements and measured facts travel on the act's row when they fit its columns
 (one involvement without notes; at most one value of each of the three usual measures), and
@@ -37,7 +38,7 @@ from expediente_web.audit.record import actor_name
 from expediente_web.cases.access import EXPORT_ROLES, NotPermitted, can_view_protected, require_role
 from expediente_web.cases.models import Case
 from expediente_web.intake.extras import FILES, SHA256, is_link_excerpt, target_ref
-from expediente_web.intake.narrative_names import NameReplacer
+from expediente_web.intake.narrative_names import PERSON_FIELDS, NameReplacer
 from expediente_web.intake.sinks import FORMATS, LazySink, open_sink
 from expediente_web.intake.structure import PERSON_PROTECTED, export_structure
 from expediente_web.intake.writer import MEASURES
@@ -115,16 +116,19 @@ class Pseudonymiser:
         return (pseudonym("P", witness_uid) if witness_uid else pseudonym("W", str(t.uid))), ""
 
     def narrative(self, t: Any, people: Any) -> str:
-        """The narrative with the names and ID numbers of its witness and of the victims of
-        the acts it supports replaced by their pseudonyms (best-effort)."""
+        """The narrative with every protected value of its witness (names, ID number, birth
+        date, phone, address, the recorded contact) and of the victims and perpetrators of the
+        acts it supports replaced by their pseudonyms (best-effort)."""
         replacer = NameReplacer()
         witness = people.persons.get(t.witness_id) if t.witness_id else None
-        witness_pseudonym = self.witness(t, str(witness.uid) if witness else None)[0]
+        witness_pseudonym = self.witness(t, str(witness.uid) if witness else None)[0] or (
+            pseudonym("W", str(t.uid)))
         if witness is not None:
             replacer.add_person(witness, pseudonym("P", str(witness.uid)))
         if t.witness_name:
             replacer.add_names([t.witness_name], witness_pseudonym)
-        for person_id in people.victims_of.get(t.id, []):
+        replacer.add_contact(getattr(t, "witness_contact", "") or "", witness_pseudonym)
+        for person_id in people.named_of.get(t.id, []):
             person = people.persons.get(person_id)
             if person is not None:
                 replacer.add_person(person, pseudonym("P", str(person.uid)))
@@ -265,10 +269,11 @@ def _measure_columns(items: list[tuple[str, float, str]]) -> dict[str, float] | 
 @dataclass
 class _People:
     """Who a chunk of testimonies may name: each testimony's witness and the victims of the
-    acts it supports (cited by its excerpts), with their decrypted names."""
+    acts it supports (cited by its excerpts) and the persons involved in those acts, with
+    their decrypted protected fields."""
 
     persons: dict[int, Any]
-    victims_of: dict[int, list[int]]
+    named_of: dict[int, list[int]]
 
 
 def _people_named(testimonies: list[Any]) -> _People:
@@ -276,7 +281,7 @@ def _people_named(testimonies: list[Any]) -> _People:
     from django.contrib.contenttypes.models import ContentType
 
     from expediente_web.evidence.models import Citation
-    from expediente_web.records.models import Act, Person
+    from expediente_web.records.models import Act, Involvement, Person
 
     act_type = ContentType.objects.get_for_model(Act)
     cites = list(
@@ -286,22 +291,26 @@ def _people_named(testimonies: list[Any]) -> _People:
     )
     victim_of_act = dict(Act.objects.filter(id__in={a for _, a in cites})
                          .values_list("id", "victim_id"))
-    victims_of: dict[int, list[int]] = {}
+    involved: dict[int, list[int]] = {}
+    for act_id, person_id in Involvement.objects.filter(
+            act_id__in=list(victim_of_act), person__isnull=False
+    ).values_list("act_id", "person_id"):
+        involved.setdefault(act_id, []).append(person_id)
+    named_of: dict[int, list[int]] = {}
     for testimony_id, act_id in cites:
-        victim = victim_of_act.get(act_id)
-        if victim is not None and victim not in victims_of.setdefault(testimony_id, []):
-            victims_of[testimony_id].append(victim)
-    wanted = {v for vs in victims_of.values() for v in vs}
+        for person in (victim_of_act.get(act_id), *involved.get(act_id, [])):
+            if person is not None and person not in named_of.setdefault(testimony_id, []):
+                named_of[testimony_id].append(person)
+    wanted = {v for vs in named_of.values() for v in vs}
     wanted.update(t.witness_id for t in testimonies if t.witness_id)
-    # Only the name fields are read (and decrypted), not whole persons.
-    names = ("uid", "full_name", "given_names", "first_surname", "second_surname", "nickname",
-             "id_number")
+    # Only the protected fields the replacer looks for are read (and decrypted).
+    names = ("uid", *PERSON_FIELDS)
     # Instances, not values_list: a protected value decrypts only with its row's uid.
     persons = {
         p.id: SimpleNamespace(**{name: getattr(p, name) for name in names})
         for p in Person.objects.filter(id__in=wanted).only("id", *names)
     }
-    return _People(persons, victims_of)
+    return _People(persons, named_of)
 
 
 def _chunks(items: Iterator[Any]) -> Iterator[list[Any]]:
@@ -454,7 +463,8 @@ def _excerpt_quotes(excerpts: list[Any], masks: Pseudonymiser) -> dict[int, str]
     for e in spans:
         t = e.testimony
         span = SimpleNamespace(id=t.id, uid=t.uid, witness_id=t.witness_id,
-                               witness_name=t.witness_name, narrative=e.quote)
+                               witness_name=t.witness_name, witness_contact=t.witness_contact,
+                               narrative=e.quote)
         quotes[e.id] = masks.narrative(span, people)
     return quotes
 
