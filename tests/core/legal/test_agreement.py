@@ -105,3 +105,29 @@ def test_alpha_of_a_panel_is_the_ordinal_alpha_of_its_matrix() -> None:
     }
     expected = krippendorff_alpha([[3, 3, 2], [1, 1, 1], [4, 3, 4]], "ordinal")
     assert consolidate(findings).alpha == pytest.approx(expected)
+
+
+def test_random_panels_agree_with_the_krippendorff_package() -> None:
+    import random
+
+    krippendorff = pytest.importorskip("krippendorff")
+    np = pytest.importorskip("numpy")
+    rng = random.Random(7)
+    for _ in range(50):
+        coders, units = rng.randint(2, 5), rng.randint(3, 30)
+        data = [
+            [
+                rng.choice([None, 0, 1, 2, 3, 4]) if rng.random() < 0.9 else None
+                for _ in range(units)
+            ]
+            for _ in range(coders)
+        ]
+        mine = krippendorff_alpha([list(u) for u in zip(*data, strict=True)], "ordinal")
+        array = np.array([[np.nan if v is None else v for v in row] for row in data], dtype=float)
+        try:
+            theirs = krippendorff.alpha(reliability_data=array, level_of_measurement="ordinal")
+        except ValueError:
+            assert mine is None  # the package refuses data with one value or nothing pairable
+            continue
+        assert mine is not None
+        assert mine == pytest.approx(theirs, abs=1e-9)

@@ -132,3 +132,29 @@ def test_age_band_refuses_nonsense() -> None:
     with pytest.raises(ValueError, match="cannot band"):
         age_band(-1)
     assert age_band(34, width=5) == "30-34"
+
+
+def test_no_line_of_a_random_table_is_left_with_one_hidden_cell() -> None:
+    import random
+
+    rng = random.Random(20261201)
+    for _ in range(300):
+        rows = [f"r{i}" for i in range(rng.randint(2, 5))]
+        columns = [f"c{j}" for j in range(rng.randint(2, 5))]
+        table = {r: {c: rng.choice([0, 1, 2, 3, 4, 5, 8, 20, 60]) for c in columns} for r in rows}
+        result = suppress_table(table)
+        hidden = {k for k, cell in result.cells.items() if cell.suppressed}
+        for key, cell in result.cells.items():
+            n = table[key[0]][key[1]]
+            if 0 < n < 5:
+                assert cell.reason == "small"
+            elif cell.value is not None:
+                assert cell.value == n
+        for r in rows:
+            assert len([k for k in hidden if k[0] == r]) != 1 or all(
+                table[r][c] == 0 or (r, c) in hidden for c in columns
+            )
+        for c in columns:
+            assert len([k for k in hidden if k[1] == c]) != 1 or all(
+                table[r][c] == 0 or (r, c) in hidden for r in rows
+            )
