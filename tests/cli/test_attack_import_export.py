@@ -192,3 +192,21 @@ def test_an_export_that_cannot_be_completed_exits_2_and_leaves_nothing(tmp_path,
     _no_traceback(result)
     assert "cannot be read" in result.stderr and "expediente check" in result.stderr
     assert not exports.exists()
+
+
+def test_check_names_an_item_whose_hash_is_a_path_without_reading_it(tmp_path, settings):
+    """What an import before this version could leave: an item whose hash is the path of the
+    key ring. `check` says so instead of hashing whatever file the path names."""
+    from expediente_web.cases.models import Case
+    from expediente_web.evidence.models import EvidenceItem
+
+    settings.EXPEDIENTE_EVIDENCE_DIR = tmp_path / "store"
+    secret = tmp_path / "keys.json"
+    secret.write_bytes(b"synthetic key ring")
+    assert invoke("case", "create", "c3", "--title", "Synthetic").exit_code == 0
+    item = EvidenceItem.objects.create(case=Case.objects.get(code="c3"), sha256=str(secret),
+                                       size=18, filename="keys.json")
+    result = invoke("check")
+    assert result.exit_code == 1, result.output
+    assert f"item {item.uid} (c3, keys.json)" in result.stderr
+    assert "is not a SHA-256" in result.stderr and "Traceback" not in result.output

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from expediente.fingerprints import file_sha256
 from expediente_web.evidence.models import EvidenceItem
-from expediente_web.evidence.store import path_for
+from expediente_web.evidence.store import NotAHash, path_for
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,12 @@ def check_items() -> Iterator[tuple[EvidenceItem, FileProblem | None]]:
     logged = logged_hashes()
     items = EvidenceItem.objects.select_related("case").order_by("id")
     for item in items.iterator(chunk_size=500):
-        path = path_for(item.sha256)
+        try:
+            path = path_for(item.sha256)
+        except NotAHash as exc:  # left by an import that took the hash for a path
+            yield item, FileProblem(str(item.uid), item.case.code, item.filename,
+                                    Path(str(item.sha256)), f"{exc}; the item names no file")
+            continue
         if item.sha256 not in hashed:
             hashed[item.sha256] = file_sha256(path) if path.is_file() else None
         found = hashed[item.sha256]

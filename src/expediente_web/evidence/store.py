@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -34,8 +35,21 @@ def store_root() -> Path:
     return Path(settings.EXPEDIENTE_EVIDENCE_DIR)
 
 
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+class NotAHash(ValueError):
+    """A name given as a SHA-256 is not one (64 lowercase hex digits)."""
+
+
 def path_for(sha256: str) -> Path:
-    """Where the file with this SHA-256 lives."""
+    """Where the file with this SHA-256 lives.
+
+    Raises:
+        NotAHash: `sha256` is not a SHA-256; taken as a path, it could name any file.
+    """
+    if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
+        raise NotAHash(f"{sha256!r} is not a SHA-256 (64 lowercase hexadecimal digits)")
     return store_root() / sha256[:2] / sha256[2:4] / sha256
 
 

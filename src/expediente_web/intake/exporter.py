@@ -536,10 +536,13 @@ def do_export_case(
     if out.is_symlink() or (out.exists() and (not out.is_dir() or any(out.iterdir()))):
         raise ExportError(f"{out} is not empty; export into a new or empty folder")
     made = [p for p in (out.parent, *out.parent.parents) if not p.exists()]
-    out.parent.mkdir(parents=True, exist_ok=True)
-    # Owner only (mkdtemp's 0700), like the data directory: even a pseudonymised export holds
-    # free text (narratives, comments) and evidence files that may identify people.
-    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        # Owner only (mkdtemp's 0700), like the data directory: even a pseudonymised export
+        # holds free text (narratives, comments) and evidence files that may identify people.
+        work = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    except OSError as exc:
+        raise ExportError(f"{out} cannot be written: {exc.strerror}") from None
     result = ExportResult(out, fmt, include_protected)
     try:
         with transaction.atomic():

@@ -645,7 +645,8 @@ class Extras:
         chain.append(actor_name(actor), "import_evidence_and_comments", case_code=case.code,
                      object_type="case", object_id=case.code,
                      payload={"created": counts,
-                              "evidence_sha256": sorted({i.sha256 for i in plan.items})})
+                              "evidence_sha256": sorted({i.sha256 for i in plan.items}),
+                              "evidence": {i.uid: i.sha256 for i in plan.items}})
         return counts
 
     def _write_comments(self, case: Case, account: Any, target: Any, model: Any) -> list[Any]:
