@@ -196,3 +196,11 @@ def test_public_keys_load_from_pem_or_base64(tmp_path: Path) -> None:
         load_public_key(tmp_path / "bad")
     with pytest.raises(ManifestError, match="cannot read"):
         load_public_key(tmp_path / "absent")
+
+
+def test_hidden_files_count_like_any_other(tmp_path: Path) -> None:
+    root = release(tmp_path)
+    (root / ".htaccess").write_text("Redirect / https://example.invalid/", encoding="utf-8")
+    (root / "charts" / ".cache").mkdir()
+    (root / "charts" / ".cache" / "x").write_bytes(b"1")
+    assert verify_release(root).added == (".htaccess", "charts/.cache/x")
