@@ -69,7 +69,9 @@ class _Facts:
         citations = Citation.objects.filter(target_type=act_ct, excerpt__case=case)
         excerpts = Excerpt.objects.filter(case=case, testimony__isnull=False)
         acts = Act.objects.live().filter(case=case)
-        if wanted is not None:
+        scoped = wanted is not None
+        wanted = wanted or {}
+        if scoped:
             citations = citations.filter(
                 Q(excerpt_id__in=wanted.get("excerpt", ()))
                 | Q(excerpt__testimony_id__in=wanted.get("testimony", ())))
@@ -78,28 +80,35 @@ class _Facts:
         else:
             event_acts = acts.filter(event__isnull=False)
         self.excerpt_acts: dict[int, set[int]] = defaultdict(set)
-        for excerpt_id, act_id in citations.values_list("excerpt_id", "target_id"):
-            self.excerpt_acts[excerpt_id].add(act_id)
+        if not scoped or wanted.get("excerpt") or wanted.get("testimony"):
+            for excerpt_id, act_id in citations.values_list("excerpt_id", "target_id"):
+                self.excerpt_acts[excerpt_id].add(act_id)
         self.testimony_acts: dict[int, set[int]] = defaultdict(set)
-        for excerpt_id, testimony_id in excerpts.values_list("id", "testimony_id"):
-            self.testimony_acts[testimony_id] |= self.excerpt_acts.get(excerpt_id, set())
+        if self.excerpt_acts and (not scoped or wanted.get("testimony")):
+            for excerpt_id, testimony_id in excerpts.values_list("id", "testimony_id"):
+                self.testimony_acts[testimony_id] |= self.excerpt_acts.get(excerpt_id, set())
         self.event_acts: dict[int, set[int]] = defaultdict(set)
-        for act_id, event_id in event_acts.values_list("id", "event_id"):
-            self.event_acts[event_id].add(act_id)
-        if wanted is not None:
+        if not scoped or wanted.get("event"):
+            for act_id, event_id in event_acts.values_list("id", "event_id"):
+                self.event_acts[event_id].add(act_id)
+        self.parent: dict[int, int | None] = {}
+        self.place_code: dict[int, str] = {}
+        self.act_facets: dict[int, list[tuple[str, str]]] = {}
+        if scoped:
             needed = set(wanted.get("act", ()))
             for group in (self.excerpt_acts, self.testimony_acts, self.event_acts):
                 for ids in group.values():
                     needed |= ids
+            if not needed:
+                return
             acts = acts.filter(id__in=needed)
-        locations = Location.objects.filter(case=case).values_list("id", "parent_id", "code")
-        self.parent = {i: parent for i, parent, _ in locations}
-        self.place_code = {i: code for i, _, code in locations}
+        for i, parent, code in Location.objects.filter(case=case).values_list(
+                "id", "parent_id", "code"):
+            self.parent[i], self.place_code[i] = parent, code
         units: dict[int, set[str]] = defaultdict(set)
         for act_id, code in Involvement.objects.filter(
                 act__in=acts, unit__isnull=False).values_list("act_id", "unit__code"):
             units[act_id].add(code)
-        self.act_facets: dict[int, list[tuple[str, str]]] = {}
         for act in acts.select_related("source").only(
                 "id", "act_type", "methods", "outcome", "location_id", "date_earliest",
                 "date_latest", "source__code"):
