@@ -64,11 +64,11 @@ def role_in(user: Any, case: Case) -> str | None:
 
 def cases_for_user(user: Any) -> QuerySet[Case]:
     now = timezone.now()
-    return (
-        Case.objects.filter(memberships__user=user)
-        .filter(Q(memberships__expires_at__isnull=True) | Q(memberships__expires_at__gt=now))
-        .order_by("code")
-    )
+    # One filter() call, so that both conditions hold for the same membership row.
+    return Case.objects.filter(
+        Q(memberships__expires_at__isnull=True) | Q(memberships__expires_at__gt=now),
+        memberships__user=user,
+    ).order_by("code")
 
 
 def access_case_by_code(user: Any, code: str) -> tuple[Case, str]:

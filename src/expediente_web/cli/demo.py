@@ -85,6 +85,24 @@ def ensure_demo_login(case: Any, password: str) -> Any:
     return user
 
 
+def ensure_demo_authenticator(user: Any) -> Any:
+    """The demo account's authenticator (TOTP), confirmed, so that a tester signs in with both
+    factors: its secret is printed with the login. An owner sees identities and so needs two
+    factors, in the demo as anywhere."""
+    from django.db import transaction
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from expediente_web.accounts.access import TOTP_DEVICE
+    from expediente_web.audit.record import record_write
+
+    with transaction.atomic():
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE, confirmed=True)
+            record_write(None, "create_demo_authenticator", user, {"user": user.username})
+    return device
+
+
 def analyse_demo_case(case: Any, user: Any, echo: Any = click.echo) -> None:
     """Link the demo case's victims and estimate their total once, so that the review queue,
     the person pages and the patterns page have something to show."""
@@ -161,6 +179,12 @@ def command(ctx: click.Context, data_dir: str, seed: int, size: str, host: str, 
     click.secho("DEMO ACCOUNT — synthetic data only, never use it for a real case:", bold=True)
     click.echo(f"  user: {DEMO_USER}")
     click.echo(f"  password: {password}")
+    import base64
+
+    device = ensure_demo_authenticator(user)
+    click.echo(f"  TOTP secret: {base64.b32encode(device.bin_key).decode('ascii')}  (add it to "
+               "an authenticator app, or open the URI below as a QR code)")
+    click.echo(f"  otpauth URI: {device.config_url}")
     click.echo(f"  (kept in {Path(settings.DATA_DIR) / LOGIN_FILE})")
     from expediente_web.cli import serve
 
