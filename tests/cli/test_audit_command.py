@@ -31,7 +31,7 @@ def test_intact_chain_exits_0_with_count_and_head(entries):
     result = CliRunner().invoke(main, ["audit", "verify"])
     assert result.exit_code == 0, result.output
     head = AuditEntry.objects.order_by("-seq").first().hash
-    assert result.stdout.strip() == f"chain intact, {entries} entries, head {head}"
+    assert result.stdout.strip() == f"chain intact, {entries} entries, head {entries}:{head}"
 
 
 def test_broken_chain_exits_1_naming_each_entry(entries):

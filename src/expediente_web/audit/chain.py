@@ -78,13 +78,31 @@ def audit_keys() -> AuditKeys:
 
 
 # -- sealing and signing ---------------------------------------------------------------------
-def _message(seq: int, at: datetime, actor: str, action: str, case_code: str,
-             object_type: str, object_id: str, payload_text: str, prev_hash: str,
-             rows_text: str = "{}") -> bytes:
+def _message(
+    seq: int,
+    at: datetime,
+    actor: str,
+    action: str,
+    case_code: str,
+    object_type: str,
+    object_id: str,
+    payload_text: str,
+    prev_hash: str,
+    rows_text: str = "{}",
+) -> bytes:
     fields = json.dumps(
-        [seq, at.isoformat(timespec="microseconds"), actor, action, case_code, object_type,
-         object_id, prev_hash],
-        ensure_ascii=False, separators=(",", ":"),
+        [
+            seq,
+            at.isoformat(timespec="microseconds"),
+            actor,
+            action,
+            case_code,
+            object_type,
+            object_id,
+            prev_hash,
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
     )
     return f"expediente-audit-entry/2\n{fields}\n{payload_text}\n{rows_text}".encode()
 
@@ -107,8 +125,18 @@ def entry_hash(
     key = key if key is not None else audit_keys().mac_key
     # Round-trip through JSON so the seal is computed over what the database returns.
     payload_text = _canonical(json.loads(_canonical(payload)))
-    message = _message(seq, at, actor, action, case_code, object_type, str(object_id),
-                       payload_text, prev_hash, _canonical(rows or {}))
+    message = _message(
+        seq,
+        at,
+        actor,
+        action,
+        case_code,
+        object_type,
+        str(object_id),
+        payload_text,
+        prev_hash,
+        _canonical(rows or {}),
+    )
     return hmac.digest(key, message, "sha256").hex()
 
 
@@ -121,8 +149,9 @@ def sign_head(seq: int, head_hash: str, keys: AuditKeys | None = None) -> str:
     return keys.signer.sign(checkpoint_message(seq, head_hash)).hex()
 
 
-def signature_valid(seq: int, head_hash: str, signature: str,
-                    public: Ed25519PublicKey | None = None) -> bool:
+def signature_valid(
+    seq: int, head_hash: str, signature: str, public: Ed25519PublicKey | None = None
+) -> bool:
     public = public or audit_keys().public
     try:
         public.verify(bytes.fromhex(signature), checkpoint_message(seq, head_hash))
@@ -144,7 +173,7 @@ def append(
 ) -> AuditEntry:
     """Append one entry; call inside the write's `transaction.atomic()` block.
 
-    `rows` (or a `RowSet` under the payload key "rows", taken out of the payload) are the rows
+    `rows` (or a `RowSet` under the payload key "digests", taken out of it) are the rows
     the write left: the entry holds their per-table summary and each row's digest is kept
     (`RowDigest`) under the entry's sequence number.
     """
@@ -152,8 +181,8 @@ def append(
         raise RuntimeError("audit.append must run inside the transaction of the write it records")
     keys = audit_keys()
     payload = dict(payload or {})
-    if isinstance(payload.get("rows"), RowSet):
-        extra = payload.pop("rows")
+    if isinstance(payload.get("digests"), RowSet):
+        extra = payload.pop("digests")
         rows = extra if rows is None else rows.merge(extra)
     summary = rows.summary() if rows else {}
     # Locking the head row serialises appends (PostgreSQL); SQLite already serialises writers
@@ -174,9 +203,18 @@ def append(
         "rows": summary,
         "prev_hash": head.hash,
     }
-    message = _message(fields["seq"], at, actor, action, case_code, object_type,
-                       fields["object_id"], _canonical(stored_payload), head.hash,
-                       _canonical(summary))
+    message = _message(
+        fields["seq"],
+        at,
+        actor,
+        action,
+        case_code,
+        object_type,
+        fields["object_id"],
+        _canonical(stored_payload),
+        head.hash,
+        _canonical(summary),
+    )
     digest = hmac.digest(keys.mac_key, message, "sha256").hex()
     entry = AuditEntry.objects.create(hash=digest, **fields)
     signature = sign_head(entry.seq, digest, keys)
@@ -185,8 +223,11 @@ def append(
         AuditCheckpoint.objects.create(seq=entry.seq, hash=digest, at=at, signature=signature)
     if rows:
         RowDigest.objects.bulk_create(
-            (RowDigest(seq=entry.seq, table=table, row_id=row_id, digest=d)
-             for table, by_id in rows.digests.items() for row_id, d in by_id.items()),
+            (
+                RowDigest(seq=entry.seq, table=table, row_id=row_id, digest=d)
+                for table, by_id in rows.digests.items()
+                for row_id, d in by_id.items()
+            ),
             batch_size=5000,
         )
     return entry
@@ -208,11 +249,20 @@ class Checkpoint:
         return f"{self.seq}:{self.hash}"
 
     def to_json(self) -> str:
-        return json.dumps(
-            {"format": CHECKPOINT_FORMAT, "seq": self.seq, "hash": self.hash, "at": self.at,
-             "signature": self.signature, "public_key": self.public_key},
-            indent=2,
-        ) + "\n"
+        return (
+            json.dumps(
+                {
+                    "format": CHECKPOINT_FORMAT,
+                    "seq": self.seq,
+                    "hash": self.hash,
+                    "at": self.at,
+                    "signature": self.signature,
+                    "public_key": self.public_key,
+                },
+                indent=2,
+            )
+            + "\n"
+        )
 
 
 class BadCheckpoint(ValueError):
@@ -227,8 +277,13 @@ def parse_expected(text: str) -> Checkpoint:
             raw = json.loads(text)
             if raw.get("format") != CHECKPOINT_FORMAT:
                 raise BadCheckpoint(f"not a checkpoint file (format {raw.get('format')!r})")
-            cp = Checkpoint(int(raw["seq"]), str(raw["hash"]), str(raw.get("at") or ""),
-                            str(raw.get("signature") or ""), str(raw.get("public_key") or ""))
+            cp = Checkpoint(
+                int(raw["seq"]),
+                str(raw["hash"]),
+                str(raw.get("at") or ""),
+                str(raw.get("signature") or ""),
+                str(raw.get("public_key") or ""),
+            )
         except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
             if isinstance(exc, BadCheckpoint):
                 raise
@@ -254,10 +309,11 @@ def make_checkpoint() -> Checkpoint:
             raise KeyRingError("The audit log is empty: there is no head to sign yet")
         signature = sign_head(head.seq, head.hash, keys)
         stored, _ = AuditCheckpoint.objects.get_or_create(
-            seq=head.seq, defaults={"hash": head.hash, "at": timezone.now(),
-                                    "signature": signature})
-    return Checkpoint(stored.seq, stored.hash, stored.at.isoformat(), stored.signature,
-                      keys.public_hex)
+            seq=head.seq, defaults={"hash": head.hash, "at": timezone.now(), "signature": signature}
+        )
+    return Checkpoint(
+        stored.seq, stored.hash, stored.at.isoformat(), stored.signature, keys.public_hex
+    )
 
 
 # -- verifying -------------------------------------------------------------------------------
@@ -289,12 +345,26 @@ class Verdict:
         return not self.breaks
 
 
-_ROW = ("seq", "at", "actor", "action", "case_code", "object_type", "object_id", "payload",
-        "rows", "prev_hash", "hash")
+_ROW = (
+    "seq",
+    "at",
+    "actor",
+    "action",
+    "case_code",
+    "object_type",
+    "object_id",
+    "payload",
+    "rows",
+    "prev_hash",
+    "hash",
+)
 
 
-def check(batch_size: int = 5000, progress: Callable[[int], None] | None = None,
-          expect: Checkpoint | None = None) -> Verdict:
+def check(
+    batch_size: int = 5000,
+    progress: Callable[[int], None] | None = None,
+    expect: Checkpoint | None = None,
+) -> Verdict:
     """Walk the chain in sequence order and report every entry where it breaks.
 
     - an **edited** entry: its seal no longer matches its content (re-sealing needs the key);
@@ -321,20 +391,41 @@ def check(batch_size: int = 5000, progress: Callable[[int], None] | None = None,
     prev_hash = GENESIS
     count = 0
     qs = AuditEntry.objects.order_by("seq").values_list(*_ROW)
-    for seq, at, actor, action, case_code, object_type, object_id, payload, rows, prev, digest in (
-        qs.iterator(chunk_size=batch_size)
-    ):
+    for (
+        seq,
+        at,
+        actor,
+        action,
+        case_code,
+        object_type,
+        object_id,
+        payload,
+        rows,
+        prev,
+        digest,
+    ) in qs.iterator(chunk_size=batch_size):
         count += 1
         if progress is not None:
             progress(1)
         if seq > expected_seq:
             for missing in range(expected_seq, seq):
                 breaks.append(Break(missing, "missing: the entry was deleted"))
-        message = _message(seq, at, actor, action, case_code, object_type, object_id,
-                           _canonical(payload), prev, _canonical(rows))
+        message = _message(
+            seq,
+            at,
+            actor,
+            action,
+            case_code,
+            object_type,
+            object_id,
+            _canonical(payload),
+            prev,
+            _canonical(rows),
+        )
         if not hmac.compare_digest(hmac.digest(mac_key, message, "sha256").hex(), digest):
-            breaks.append(Break(seq, "its content was changed after it was written "
-                                     "(its hash does not match)"))
+            breaks.append(
+                Break(seq, "its content was changed after it was written (its hash does not match)")
+            )
         if prev != prev_hash and seq == expected_seq:
             pending.append((seq, prev))
         if seq in checkpoints:
@@ -348,14 +439,29 @@ def check(batch_size: int = 5000, progress: Callable[[int], None] | None = None,
     for seq, prev in pending:
         follows = position_of.get(prev[:20])
         if follows is not None and follows >= seq:
-            breaks.append(Break(seq, f"out of order: it was written after the entry now at "
-                                     f"#{follows} (entries were reordered)"))
+            breaks.append(
+                Break(
+                    seq,
+                    f"out of order: it was written after the entry now at "
+                    f"#{follows} (entries were reordered)",
+                )
+            )
         elif follows is not None:
-            breaks.append(Break(seq, f"out of order: it was written after the entry now at "
-                                     f"#{follows}, not after #{seq - 1}"))
+            breaks.append(
+                Break(
+                    seq,
+                    f"out of order: it was written after the entry now at "
+                    f"#{follows}, not after #{seq - 1}",
+                )
+            )
         else:
-            breaks.append(Break(seq, f"does not follow entry #{seq - 1}: the entry before it "
-                                     "was changed, replaced or removed"))
+            breaks.append(
+                Break(
+                    seq,
+                    f"does not follow entry #{seq - 1}: the entry before it "
+                    "was changed, replaced or removed",
+                )
+            )
     breaks.extend(_checkpoint_breaks(checkpoints, seen_checkpoint_hash, last_seq, keys))
     breaks.extend(_head_breaks(last_seq, prev_hash, count, keys))
     if expect is not None:
@@ -363,33 +469,52 @@ def check(batch_size: int = 5000, progress: Callable[[int], None] | None = None,
     if count == 0 and not any(b.seq == 0 or b.problem.startswith("missing") for b in breaks):
         existing = records_present()
         if existing:
-            breaks.append(Break(0, f"empty log but records exist ({existing}): the entries "
-                                   "were deleted"))
+            breaks.append(
+                Break(0, f"empty log but records exist ({existing}): the entries were deleted")
+            )
     breaks.sort(key=lambda b: b.seq)
-    return Verdict(entries=count, head=prev_hash, breaks=breaks, head_seq=last_seq,
-                   checkpoints=len(checkpoints))
+    return Verdict(
+        entries=count,
+        head=prev_hash,
+        breaks=breaks,
+        head_seq=last_seq,
+        checkpoints=len(checkpoints),
+    )
 
 
 def _cut(last_seq: int, upto: int, evidence: str) -> Break:
     first = last_seq + 1
     span = f"#{first}" if first == upto else f"#{first}–#{upto}"
-    return Break(first, f"missing: the log ends at #{last_seq} but {evidence} says entries up "
-                        f"to #{upto} were written (tail {span} deleted)")
+    return Break(
+        first,
+        f"missing: the log ends at #{last_seq} but {evidence} says entries up "
+        f"to #{upto} were written (tail {span} deleted)",
+    )
 
 
-def _checkpoint_breaks(checkpoints: dict[int, AuditCheckpoint], seen: dict[int, str],
-                       last_seq: int, keys: AuditKeys) -> list[Break]:
+def _checkpoint_breaks(
+    checkpoints: dict[int, AuditCheckpoint], seen: dict[int, str], last_seq: int, keys: AuditKeys
+) -> list[Break]:
     breaks = []
     beyond = [seq for seq in checkpoints if seq > last_seq]
     if beyond:
         breaks.append(_cut(last_seq, max(beyond), f"signed checkpoint #{max(beyond)}"))
     for seq, cp in sorted(checkpoints.items()):
         if not signature_valid(cp.seq, cp.hash, cp.signature, keys.public):
-            breaks.append(Break(seq, "its signed checkpoint was forged or changed (the "
-                                     "signature does not verify)"))
+            breaks.append(
+                Break(
+                    seq,
+                    "its signed checkpoint was forged or changed (the signature does not verify)",
+                )
+            )
         elif seq in seen and seen[seq] != cp.hash:
-            breaks.append(Break(seq, "is not the entry its signed checkpoint recorded (the log "
-                                     "was rewritten from here or before)"))
+            breaks.append(
+                Break(
+                    seq,
+                    "is not the entry its signed checkpoint recorded (the log "
+                    "was rewritten from here or before)",
+                )
+            )
     return breaks
 
 
@@ -400,32 +525,51 @@ def _head_breaks(last_seq: int, last_hash: str, count: int, keys: AuditKeys) -> 
             return [Break(last_seq, "the log head record was deleted")]
         return []
     if head.seq and not signature_valid(head.seq, head.hash, head.signature, keys.public):
-        return [Break(head.seq, "the log head was changed outside the audit service (its "
-                                "signature does not verify)")]
+        return [
+            Break(
+                head.seq,
+                "the log head was changed outside the audit service (its "
+                "signature does not verify)",
+            )
+        ]
     if head.seq > last_seq:
         return [_cut(last_seq, head.seq, "the signed head")]
     if head.seq == last_seq and last_seq and head.hash != last_hash:
         return [Break(last_seq, "the last entry is not the one the log head recorded")]
     if head.seq < last_seq:
-        return [Break(head.seq + 1, "entries after the recorded head were added outside the "
-                                    "audit service")]
+        return [
+            Break(
+                head.seq + 1, "entries after the recorded head were added outside the audit service"
+            )
+        ]
     return []
 
 
-def _expect_breaks(expect: Checkpoint, found: str | None, last_seq: int,
-                   keys: AuditKeys) -> list[Break]:
+def _expect_breaks(
+    expect: Checkpoint, found: str | None, last_seq: int, keys: AuditKeys
+) -> list[Break]:
     breaks = []
-    if expect.signature and not signature_valid(expect.seq, expect.hash, expect.signature,
-                                                keys.public):
-        breaks.append(Break(0, f"the expected checkpoint #{expect.seq} is not signed by this "
-                               "key ring's signing key (forged, or from another data directory)"))
+    if expect.signature and not signature_valid(
+        expect.seq, expect.hash, expect.signature, keys.public
+    ):
+        breaks.append(
+            Break(
+                0,
+                f"the expected checkpoint #{expect.seq} is not signed by this "
+                "key ring's signing key (forged, or from another data directory)",
+            )
+        )
     if last_seq < expect.seq:
         breaks.append(_cut(last_seq, expect.seq, "the expected head"))
     elif found is None:
         breaks.append(Break(expect.seq, "the entry of the expected head is missing"))
     elif found != expect.hash:
-        breaks.append(Break(expect.seq, "is not the entry of the expected head (the log was "
-                                        "rewritten from here or before)"))
+        breaks.append(
+            Break(
+                expect.seq,
+                "is not the entry of the expected head (the log was rewritten from here or before)",
+            )
+        )
     return breaks
 
 
@@ -434,8 +578,13 @@ def records_present() -> str:
     from django.apps import apps
 
     parts = []
-    for label in ("cases.case", "records.person", "records.act", "records.testimony",
-                  "evidence.evidenceitem"):
+    for label in (
+        "cases.case",
+        "records.person",
+        "records.act",
+        "records.testimony",
+        "evidence.evidenceitem",
+    ):
         model = apps.get_model(label)
         n = model._base_manager.count()
         if n:
@@ -450,4 +599,3 @@ def verify(batch_size: int = 5000) -> list[Break]:
 
 def entry_count() -> int:
     return AuditEntry.objects.count()
-

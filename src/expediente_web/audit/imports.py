@@ -32,15 +32,22 @@ def import_rows(batch: Any, kind: str, created: dict[str, int]) -> RowSet:
         for label in ("records.measuredfact", "records.involvement"):
             rows.add_queryset(model(label).filter(act__import_batch_id=batch.id))
     elif kind in ("involvements", "measurements"):
-        label, key = (("records.involvement", "involvements") if kind == "involvements"
-                      else ("records.measuredfact", "measured_facts"))
-        newest = model(label).filter(act__case_id=case_id,
-                                     act__source_id=batch.source_id).order_by("-id")
+        label, key = (
+            ("records.involvement", "involvements")
+            if kind == "involvements"
+            else ("records.measuredfact", "measured_facts")
+        )
+        newest = (
+            model(label)
+            .filter(act__case_id=case_id, act__source_id=batch.source_id)
+            .order_by("-id")
+        )
         rows.add_queryset(newest[: created.get(key, 0)])
     elif kind == "testimonies":
         rows.add_queryset(model("evidence.excerpt").filter(testimony__import_batch_id=batch.id))
         rows.add_queryset(
-            model("evidence.citation").filter(excerpt__testimony__import_batch_id=batch.id))
+            model("evidence.citation").filter(excerpt__testimony__import_batch_id=batch.id)
+        )
     return rows
 
 

@@ -73,15 +73,15 @@ def record_write(
     """Append the audit entry of one service call on `obj` (inside its transaction).
 
     The entry also records the digests of `obj`'s row and its children's (see `rows.rows_of`),
-    with any `RowSet` the caller put under the payload's "rows".
+    with any `RowSet` the caller put under the payload's "digests".
     """
     if case_code is None:
         case = getattr(obj, "case", None)
         case_code = case.code if case is not None else ""
     payload = dict(payload or {})
     rows = rows_of(obj)
-    if isinstance(payload.get("rows"), RowSet):
-        rows.merge(payload.pop("rows"))
+    if isinstance(payload.get("digests"), RowSet):
+        rows.merge(payload.pop("digests"))
     return append(
         actor_name(actor),
         action,

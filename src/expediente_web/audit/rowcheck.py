@@ -48,8 +48,13 @@ def check_kept_digests(batch_size: int = 5000) -> list[RowProblem]:
     for seq, summary in entries.iterator(chunk_size=batch_size):
         kept: dict[str, dict[int, str]] = {}
         while current is not None and current[0] < seq:
-            problems.append(RowProblem(current[1], current[2], f"a row digest under entry "
-                                       f"#{current[0]}, which does not exist, was added"))
+            problems.append(
+                RowProblem(
+                    current[1],
+                    current[2],
+                    f"a row digest under entry #{current[0]}, which does not exist, was added",
+                )
+            )
             current = next(digests, None)
         while current is not None and current[0] == seq:
             kept.setdefault(current[1], {})[current[2]] = current[3]
@@ -57,20 +62,35 @@ def check_kept_digests(batch_size: int = 5000) -> list[RowProblem]:
         found = {t: {"rows": len(d), "digest": table_digest(d)} for t, d in kept.items()}
         for table in sorted(set(found) | set(summary or {})):
             if found.get(table) != (summary or {}).get(table):
-                problems.append(RowProblem(table, 0, f"the row digests kept for entry #{seq} "
-                                           "are not those it recorded (added, removed or "
-                                           "changed outside the audit service)"))
+                problems.append(
+                    RowProblem(
+                        table,
+                        0,
+                        f"the row digests kept for entry #{seq} "
+                        "are not those it recorded (added, removed or "
+                        "changed outside the audit service)",
+                    )
+                )
     while current is not None:
-        problems.append(RowProblem(current[1], current[2], f"a row digest under entry "
-                                   f"#{current[0]}, which does not exist, was added"))
+        problems.append(
+            RowProblem(
+                current[1],
+                current[2],
+                f"a row digest under entry #{current[0]}, which does not exist, was added",
+            )
+        )
         current = next(digests, None)
     return problems
 
 
 def _latest(table: str, batch_size: int) -> Iterator[tuple[int, str, int]]:
     """(row id, latest digest, its entry) for every row of `table` the log holds, by id."""
-    rows = (RowDigest.objects.filter(table=table).order_by("row_id", "seq")
-            .values_list("row_id", "digest", "seq").iterator(chunk_size=batch_size))
+    rows = (
+        RowDigest.objects.filter(table=table)
+        .order_by("row_id", "seq")
+        .values_list("row_id", "digest", "seq")
+        .iterator(chunk_size=batch_size)
+    )
     last: tuple[int, str, int] | None = None
     for row in rows:
         if last is not None and row[0] != last[0]:
@@ -80,8 +100,9 @@ def _latest(table: str, batch_size: int) -> Iterator[tuple[int, str, int]]:
         yield last
 
 
-def check_rows(batch_size: int = 5000,
-               progress: Callable[[int], None] | None = None) -> list[RowProblem]:
+def check_rows(
+    batch_size: int = 5000, progress: Callable[[int], None] | None = None
+) -> list[RowProblem]:
     """Pass 2: every tracked row against the latest digest the log holds for it."""
     problems: list[RowProblem] = []
     for label in TRACKED:
@@ -93,18 +114,34 @@ def check_rows(batch_size: int = 5000,
         found: list[RowProblem] = []
         while want is not None or have is not None:
             if have is not None and (want is None or have[0] < want[0]):
-                found.append(RowProblem(lay.table, have[0], "no audited write left this row: "
-                                        "it was added outside the services"))
+                found.append(
+                    RowProblem(
+                        lay.table,
+                        have[0],
+                        "no audited write left this row: it was added outside the services",
+                    )
+                )
                 have = next(now, None)
             elif want is not None and (have is None or want[0] < have[0]):
-                found.append(RowProblem(lay.table, want[0], f"removed from the database (entry "
-                                        f"#{want[2]} recorded it)"))
+                found.append(
+                    RowProblem(
+                        lay.table,
+                        want[0],
+                        f"removed from the database (entry #{want[2]} recorded it)",
+                    )
+                )
                 want = next(logged, None)
             else:
                 assert want is not None and have is not None
                 if want[1] != have[1]:
-                    found.append(RowProblem(lay.table, have[0], f"changed outside the services "
-                                            f"(it differs from what entry #{want[2]} recorded)"))
+                    found.append(
+                        RowProblem(
+                            lay.table,
+                            have[0],
+                            f"changed outside the services "
+                            f"(it differs from what entry #{want[2]} recorded)",
+                        )
+                    )
                 want, have = next(logged, None), next(now, None)
             if progress is not None:
                 progress(1)
@@ -124,8 +161,12 @@ def _named(label: str, found: list[RowProblem]) -> list[RowProblem]:
     ids = [p.row_id for p in found]
     known: dict[int, str] = {}
     for start in range(0, len(ids), 500):
-        known.update((pk, str(v)) for pk, v in model._base_manager.filter(
-            pk__in=ids[start:start + 500]).values_list("pk", key))
+        known.update(
+            (pk, str(v))
+            for pk, v in model._base_manager.filter(pk__in=ids[start : start + 500]).values_list(
+                "pk", key
+            )
+        )
     return [RowProblem(p.table, p.row_id, p.problem, known.get(p.row_id, "")) for p in found]
 
 

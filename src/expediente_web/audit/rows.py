@@ -6,7 +6,7 @@ identifying value in clear. Rows are read back with plain SQL (never through the
 would decrypt), the same way when a write records them and when `audit verify --records`
 re-derives them, so both see the same values.
 
-A write passes a `RowSet` to `chain.append` (`rows=`, or in its payload under "rows"); the entry
+A write passes a `RowSet` to `chain.append` (`rows=`, or in its payload under "digests"); the entry
 holds, per table, the number of rows and a hash over their sorted `id:digest` lines, and each
 row's digest is kept in `RowDigest` under the entry's sequence number.
 """
@@ -81,11 +81,11 @@ def layout(label: str) -> Layout:
     quote = connection.ops.quote_name
     columns = tuple(f.column for f in fields)
     pk = model._meta.pk.column
-    select = (f"SELECT {quote(pk)}, {', '.join(quote(c) for c in columns)} "
-              f"FROM {quote(model._meta.db_table)}")
-    protected = frozenset(
-        n for n, f in enumerate(fields) if isinstance(f, ProtectedTextField)
+    select = (
+        f"SELECT {quote(pk)}, {', '.join(quote(c) for c in columns)} "
+        f"FROM {quote(model._meta.db_table)}"
     )
+    protected = frozenset(n for n, f in enumerate(fields) if isinstance(f, ProtectedTextField))
     return Layout(label, model._meta.db_table, columns, protected, select, quote(pk))
 
 
@@ -133,7 +133,7 @@ def current_digests(label: str, ids: Iterable[int]) -> dict[int, str]:
     out: dict[int, str] = {}
     with connection.cursor() as cursor:
         for start in range(0, len(wanted), _CHUNK):
-            chunk = wanted[start:start + _CHUNK]
+            chunk = wanted[start : start + _CHUNK]
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(f"{lay.select} WHERE {lay.pk} IN ({marks})", chunk)
             for row in cursor.fetchall():
@@ -148,8 +148,10 @@ def all_digests(label: str, batch_size: int = 5000) -> Iterator[tuple[int, str]]
     with connection.cursor() as cursor:
         while True:
             where = "" if last is None else f" WHERE {lay.pk} > %s"
-            cursor.execute(f"{lay.select}{where} ORDER BY {lay.pk} LIMIT {int(batch_size)}",
-                           [] if last is None else [last])
+            cursor.execute(
+                f"{lay.select}{where} ORDER BY {lay.pk} LIMIT {int(batch_size)}",
+                [] if last is None else [last],
+            )
             rows = cursor.fetchall()
             if not rows:
                 return

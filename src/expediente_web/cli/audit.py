@@ -46,18 +46,26 @@ def _looks_like_head(value: str) -> bool:
 
 
 def _bar(length: int, label: str) -> Any:
-    return click.progressbar(length=length, label=label, file=sys.stderr,
-                             hidden=not sys.stderr.isatty())
+    return click.progressbar(
+        length=length, label=label, file=sys.stderr, hidden=not sys.stderr.isatty()
+    )
 
 
 @command.command(name="verify")
 @data_dir_option
-@click.option("--expect", "expect", metavar="SEQ:HASH|FILE",
-              help="A head printed earlier or a checkpoint file (`audit checkpoint --out`) kept "
-                   "elsewhere: the log must still hold exactly that entry.")
-@click.option("--records", is_flag=True,
-              help="Also compare every case-record row and every evidence file with the "
-                   "digests and hashes the log holds, naming each row that differs.")
+@click.option(
+    "--expect",
+    "expect",
+    metavar="SEQ:HASH|FILE",
+    help="A head printed earlier or a checkpoint file (`audit checkpoint --out`) kept "
+    "elsewhere: the log must still hold exactly that entry.",
+)
+@click.option(
+    "--records",
+    is_flag=True,
+    help="Also compare every case-record row and every evidence file with the "
+    "digests and hashes the log holds, naming each row that differs.",
+)
 def verify(expect: str | None, records: bool) -> None:
     """Walk the whole chain; exit 1 naming every edited, deleted or reordered entry, a cut
     tail, a forged head or checkpoint, and (with --records) every row changed, added or removed
@@ -78,24 +86,28 @@ def verify(expect: str | None, records: bool) -> None:
         if records:
             row_problems = _record_problems()
     if verdict.intact and not row_problems:
-        click.echo(f"chain intact, {verdict.entries} entries, head {verdict.head_seq}:"
-                   f"{verdict.head}")
+        click.echo(
+            f"chain intact, {verdict.entries} entries, head {verdict.head_seq}:{verdict.head}"
+        )
         if records:
             click.echo("records intact: every row and evidence file is as the log recorded it")
         if expected is not None:
             click.echo(f"expected head #{expected.seq} found: nothing was cut off before it")  # type: ignore[attr-defined]
         return
     if verdict.intact:
-        click.echo(f"chain intact, {verdict.entries} entries, head {verdict.head_seq}:"
-                   f"{verdict.head}")
+        click.echo(
+            f"chain intact, {verdict.entries} entries, head {verdict.head_seq}:{verdict.head}"
+        )
     else:
-        click.echo(f"chain BROKEN: {len(verdict.breaks)} problems in {verdict.entries} entries",
-                   err=True)
+        click.echo(
+            f"chain BROKEN: {len(verdict.breaks)} problems in {verdict.entries} entries", err=True
+        )
         for problem in verdict.breaks:
             click.echo(f"  {problem}", err=True)
     if row_problems:
-        click.echo(f"records CHANGED: {len(row_problems)} rows or files differ from the log",
-                   err=True)
+        click.echo(
+            f"records CHANGED: {len(row_problems)} rows or files differ from the log", err=True
+        )
         for problem in row_problems:
             click.echo(f"  {problem}", err=True)
     raise SystemExit(EXIT_PROBLEM_FOUND)
@@ -118,8 +130,12 @@ def _record_problems() -> list[object]:
 
 @command.command(name="checkpoint")
 @data_dir_option
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the signed checkpoint to this file (keep it away from this machine).")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the signed checkpoint to this file (keep it away from this machine).",
+)
 def checkpoint(out: Path | None) -> None:
     """Sign the current head, keep it as a checkpoint and print it as SEQ:HASH.
 

@@ -26,8 +26,10 @@ class FileProblem:
     problem: str
 
     def __str__(self) -> str:
-        return (f"item {self.item_uid} ({self.case_code}, {self.filename}) at {self.path}: "
-                f"{self.problem}")
+        return (
+            f"item {self.item_uid} ({self.case_code}, {self.filename}) at {self.path}: "
+            f"{self.problem}"
+        )
 
 
 # Audit actions that record the hash of an evidence file they stored.
@@ -46,21 +48,28 @@ class LoggedHashes:
         logged = self.by_item.get(str(item.uid))
         if logged is not None:
             if logged[1] != item.sha256:
-                return (f"its stored hash {item.sha256} is not the {logged[1]} that audit entry "
-                        f"#{logged[0]} recorded (the file and its hash were replaced)")
+                return (
+                    f"its stored hash {item.sha256} is not the {logged[1]} that audit entry "
+                    f"#{logged[0]} recorded (the file and its hash were replaced)"
+                )
             return None
         if item.sha256 in self.by_case.get(item.case.code, ()):
             return None
-        return ("no audit entry recorded this file's hash (the file and its hash were replaced, "
-                "or the item was written outside the services)")
+        return (
+            "no audit entry recorded this file's hash (the file and its hash were replaced, "
+            "or the item was written outside the services)"
+        )
 
 
 def logged_hashes() -> LoggedHashes:
     from expediente_web.audit.models import AuditEntry
 
     logged = LoggedHashes()
-    entries = (AuditEntry.objects.filter(action__in=STORE_ACTIONS).order_by("seq")
-               .values_list("seq", "action", "case_code", "object_id", "payload"))
+    entries = (
+        AuditEntry.objects.filter(action__in=STORE_ACTIONS)
+        .order_by("seq")
+        .values_list("seq", "action", "case_code", "object_id", "payload")
+    )
     for seq, action, case_code, object_id, payload in entries.iterator(chunk_size=1000):
         payload = payload if isinstance(payload, dict) else {}
         if action == "store_evidence":
@@ -93,8 +102,16 @@ def check_items() -> Iterator[tuple[EvidenceItem, FileProblem | None]]:
         try:
             path = path_for(item.sha256)
         except NotAHash as exc:  # left by an import that took the hash for a path
-            yield item, FileProblem(str(item.uid), item.case.code, item.filename,
-                                    Path(str(item.sha256)), f"{exc}; the item names no file")
+            yield (
+                item,
+                FileProblem(
+                    str(item.uid),
+                    item.case.code,
+                    item.filename,
+                    Path(str(item.sha256)),
+                    f"{exc}; the item names no file",
+                ),
+            )
             continue
         if item.sha256 not in hashed:
             hashed[item.sha256] = file_sha256(path) if path.is_file() else None
@@ -106,5 +123,11 @@ def check_items() -> Iterator[tuple[EvidenceItem, FileProblem | None]]:
             problem = f"file changed (SHA-256 now {found})"
         else:
             problem = logged.problem(item)
-        yield item, (FileProblem(str(item.uid), item.case.code, item.filename, path, problem)
-                     if problem else None)
+        yield (
+            item,
+            (
+                FileProblem(str(item.uid), item.case.code, item.filename, path, problem)
+                if problem
+                else None
+            ),
+        )
