@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
-T = TypeVar("T")
+
+def natural(text: str) -> list[Any]:
+    """A sort key that puts "Sitio 2" before "Sitio 10"."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text.lower())]
 
 
 def descendants(root: int, pairs: Iterable[tuple[int, int | None]]) -> set[int]:
@@ -31,7 +35,7 @@ def flatten(nodes: Sequence[Any], key: Any = None) -> list[tuple[Any, int]]:
     for n in nodes:
         parent = n.parent_id if n.parent_id in by_id else None
         children.setdefault(parent, []).append(n)
-    order = key or (lambda n: str(n).lower())
+    order = key or (lambda n: natural(str(n)))
     out: list[tuple[Any, int]] = []
     seen: set[int] = set()
 

@@ -15,7 +15,7 @@ from expediente_web.records.access import access_record_by_uid, access_records
 from expediente_web.records.command import chain_of_command
 from expediente_web.records.models import Act, Event, Location, Position, Unit
 from expediente_web.workspace.listing import FilterForm, term_choices
-from expediente_web.workspace.tree import ancestors, flatten
+from expediente_web.workspace.tree import ancestors, flatten, natural
 from expediente_web.workspace.views.common import reader
 
 
@@ -54,7 +54,7 @@ def unit_detail(request: HttpRequest, code: str, uid: str) -> HttpResponse:
     every = {u.pk: u for u in access_records(request.user, r.case, Unit)}
     unit = every[unit.pk]
     children = sorted(
-        (u for u in every.values() if u.parent_id == unit.pk), key=lambda u: str(u).lower()
+        (u for u in every.values() if u.parent_id == unit.pk), key=lambda u: natural(str(u))
     )
     positions = list(
         access_records(request.user, r.case, Position)
@@ -104,7 +104,7 @@ def location_list(request: HttpRequest, code: str) -> HttpResponse:
             n_acts=Count("acts", filter=Q(acts__deleted_at__isnull=True))
         )
     )
-    tree = flatten(places, key=lambda p: p.name.lower())
+    tree = flatten(places, key=lambda p: natural(p.name))
     if "kind" in given:
         tree = [(p, 0) for p, _depth in tree if p.kind == given["kind"]]
     return r.render(
@@ -119,7 +119,7 @@ def location_detail(request: HttpRequest, code: str, uid: str) -> HttpResponse:
     every = {p.pk: p for p in access_records(request.user, r.case, Location)}
     place = every[place.pk]
     children = sorted(
-        (p for p in every.values() if p.parent_id == place.pk), key=lambda p: p.name.lower()
+        (p for p in every.values() if p.parent_id == place.pk), key=lambda p: natural(p.name)
     )
     here = access_records(request.user, r.case, Act).filter(location=place).count()
     events = access_records(request.user, r.case, Event).filter(location=place).count()
