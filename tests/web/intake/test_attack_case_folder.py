@@ -472,9 +472,8 @@ def test_an_item_whose_hash_is_a_path_fails_the_export_cleanly(
     from expediente_web.evidence.models import EvidenceItem
     from expediente_web.intake.exporter import ExportError, do_export_case
 
-    EvidenceItem.objects.create(
-        case=imported_case, sha256=str(outside / "keys.json"), size=9, filename="keys.json"
-    )
+    relative = os.path.relpath(outside / "keys.json", store_dir)  # fits the 64-char column
+    EvidenceItem.objects.create(case=imported_case, sha256=relative, size=9, filename="keys.json")
     with pytest.raises(ExportError, match="run `expediente check`"):
         do_export_case(imported_case, tmp_path / "out", actor=owner)
     assert not (tmp_path / "out").exists()
