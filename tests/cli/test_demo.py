@@ -39,6 +39,8 @@ def test_demo_loads_the_case_and_makes_a_login_and_is_idempotent(tmp_path, monke
     assert "Loaded the demo case DEMO-SMALL-7" in first.stdout
     assert "DEMO ACCOUNT" in first.stdout
     password = first.stdout.split("password: ", 1)[1].split()[0]
+    secret = first.stdout.split("TOTP secret: ", 1)[1].split()[0]
+    assert "otpauth://totp/Expediente%3Ademo?secret=" + secret in first.stdout
 
     from django.contrib.auth import get_user_model
 
@@ -69,6 +71,7 @@ def test_demo_loads_the_case_and_makes_a_login_and_is_idempotent(tmp_path, monke
     assert second.exit_code == 0, second.output
     assert "Reusing the demo case DEMO-SMALL-7" in second.stdout
     assert f"password: {password}" in second.stdout
+    assert f"TOTP secret: {secret}" in second.stdout  # the same authenticator, not a new one
     assert Act.objects.filter(case__code="DEMO-SMALL-7").count() == acts
     assert LinkRun.objects.filter(case__code="DEMO-SMALL-7").count() == 1
     assert EstimateRun.objects.filter(case__code="DEMO-SMALL-7").count() == 1

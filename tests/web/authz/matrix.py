@@ -152,7 +152,8 @@ ROUTES: dict[str, list[Check]] = {
     "search:save": [post(_members(302), data={})],
     "search:delete-saved": [post(_members(302), lambda w: {"code": w.case.code, "pk": 0})],
     # -- accounts -----------------------------------------------------------------------------
-    # (accounts: confirm or correct these cells; they were read from the pages as they are.)
+    # Personas here hold both factors where their role needs them; signing in with one factor
+    # only, and the second step itself, are covered in tests/web/accounts/test_sign_in.py.
     "login": [get(OPEN, NOTHING)],
     "logout": [post(dict.fromkeys(PERSONAS, 302), NOTHING)],
     "account": [get(SIGNED_IN, NOTHING)],
