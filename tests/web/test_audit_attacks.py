@@ -233,8 +233,25 @@ def test_a_ciphertext_copied_onto_another_row_is_named(people):
     assert list(_row_problems()) == [("records_person", b.pk)]
 
 
+def _drop_references_to(person_ids: list[int]) -> None:
+    """Delete what other tables (e.g. a search index) hold of these persons, as an attacker
+    removing a person would, so that the database stays consistent."""
+    from django.apps import apps
+
+    from expediente_web.records.models import Person
+
+    marks = ", ".join(["%s"] * len(person_ids))
+    for model in apps.get_models():
+        for f in model._meta.concrete_fields:
+            if f.is_relation and f.related_model is Person:
+                _sql(
+                    f"DELETE FROM {model._meta.db_table} WHERE {f.column} IN ({marks})", *person_ids
+                )
+
+
 def test_a_row_added_or_removed_outside_the_services_is_named(people):
     victim = people[0]
+    _drop_references_to([people[5].pk, people[6].pk])
     _sql("DELETE FROM records_person WHERE id = %s", people[5].pk)
     _sql("UPDATE records_person SET id = 9999 WHERE id = %s", people[6].pk)
     problems = _row_problems()
