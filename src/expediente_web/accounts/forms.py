@@ -128,6 +128,7 @@ class MembershipForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = role_choices()
+        self.fields["role"].initial = "role.viewer"  # the least a new member can be given
 
     def expires_at(self) -> datetime | None:
         return end_of_day(self.cleaned_data.get("expires_on"))
