@@ -115,3 +115,153 @@ def cluster(
     rank[np.argsort(first, kind="stable")] = np.arange(len(first))
     person = rank[person]
     return Clustering(label=label, person=person, n_persons=len(first))
+
+
+def _renumber(labels: np.ndarray) -> tuple[np.ndarray, int]:
+    """Person ids 0..k-1 in first-appearance order."""
+    n = len(labels)
+    if n == 0:
+        return labels.astype(np.int64), 0
+    _, person = np.unique(labels, return_inverse=True)
+    person = person.reshape(-1)
+    first = np.full(person.max() + 1, n, dtype=np.int64)
+    np.minimum.at(first, person, np.arange(n))
+    rank = np.empty_like(first)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+    return rank[person], len(first)
+
+
+def average_linkage(
+    n: int,
+    left: np.ndarray,
+    right: np.ndarray,
+    score: np.ndarray,
+    threshold: float,
+    must: list[tuple[int, int]] | None = None,
+    cannot: Conflicts | None = None,
+    label: str = "",
+) -> Clustering:
+    """Agglomerative clustering by average linkage over pair scores.
+
+    Two groups are joined while the mean score over *all* pairs between them (pairs not
+    listed count as 0) is at least ``threshold``, best first. A chain A~B~C with A and C
+    unlike is then not one person unless A and C themselves are alike enough to keep the
+    mean up, which is what keeps single strong links from gluing namesakes together.
+    Reviewer accepts are joined first; cannot-link pairs are never put in one group.
+
+    Args:
+        n: number of records.
+        left, right, score: pairs and their scores (match probabilities, or 0/1 draws).
+        threshold: the least mean score at which two groups are joined.
+        must: pairs joined first (reviewer accepts).
+        cannot: pairs never put in one person.
+        label: a name for the result.
+    """
+    import heapq
+
+    conflicts = cannot or Conflicts(n, [])
+    parent = list(range(n))
+    members: dict[int, list[int]] = {}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    keep = score > 0
+    edges: dict[int, dict[int, float]] = {}
+    for a, b, s in zip(
+        left[keep].tolist(), right[keep].tolist(), score[keep].tolist(), strict=True
+    ):
+        if a == b:
+            continue
+        ea, eb = edges.setdefault(a, {}), edges.setdefault(b, {})
+        ea[b] = ea.get(b, 0.0) + s
+        eb[a] = ea[b]
+    size = dict.fromkeys(edges, 1)
+
+    def merge(ra: int, rb: int) -> int:
+        ea, eb = edges.setdefault(ra, {}), edges.setdefault(rb, {})
+        if len(ea) < len(eb):
+            ra, rb, ea, eb = rb, ra, eb, ea
+        parent[rb] = ra
+        members[ra] = (members.get(ra) or [ra]) + (members.pop(rb, []) or [rb])
+        size[ra] = size.get(ra, 1) + size.pop(rb, 1)
+        ea.pop(rb, None)
+        for c, s in eb.items():
+            if c == ra:
+                continue
+            ea[c] = ea.get(c, 0.0) + s
+            ec = edges[c]
+            ec.pop(rb, None)
+            ec[ra] = ea[c]
+        edges.pop(rb, None)
+        return ra
+
+    for a, b in must or []:
+        ra, rb = find(int(a)), find(int(b))
+        if ra != rb:
+            merge(ra, rb)
+    heap: list[tuple[float, int, int, int, int]] = []
+
+    def push(ra: int, rb: int) -> None:
+        mean = edges[ra][rb] / (size.get(ra, 1) * size.get(rb, 1))
+        if mean >= threshold:
+            heapq.heappush(heap, (-mean, ra, rb, size.get(ra, 1), size.get(rb, 1)))
+
+    for a, neighbours in edges.items():
+        if find(a) != a:
+            continue
+        for b in neighbours:
+            if a < b and find(b) == b:
+                push(a, b)
+    refused: set[tuple[int, int]] = set()
+    while heap:
+        _, ra, rb, sa, sb = heapq.heappop(heap)
+        if find(ra) != ra or find(rb) != rb or size.get(ra, 1) != sa or size.get(rb, 1) != sb:
+            continue  # stale: one side has grown since this entry was pushed
+        if (ra, rb) in refused:
+            continue
+        if conflicts.between(members.get(ra) or [ra], members.get(rb) or [rb]):
+            refused.add((ra, rb))
+            continue
+        root = merge(ra, rb)
+        for c in list(edges.get(root, {})):
+            if find(c) == c and c != root:
+                push(min(root, c), max(root, c))
+    roots = np.array([find(i) for i in range(n)], dtype=np.int64)
+    person, count = _renumber(roots)
+    return Clustering(label=label, person=person, n_persons=count)
+
+
+def star(
+    n: int,
+    left: np.ndarray,
+    right: np.ndarray,
+    score: np.ndarray,
+    threshold: float,
+    label: str = "",
+) -> Clustering:
+    """Star clustering: the record with the most link strength becomes a centre and takes
+    its unassigned neighbours at or above ``threshold``; repeated until none is left.
+    """
+    keep = score >= threshold
+    a, b, s = left[keep], right[keep], score[keep]
+    strength = np.zeros(n)
+    np.add.at(strength, a, s)
+    np.add.at(strength, b, s)
+    neighbours: dict[int, list[int]] = {}
+    for x, y in zip(a.tolist(), b.tolist(), strict=True):
+        neighbours.setdefault(x, []).append(y)
+        neighbours.setdefault(y, []).append(x)
+    centre = np.full(n, -1, dtype=np.int64)
+    for i in np.argsort(-strength, kind="stable").tolist():
+        if centre[i] >= 0:
+            continue
+        centre[i] = i
+        for j in neighbours.get(i, []):
+            if centre[j] < 0:
+                centre[j] = i
+    person, count = _renumber(centre)
+    return Clustering(label=label, person=person, n_persons=count)

@@ -114,8 +114,11 @@ def _given(p: Prepared, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.nd
     level[missing] = -1
     lexicon = p.lexicon
     tf = np.full(len(a), np.nan)
-    if lexicon is not None:
+    if p.given_freq is not None:
+        freq = np.append(p.given_freq, np.nan)
+    elif lexicon is not None:
         freq = np.array([lexicon.given_frequency(t) for t in p.vocab] + [np.nan])
+    if p.given_freq is not None or lexicon is not None:
         f1 = freq[np.where(ga[:, 0] >= 0, ga[:, 0], len(p.vocab))]
         f2 = freq[np.where(ga[:, 1] >= 0, ga[:, 1], len(p.vocab))]
         tf = np.where(level == 5, f1 * f2, np.where(level == 4, f1, np.nan))
@@ -142,8 +145,11 @@ def _surnames(p: Prepared, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np
     )
     level[missing] = -1
     tf = np.full(len(a), np.nan)
-    if p.lexicon is not None:
+    if p.surname_freq is not None:
+        freq = np.append(p.surname_freq, np.nan)
+    elif p.lexicon is not None:
         freq = np.array([p.lexicon.surname_frequency(t) for t in p.vocab] + [np.nan])
+    if p.surname_freq is not None or p.lexicon is not None:
         f1 = freq[np.where(sa[:, 0] >= 0, sa[:, 0], len(p.vocab))]
         f2 = freq[np.where(sa[:, 1] >= 0, sa[:, 1], len(p.vocab))]
         tf = np.where(level == 5, f1 * f2, np.where(level == 4, f1, np.nan))

@@ -39,6 +39,7 @@ COMPARISON_KINDS = (
 )
 
 LINK_TYPES = ("dedupe_and_link", "link_only", "dedupe_only")
+CLUSTERING_METHODS = ("average", "greedy", "star")
 
 
 class ConfigError(ValueError):
@@ -113,6 +114,15 @@ class LinkConfig:
         calibrate_source_pairs: m, u and prior per pair of sources, shrunk to the global
             model (an NGO list against a registry is not a press report against a
             testimony).
+        tf_reference_records: name frequencies come from the case's own records mixed
+            with the reference table, which counts for this many records (``None``: the
+            reference table alone).
+        clustering: ``greedy`` (strongest links first, cannot-links refused; the
+            default), ``average`` (average linkage over every pair inside a group of
+            linked records) or ``star``; compared in ``bench/linkage/README.md``.
+        complete_component_limit: groups of records linked at the lowest threshold up to
+            this size have every pair among them scored (blocking may have skipped some),
+            so that average linkage sees them all.
     """
 
     link_type: str = "dedupe_and_link"
@@ -132,6 +142,9 @@ class LinkConfig:
     reference: dict[str, str] = field(default_factory=dict)
     truth_column: str | None = None
     calibrate_source_pairs: bool = True
+    clustering: str = "greedy"
+    tf_reference_records: float | None = 1000.0
+    complete_component_limit: int = 60
 
     def __post_init__(self) -> None:
         if self.link_type not in LINK_TYPES:
@@ -156,6 +169,10 @@ class LinkConfig:
             raise ConfigError(
                 f"reference: unknown key(s) {', '.join(sorted(unknown))} "
                 "(use given_names, surnames, variants)"
+            )
+        if self.clustering not in CLUSTERING_METHODS:
+            raise ConfigError(
+                f"clustering: {self.clustering!r} is not one of {', '.join(CLUSTERING_METHODS)}"
             )
         if not self.blocking:
             raise ConfigError("blocking: at least one rule is needed")

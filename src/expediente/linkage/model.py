@@ -115,6 +115,14 @@ class FellegiSunter:
             out[:, f] = self._field_weight(f, gamma[:, f], tf, tables[f], group)
         return out
 
+    def evidence_against(self, gamma: np.ndarray, group: np.ndarray | None = None) -> np.ndarray:
+        """Sum of the negative field weights of each pair (bits against a match)."""
+        tables = self._tables(group)
+        out = np.zeros(len(gamma))
+        for f in range(gamma.shape[1]):
+            out += np.minimum(self._field_weight(f, gamma[:, f], None, tables[f], group), 0.0)
+        return out
+
     def score(
         self,
         gamma: np.ndarray,
@@ -386,6 +394,7 @@ def calibrate_groups(
     strength_m: float = 500.0,
     strength_u: float = 500.0,
     iterations: int = 3,
+    m_fields: tuple[int, ...] | None = None,
 ) -> None:
     """m, u and the prior per group of pairs (a pair of sources), shrunk to the global model.
 
@@ -397,7 +406,10 @@ def calibrate_groups(
     pseudo-evidence, so a small group keeps the global values. The prior of a group is the
     share of matches among all its pairs (``population[g]``), as for the global prior.
 
-    Only a few EM steps are taken, from the global model's responsibilities: run to
+    Only the fields in ``m_fields`` get an m of their own (those a source writes in its own
+    way: names, birth dates); an identity number that differs means the same in every list,
+    and a group's EM would let namesakes with different numbers raise it. Only a few EM
+    steps are taken, from the global model's responsibilities: run to
     convergence, a group without true matches (a list that holds each person once) learns
     "same family" instead. Strength and steps were chosen on the tuning sets
     (``bench/linkage/README.md``).
@@ -442,7 +454,10 @@ def calibrate_groups(
             c = np.zeros((n_groups, n))
             np.add.at(c, (all_group[present], all_gamma[present, f]), all_w[present])
             for g in range(n_groups):
-                new_m[g][f] = (c[g] + strength_m * model.m[f]) / (c[g].sum() + strength_m)
+                if m_fields is not None and f not in m_fields:
+                    new_m[g][f] = model.m[f]
+                else:
+                    new_m[g][f] = (c[g] + strength_m * model.m[f]) / (c[g].sum() + strength_m)
         delta = float(np.abs(new_prior - prior).max() / max(prior.max(), 1e-12))
         group_m, prior = new_m, new_prior
         if delta < 1e-4:

@@ -146,7 +146,9 @@ def parse_name(
 
     Split columns win over ``full_name``. A full name with a comma is read as
     "SURNAMES, GIVEN NAMES". A nickname may be given in its own column or inside the full
-    name (quoted, in parentheses or after "alias").
+    name (quoted, in parentheses or after "alias"); its position then splits the name: what
+    follows a leading nickname is the surnames, and a nickname between words separates the
+    given names from the surnames.
     """
     nick = fold(nickname) or None
     given = name_tokens(given_names)
@@ -158,9 +160,19 @@ def parse_name(
         if not nick and len(bare) == 2 and bare[0] in {"el", "la"}:
             # "El Gocho", "La Negra": a nickname alone, as press reports often give.
             return ParsedName(given=(), surnames=(), nickname=bare[1])
+        mark = _NICKNAME_MARKS.search(str(full_name).strip())
+        before_mark = name_tokens(str(full_name).strip()[: mark.start()]) if mark else []
+        after_mark = name_tokens(str(full_name).strip()[mark.end() :]) if mark else []
         if "," in text:
             before, _, after = text.partition(",")
             surnames, given = name_tokens(before), name_tokens(after)
+        elif mark and inline_nick and not before_mark and 1 <= len(after_mark) <= 2:
+            # '"El Chino" Rondón Vargas': the nickname stands where the given name would,
+            # so what follows it is the surnames.
+            given, surnames = [], after_mark
+        elif mark and inline_nick and before_mark and 1 <= len(after_mark) <= 2:
+            # 'Pedro "El Gocho" Mora': given names before the nickname, surnames after it.
+            given, surnames = before_mark, after_mark
         else:
             given, surnames = split_full_name(name_tokens(text), lexicon)
     nick = normalise_nickname(nick)

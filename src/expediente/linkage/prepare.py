@@ -54,6 +54,8 @@ class Prepared:
     vocab: list[str] = field(default_factory=list)
     lexicon: Lexicon | None = None
     placeholder_ids: list[str] = field(default_factory=list)
+    given_freq: np.ndarray | None = None  # per vocab code: frequency as a first given name
+    surname_freq: np.ndarray | None = None  # per vocab code: frequency as a surname
 
     def coded(self, name: str) -> tuple[np.ndarray, list[str]]:
         """Integer codes (-1 = missing) and their values for a generic column or id_number.
@@ -151,6 +153,40 @@ def normalise_place(value: str | None) -> str | None:
     return " ".join(part for part in reversed(parts) if part) or None
 
 
+def name_frequencies(
+    vocab: list[str],
+    given: np.ndarray,
+    surname: np.ndarray,
+    lexicon: Lexicon,
+    reference_records: float | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Frequency of every name, from the case's own records mixed with the reference table.
+
+    A reference table knows the population but not the case: a surname rare nationally may
+    be common in the region the lists cover, and a name missing from the table gets one
+    flat frequency. The case's own records know both, but over-represent whoever is listed
+    several times and say little when the case is small. So the frequency is
+    ``(count in the case + r x reference frequency) / (records + r)``: the reference counts
+    for ``r`` records (``reference_records``), and dominates a small case only.
+    ``None`` keeps the reference alone.
+    """
+    size = len(vocab)
+    ref_given = np.array([lexicon.given_frequency(t) for t in vocab])
+    ref_surname = np.array([lexicon.surname_frequency(t) for t in vocab])
+    if reference_records is None:
+        return ref_given, ref_surname
+    n = len(given)
+    first = given[:, 0]
+    count_given = np.bincount(first[first >= 0], minlength=size).astype(np.float64)
+    # A record counts once per surname it carries, so surname frequencies add up to about 2.
+    flat = surname.reshape(-1)
+    count_surname = np.bincount(flat[flat >= 0], minlength=size).astype(np.float64)
+    r = float(reference_records)
+    mixed_given = (count_given + r * ref_given) / (n + r)
+    mixed_surname = (count_surname / 2 + r * ref_surname) / (n + r)
+    return mixed_given, mixed_surname
+
+
 def _str_or_none(value: object) -> str | None:
     if value is None:
         return None
@@ -226,7 +262,11 @@ def prepare(records: pl.DataFrame, config: LinkConfig) -> Prepared:
         @cache
         def given_codes(names: tuple[str, ...], nick: str | None) -> tuple[list[int], ...]:
             canonical: list[str] = []
-            for token in (*names, *((nick,) if nick else ())):
+            # A nickname counts as a given name only when it is a known form of one (Pepe,
+            # Chucho); "el Chino" says nothing about the given name, and comparing it as one
+            # would count as evidence against.
+            known_nick = nick if nick and nick in lexicon.variants else None
+            for token in (*names, *((known_nick,) if known_nick else ())):
                 for name in lexicon.canonical_given(token):
                     if name not in canonical:
                         canonical.append(name)
@@ -322,7 +362,14 @@ def prepare(records: pl.DataFrame, config: LinkConfig) -> Prepared:
                 folded[v] = clean(_str_or_none(v))
         generic[name] = np.array([folded[v] for v in values], dtype=object)
 
+    given_freq = surname_freq = None
+    if lexicon is not None and vocab:
+        given_freq, surname_freq = name_frequencies(
+            list(vocab), given, surname, lexicon, config.tf_reference_records
+        )
     return Prepared(
+        given_freq=given_freq,
+        surname_freq=surname_freq,
         n=n,
         source=np.array(frame[col("source_id")].to_list(), dtype=object),
         record_id=np.array(frame[col("record_id")].to_list(), dtype=object),

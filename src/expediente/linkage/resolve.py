@@ -17,7 +17,13 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from expediente.linkage.blocking import CandidatePairs, block, blocking_recall
-from expediente.linkage.clustering import Clustering, Conflicts, cluster
+from expediente.linkage.clustering import (
+    Clustering,
+    Conflicts,
+    average_linkage,
+    cluster,
+    star,
+)
 from expediente.linkage.comparisons import compare, level_names
 from expediente.linkage.config import LinkConfig
 from expediente.linkage.metrics import LinkageMetrics, evaluate
@@ -28,11 +34,16 @@ from expediente.linkage.review import PairLabel, queue_order
 #: Candidate pairs below this probability whose records are linked elsewhere become
 #: cannot-link constraints: strong evidence against stops chains of weaker links.
 CONFLICT_PROBABILITY = 1e-3
+#: Fields that disagree by this many bits in all make a cannot-link, whatever else agrees.
+CONFLICT_BITS = 10.0
 
 Progress = Callable[[str], None]
 
 #: Comparison kinds whose agreement groups of people share (never training sessions).
 SHARED_KINDS = frozenset({"event", "place", "exact"})
+
+#: Comparison kinds each source writes in its own way (m calibrated per pair of sources).
+WRITTEN_KINDS = frozenset({"given_names", "surnames", "birth", "string"})
 
 DECISION_TEXT = np.array(["", "accept", "reject"], dtype=object)
 
@@ -303,6 +314,7 @@ def link_records(
             lab_value if len(lab_value) else None,
             groups.of(lab_left, lab_right) if len(lab_value) else None,
             config.label_weight,
+            m_fields=tuple(f for f, spec in enumerate(config.fields) if spec.kind in WRITTEN_KINDS),
         )
 
     say("scoring and clustering")
@@ -324,19 +336,54 @@ def link_records(
         right,
         probability,
         min([config.threshold, *config.alternative_thresholds, 0.05]),
+        model.evidence_against(gamma, group),
     )
     conflicts = Conflicts(prepared.n, np.concatenate([rejected, against]))
 
-    def run(keep: np.ndarray, label: str) -> Clustering:
-        return cluster(prepared.n, left, right, weight, keep, must, conflicts, label)
+    method = config.clustering
+    c_left, c_right, c_probability = left, right, probability
+    if method == "average":
+        say("scoring every pair inside groups of linked records")
+        floor = min([config.threshold, *config.alternative_thresholds])
+        c_left, c_right, c_probability = _complete_components(
+            prepared,
+            config,
+            model,
+            groups if group is not None else None,
+            left,
+            right,
+            probability,
+            floor,
+            config.complete_component_limit,
+        )
 
-    clusterings = [run(probability >= config.threshold, f"threshold={config.threshold:g}")]
+    def run(t: float, label: str) -> Clustering:
+        if method == "average":
+            return average_linkage(
+                prepared.n, c_left, c_right, c_probability, t, must, conflicts, label
+            )
+        if method == "star":
+            return star(prepared.n, left, right, probability, t, label)
+        return cluster(prepared.n, left, right, weight, probability >= t, must, conflicts, label)
+
+    clusterings = [run(config.threshold, f"threshold={config.threshold:g}")]
     for t in config.alternative_thresholds:
-        clusterings.append(run(probability >= t, f"threshold={t:g}"))
+        clusterings.append(run(t, f"threshold={t:g}"))
     rng = np.random.default_rng(config.seed)
     for s in range(config.samples):
-        draw = rng.random(len(probability)) < probability
-        clusterings.append(run(draw, f"sample={s + 1}"))
+        label = f"sample={s + 1}"
+        if method == "average":
+            # Each pair is a link with its probability; groups join where most of the
+            # pairs between them were drawn as links.
+            drawn = (rng.random(len(c_probability)) < c_probability).astype(np.float64)
+            clusterings.append(
+                average_linkage(prepared.n, c_left, c_right, drawn, 0.5, must, conflicts, label)
+            )
+        else:
+            draw = rng.random(len(probability)) < probability
+            clusterings.append(
+                cluster(prepared.n, left, right, weight, draw, must, conflicts, label)
+            )
     main = clusterings[0]
 
     sources = tuple(sorted(set(prepared.source.tolist())))
@@ -425,18 +472,84 @@ def link_records(
     )
 
 
+def _complete_components(
+    prepared: Prepared,
+    config: LinkConfig,
+    model: FellegiSunter,
+    groups: SourcePairs | None,
+    left: np.ndarray,
+    right: np.ndarray,
+    probability: np.ndarray,
+    floor: float,
+    limit: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Candidate pairs plus every other pair inside each small group of linked records.
+
+    Blocking may leave out a pair whose two records are both linked to a third; average
+    linkage must see that pair's own evidence, not take it as 0. Groups (connected at
+    ``floor``) larger than ``limit`` records are left as they are.
+    """
+    n = prepared.n
+    links = probability >= floor
+    graph = coo_matrix((np.ones(int(links.sum())), (left[links], right[links])), shape=(n, n))
+    _, component = connected_components(graph, directed=False)
+    sizes = np.bincount(component)
+    small = (sizes[component] >= 2) & (sizes[component] <= limit)
+    idx = np.flatnonzero(small)
+    if len(idx) == 0:
+        return left, right, probability
+    order = idx[np.argsort(component[idx], kind="stable")]
+    comp = component[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(comp)) + 1]
+    ends = np.r_[starts[1:], len(order)]
+    new_left, new_right = [], []
+    for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
+        members = np.sort(order[a:b])
+        i, j = np.triu_indices(len(members), k=1)
+        new_left.append(members[i])
+        new_right.append(members[j])
+    extra_left = np.concatenate(new_left).astype(np.int64)
+    extra_right = np.concatenate(new_right).astype(np.int64)
+    keys = left.astype(np.int64) * n + right
+    wanted = extra_left * n + extra_right
+    known = np.isin(wanted, keys)
+    extra_left, extra_right = extra_left[~known], extra_right[~known]
+    if len(extra_left) == 0:
+        return left, right, probability
+    extra = compare(prepared, config.fields, extra_left, extra_right)
+    extra_group = groups.of(extra_left, extra_right) if groups is not None else None
+    _, extra_probability = model.score(extra.gamma, extra.tf, extra_group)
+    return (
+        np.concatenate([left, extra_left.astype(left.dtype)]),
+        np.concatenate([right, extra_right.astype(right.dtype)]),
+        np.concatenate([probability, extra_probability]),
+    )
+
+
 def _conflicts(
-    n: int, left: np.ndarray, right: np.ndarray, probability: np.ndarray, link_floor: float
+    n: int,
+    left: np.ndarray,
+    right: np.ndarray,
+    probability: np.ndarray,
+    link_floor: float,
+    evidence_against: np.ndarray | None = None,
 ) -> np.ndarray:
     """Candidate pairs with strong evidence against that a chain of links could still join.
 
-    Only pairs inside one connected component of the links at ``link_floor`` can ever be
-    joined by chaining, so only those become cannot-link constraints.
+    Strong evidence against is a match probability below ``CONFLICT_PROBABILITY``, or
+    fields that disagree by ``CONFLICT_BITS`` or more whatever the names say: two
+    different identity numbers and birth dates decades apart are a father and his son of
+    the same name, however rare that name is. Only pairs inside one connected component
+    of the links at ``link_floor`` can ever be joined by chaining, so only those become
+    cannot-link constraints.
     """
     links = probability >= link_floor
     graph = coo_matrix((np.ones(int(links.sum())), (left[links], right[links])), shape=(n, n))
     _, component = connected_components(graph, directed=False)
-    against = (probability < CONFLICT_PROBABILITY) & (component[left] == component[right])
+    strong = probability < CONFLICT_PROBABILITY
+    if evidence_against is not None:
+        strong |= evidence_against <= -CONFLICT_BITS
+    against = strong & (component[left] == component[right])
     return np.stack([left[against], right[against]], axis=1)
 
 
