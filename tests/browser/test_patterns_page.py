@@ -44,7 +44,7 @@ def test_a_viewer_sees_indicators_chart_and_the_estimate(page, patterned_case, s
     case, persons, estimate = patterned_case
     browser_sign_in(page, "vera", PASSWORD)
     page.goto(f"/cases/{case.code}/linkage/patterns/")
-    assert page.locator("h1").inner_text() == "Patrones / Patterns"
+    assert page.locator("h1").inner_text() == "Patrones"
     assert str(estimate.uid) in page.locator("#scale").inner_text()
     assert page.locator("#widespread tbody tr").count() == 10
     assert page.locator("#systematic tbody tr").count() == 5

@@ -41,7 +41,7 @@ def test_it_accepts_a_pair_and_shows_the_next(page, linked_case, shot):
     page.click("text=ve-sint")
     page.click("text=Person linkage and review queue")
     page.click("text=Open the review queue")
-    assert page.locator("h1").inner_text() == "Cola de revisión / Review queue"
+    assert page.locator("h1").inner_text() == "Cola de revisión"
     assert page.locator("input[name=pair]").get_attribute("value") == str(first.pk)
     assert page.locator("#weights tbody tr").count() == len(first.explanation["fields"]) + 1
     shot(page, "first-pair")
@@ -58,10 +58,10 @@ def test_the_person_page_shows_the_merged_records(page, linked_case, shot):
     case, _ = linked_case
     _sign_in(page, "ana")
     page.goto(f"/cases/{case.code}/linkage/")
-    assert "Persons with several records" in page.content()
+    assert "Personas con varios registros" in page.content()
     shot(page, "overview")
     page.locator("table a[href*='/linkage/persons/']").first.click()
-    assert page.locator("h1").inner_text().startswith("Persona / Person P")
+    assert page.locator("h1").inner_text().startswith("Persona P")
     assert page.locator("#records tbody tr").count() >= 2
     shot(page, "person")
 
