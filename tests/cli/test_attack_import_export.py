@@ -207,8 +207,9 @@ def test_check_names_an_item_whose_hash_is_a_path_without_reading_it(tmp_path, s
     assert invoke("case", "create", "c3", "--title", "Synthetic").exit_code == 0
     # Relative to the store, as the old import's path_for() joined it (it fits the column).
     relative = os.path.relpath(secret, settings.EXPEDIENTE_EVIDENCE_DIR / "ab" / "cd")
-    item = EvidenceItem.objects.create(case=Case.objects.get(code="c3"), sha256=relative,
-                                       size=18, filename="keys.json")
+    item = EvidenceItem.objects.create(
+        case=Case.objects.get(code="c3"), sha256=relative, size=18, filename="keys.json"
+    )
     result = invoke("check")
     assert result.exit_code == 1, result.output
     assert f"item {item.uid} (c3, keys.json)" in result.stderr
