@@ -334,3 +334,23 @@ def test_replacing_an_evidence_file_and_its_hash_is_named(case, documenter, sett
     rows = _row_problems()
     assert ("evidence_evidenceitem", item.pk) in rows
     assert ("evidence_evidenceitem", other.pk) not in rows
+
+
+def test_a_bulk_rewrite_recorded_with_its_digests_is_not_a_problem(people):
+    """What a re-encryption of every protected value must do to keep `--records` quiet: append
+    its entry with the digests of the rows it rewrote."""
+    from django.db import transaction
+
+    from expediente_web.audit.imports import rows_with_protected_values
+
+    a, b = people[1], people[2]
+    _sql(
+        "UPDATE records_person SET full_name = (SELECT full_name FROM records_person WHERE "
+        "id = %s) WHERE id = %s",
+        a.pk,
+        b.pk,
+    )
+    assert list(_row_problems()) == [("records_person", b.pk)]
+    with transaction.atomic():
+        chain.append("operator", "rotate_keys", payload={"digests": rows_with_protected_values()})
+    assert _row_problems() == {} and check().intact

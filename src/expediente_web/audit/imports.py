@@ -62,3 +62,15 @@ def batch_rows(batch: Any) -> RowSet:
         if any(f.name == "import_batch" for f in model._meta.concrete_fields):
             rows.add_queryset(model._base_manager.filter(import_batch_id=batch.id))
     return rows
+
+
+def rows_with_protected_values() -> RowSet:
+    """The RowSet of every case-record row that has a protected column, as it is now: what a
+    re-encryption of every protected value (`keys rotate`) leaves behind, for its entry."""
+    from expediente_web.audit.rows import TRACKED, layout
+
+    rows = RowSet()
+    for label in TRACKED:
+        if layout(label).protected:
+            rows.add_queryset(apps.get_model(label)._base_manager.all())
+    return rows
