@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "expediente_web.jobs",
     "expediente_web.search",
     "expediente_web.accounts",
+    "ninja",  # the API's documentation page, from its own static files (no CDN)
+    "expediente_web.api",
 ]
 
 MIDDLEWARE = [

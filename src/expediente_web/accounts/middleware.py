@@ -68,6 +68,9 @@ class TwoFactorMiddleware:
             return None
         if request.path.startswith("/" + settings.STATIC_URL.lstrip("/")):
             return None
+        if request.path.startswith("/api/"):
+            # The API takes no session: its bearer tokens are its own proof of possession.
+            return None
         if needs_two_factor(user):
             target = "two-factor-verify" if has_second_factor(user) else "two-factor-enrol"
         elif has_second_factor(user):
