@@ -14,10 +14,19 @@ from expediente_web.cases.models import Case
 
 
 def do_record_identity_view(
-    actor: Any, case: Case, persons: Iterable[str], *, page: str, fields: Iterable[str] = ()
+    actor: Any,
+    case: Case,
+    persons: Iterable[str],
+    *,
+    page: str,
+    path: str = "",
+    fields: Iterable[str] = (),
 ) -> AuditEntry | None:
     """Write who saw whose identity, where: one entry per page view listing the uids of the
     persons whose protected fields the page showed (and which fields), none when it showed none.
+
+    `page` is the page's URL name (`workspace:act`), the entry's object id; `path` the address
+    with its query, kept in the payload (an address can be longer than an object id).
     """
     revealed = sorted(set(persons))
     if not revealed:
@@ -28,6 +37,6 @@ def do_record_identity_view(
             "view_identities",
             case_code=case.code,
             object_type="page",
-            object_id=page,
-            payload={"persons": revealed, "fields": sorted(set(fields))},
+            object_id=page[:64],
+            payload={"persons": revealed, "fields": sorted(set(fields)), "path": path[:1000]},
         )

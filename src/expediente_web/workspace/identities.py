@@ -107,6 +107,7 @@ class Identities:
             self.request.user,
             self.case,
             self._revealed,
-            page=self.request.get_full_path()[:500],
+            page=self.request.resolver_match.view_name if self.request.resolver_match else "",
+            path=self.request.get_full_path(),
             fields=self._fields,
         )

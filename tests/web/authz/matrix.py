@@ -150,6 +150,7 @@ ROUTES: dict[str, list[Check]] = {
     "search:search": [get(READ)],
     "search:export": [get(READ, lambda w: {"code": w.case.code, "fmt": "csv"})],
     "search:save": [post(_members(302), data={})],
+    "search:persons": [get(READ)],
     "search:delete-saved": [post(_members(302), lambda w: {"code": w.case.code, "pk": 0})],
     # -- accounts -----------------------------------------------------------------------------
     # Personas here hold both factors where their role needs them; signing in with one factor

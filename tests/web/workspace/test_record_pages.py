@@ -142,7 +142,8 @@ def test_each_page_view_that_reveals_identities_writes_one_audit_entry(record, d
     entry = entries[0]
     assert entry.actor == documenter.username
     assert entry.case_code == record.case.code
-    assert entry.object_id == url(record, "workspace:act")
+    assert entry.object_type == "page" and entry.object_id == "workspace:act"
+    assert entry.payload["path"] == url(record, "workspace:act")
     revealed = set(entry.payload["persons"])
     assert {
         str(record.victim.uid),
