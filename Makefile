@@ -9,7 +9,7 @@ DEMO_STAMP := $(VENV)/.installed
 # Port of `make demo`; empty: 8000, or the next free one when 8000 is taken.
 PORT ?=
 
-.PHONY: demo test test-sqlite test-postgres lint types bench clean
+.PHONY: demo test test-sqlite test-postgres lint types bench clean messages
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -44,6 +44,10 @@ test-sqlite: $(STAMP)
 
 test-postgres: $(STAMP)
 	EXPEDIENTE_TEST_DB=postgres $(BIN)/python -m pytest -q tests/web tests/cli -m "not browser and not slow"
+
+## make messages: collect the pages' strings into the Spanish catalogue and compile it (needs gettext)
+messages: $(STAMP)
+	$(BIN)/python src/expediente_web/workspace/locale/update_catalogue.py
 
 clean:
 	rm -rf $(VENV) src/*.egg-info
