@@ -71,21 +71,8 @@ def pending_invitations(case: Case) -> dict[int, Invitation]:
 
 
 def two_factor_users(users: list[Any]) -> set[int]:
-    """Of these users, the ids of those with a confirmed second factor."""
+    """Of these users, the ids of those with a confirmed authenticator."""
     ids = [u.pk for u in users]
-    with_totp = set(
-        TOTPDevice.objects.filter(user_id__in=ids, confirmed=True).values_list("user_id", flat=True)
-    )
-    return with_totp | _webauthn_users(ids)
-
-
-def _webauthn_users(ids: list[int]) -> set[int]:
-    try:
-        from django_otp_webauthn.models import WebAuthnCredential
-    except (ImportError, RuntimeError):  # not installed, or not in INSTALLED_APPS
-        return set()
     return set(
-        WebAuthnCredential.objects.filter(user_id__in=ids, confirmed=True).values_list(
-            "user_id", flat=True
-        )
+        TOTPDevice.objects.filter(user_id__in=ids, confirmed=True).values_list("user_id", flat=True)
     )

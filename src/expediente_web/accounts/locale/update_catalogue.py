@@ -14,6 +14,8 @@ import polib
 
 PO = Path(__file__).resolve().parent / "es" / "LC_MESSAGES" / "django.po"
 
+# Long English and Spanish sentences, split where they read well.
+# fmt: off
 ES: dict[str, str | list[str]] = {
     "Wrong user name or password.": "Usuario o contraseña incorrectos.",
     "This account is inactive.": "Esta cuenta está desactivada.",
@@ -187,6 +189,7 @@ ES: dict[str, str | list[str]] = {
     "%(user)s: %(error)s": "%(user)s: %(error)s",
     "%(user)s no longer has a role in the case.": "%(user)s ya no tiene un rol en el caso.",
 }
+# fmt: on
 
 
 def main() -> None:
