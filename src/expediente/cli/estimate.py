@@ -128,6 +128,14 @@ def _split(value: str | None) -> list[str] | None:
     "on linkage.",
 )
 @click.option(
+    "--over",
+    default=None,
+    help="Integrate over the values of this column: e.g. 'clustering' on the "
+    "capture_histories.csv of `expediente link --out`. The total is estimated on every "
+    "plausible clustering and the results mixed, so the interval carries linkage uncertainty; "
+    "the output says how much of it is linkage and how much sampling.",
+)
+@click.option(
     "--min-lists",
     type=int,
     default=3,
@@ -226,6 +234,7 @@ def command(
     merges: tuple[str, ...],
     strata: str | None,
     each: str | None,
+    over: str | None,
     min_lists: int,
     min_cases: int,
     k_classes: int,
@@ -251,6 +260,8 @@ def command(
         raise click.UsageError("Give either FILE or --case, not both and not neither.")
     if each and (strata or case_code):
         raise click.UsageError("--each works on a FILE and not together with --strata")
+    if over and (strata or each or case_code):
+        raise click.UsageError("--over works on a FILE and not together with --strata or --each")
     if case_code is not None and (lists or exclude):
         raise click.UsageError(
             "--lists and --exclude apply to a FILE; with --case use --case-lists source|kind"
@@ -330,6 +341,24 @@ def command(
                         estimates.append(estimator(one, level=level, stratum=label, **kwargs))
                         tick(1)
                 report = EstimationReport(tuple(estimates), strata_column=each)
+            elif over:
+                from expediente.estimation.linkage_mixture import estimate_over_clusterings
+
+                tables = _merged(
+                    split_strata(str(file), over, lists=list_names, count=count_col, exclude=excl),
+                    merge_specs,
+                    dropped,
+                )
+                with _progress(len(tables), over) as tick:
+                    est = estimate_over_clusterings(
+                        tables,
+                        estimator,
+                        main=_first_value(file, over),
+                        level=level,
+                        progress=tick,
+                        **kwargs,
+                    )
+                report = EstimationReport((est,))
             elif strata:
                 tables = _merged(
                     split_strata(
@@ -367,6 +396,8 @@ def command(
         reading.update(strata=strata, min_lists=min_lists, min_cases=min_cases)
     if each:
         reading["each"] = each
+    if over:
+        reading["over"] = over
     if dropped:
         reading["drop"] = dropped
     if merge_specs:
@@ -461,6 +492,15 @@ def _merged(
     return out
 
 
+def _first_value(file: Path, column: str) -> str | None:
+    """The column's value on the first row (a linkage run lists its main clustering first)."""
+    import polars as pl
+
+    scan = pl.scan_parquet(file) if file.suffix == ".parquet" else pl.scan_csv(file)
+    first = scan.select(pl.col(column).cast(pl.Utf8)).head(1).collect()
+    return first[column][0] if first.height else None
+
+
 def _print_report(report: Any) -> None:
     rows = list(report.estimates) + ([report.total] if report.total else [])
     for e in rows:
@@ -475,6 +515,15 @@ def _print_report(report: Any) -> None:
             click.echo(
                 f"    R-hat(N) {diag['rhat_n']:.3f}, ESS(N) {diag['ess_n']:.0f}, "
                 f"occupied classes {diag['k_star_mean']:.1f}"
+            )
+        linkage = e.details.get("linkage")
+        if linkage:
+            click.echo(
+                f"    over {len(linkage['clusterings'])} plausible clusterings: "
+                f"{linkage['share_linkage']:.0%} of the variance (log N) is linkage, "
+                f"{linkage['share_sampling']:.0%} sampling; interval width "
+                f"{linkage['width_without_linkage']:,.0f} on the main clustering alone, "
+                f"{linkage['width_with_linkage']:,.0f} with linkage"
             )
         for w in e.warnings:
             click.secho(f"    WARNING: {w}", fg="red", bold=True, err=True)
