@@ -30,6 +30,33 @@ class Hit:
     record: Any
     segments: list[Segment]
 
+    @property
+    def href(self) -> str:
+        """The page of the record (an excerpt: its testimony's, at the excerpt)."""
+        return record_href(self.kind, self.record)
+
+
+PAGES = {"testimony": "workspace:testimony", "act": "workspace:act", "event": "workspace:event"}
+
+
+def record_href(kind: str, record: Any) -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    code = record.case.code if hasattr(record, "case") else ""
+    try:
+        if kind in PAGES:
+            return reverse(PAGES[kind], args=[code, record.uid])
+        if kind == "excerpt" and record.testimony_id:
+            page = reverse(PAGES["testimony"], args=[code, record.testimony.uid])
+            return f"{page}#excerpt-{record.uid}"
+        if kind == "comment" and record.target_type.model in PAGES:
+            target = MODELS[record.target_type.model].objects.filter(id=record.target_id).first()
+            if target is not None:
+                return reverse(PAGES[record.target_type.model], args=[code, target.uid])
+    except NoReverseMatch:
+        return ""
+    return ""
+
 
 @dataclass
 class Results:
@@ -121,17 +148,17 @@ _NOTHING = Query(words=())
 
 def _records(kind: str, ids: list[int]) -> list[Any]:
     model = MODELS[kind]
-    qs = model.objects.filter(id__in=ids)
+    qs = model.objects.filter(id__in=ids).select_related("case")
     if kind == "excerpt":
-        qs = qs.select_related("testimony", "testimony__witness", "item")
+        qs = qs.select_related("case", "testimony", "testimony__witness", "item")
     elif kind == "testimony":
-        qs = qs.select_related("witness")
+        qs = qs.select_related("witness", "source")
     elif kind == "act":
-        qs = qs.select_related("location")
+        qs = qs.select_related("location", "source")
     elif kind == "comment":
         qs = qs.select_related("author", "target_type")
     elif kind == "event":
-        qs = qs.select_related("location")
+        qs = qs.select_related("location", "source")
     return list(qs)
 
 
@@ -182,3 +209,52 @@ def _people_of(kind: str, record: Any) -> list[Any]:
         return []
     return list(Person.objects.filter(
         Q(acts__in=acts) | Q(involvements__act__in=acts)).distinct())
+
+
+#: A query with at least this many digits (and few letters) is looked up as an ID number.
+ID_DIGITS = 5
+
+
+def access_find_persons(user: Any, case: Case, text: str, *, limit: int = 50) -> list[Any]:
+    """Persons of the case matching a name (or, for a number, an ID number), best first.
+
+    Only roles that see identities may search by name; each search that shows people is an
+    audit entry naming whose identities were shown (never the query, which is a name).
+
+    Raises:
+        NotPermitted: the user's role sees no identities.
+        InvalidInput: an empty or overlong query.
+    """
+    from django.db import transaction
+
+    from expediente_web.audit.record import actor_name
+    from expediente_web.cases.access import NotPermitted
+    from expediente_web.protection.cipher import blind_index
+    from expediente_web.records.models import Person
+    from expediente_web.search.names import Match, find_persons
+
+    if user is not None and not can_view_protected(user, case):
+        raise NotPermitted(f"{getattr(user, 'username', '')} may not search people by name in "
+                           f"case {case.code}: the role sees no identities")
+    text = text.strip()
+    if not text:
+        raise InvalidInput("name", "type a name, part of a name, a nickname or an ID number")
+    if len(text) > 200:
+        raise InvalidInput("name", "a name is at most 200 characters")
+    digits = sum(c.isdigit() for c in text)
+    if digits >= ID_DIGITS and digits >= len([c for c in text if c.isalnum()]) - 1:
+        found = Person.objects.live().filter(case=case,
+                                             id_number_index=blind_index("id_number", text))
+        matches = [Match(p, 100.0) for p in found[:limit]]
+        how = "id_number"
+    else:
+        matches = find_persons(case, text, limit=limit)
+        how = "name"
+    if matches:
+        from expediente_web.audit.chain import append
+
+        with transaction.atomic():
+            append(actor_name(user), "find_persons", case_code=case.code, object_type="case",
+                   object_id=case.code, payload={"by": how, "identities_shown": [
+                       str(m.person.uid) for m in matches]})
+    return matches

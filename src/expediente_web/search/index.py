@@ -219,7 +219,21 @@ def reindex_case(case: Case, batch_size: int = 2000) -> int:
             ids = list(qs.order_by("id").values_list("id", flat=True))
             for start in range(0, len(ids), batch_size):
                 made += _write(case, kind, _live(kind, ids[start:start + batch_size]), facts)
+        reindex_names(case, batch_size)
     return made
+
+
+def reindex_names(case: Case, batch_size: int = 2000) -> None:
+    """Re-make the name tokens of every person of the case (see `names.py`)."""
+    from expediente_web.records.models import Person
+    from expediente_web.search.models import NameToken
+    from expediente_web.search.names import refresh_persons
+
+    NameToken.objects.filter(case=case).delete()
+    ids = list(Person.objects.live().filter(case=case).order_by("id")
+               .values_list("id", flat=True))
+    for start in range(0, len(ids), batch_size):
+        refresh_persons(Person.objects.filter(id__in=ids[start:start + batch_size]))
 
 
 def _write(case: Case, kind: str, objects: list[Any], facts: _Facts) -> int:

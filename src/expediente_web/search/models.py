@@ -57,3 +57,16 @@ class SavedSearch(models.Model):
         constraints = (
             models.UniqueConstraint(fields=["case", "owner", "name"], name="saved_search_name"),
         )
+
+
+class NameToken(models.Model):
+    """A keyed token of a part of a person's name (see `names.py`): the blind index that finds
+    people by name. It holds an HMAC, never a name."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey("records.Person", on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=24)
+    weight = models.PositiveSmallIntegerField()
+
+    class Meta:
+        indexes = (models.Index(fields=["case", "token"], name="name_token_case_token"),)

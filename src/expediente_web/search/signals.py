@@ -14,8 +14,8 @@ from django.db.models.signals import post_save
 
 from expediente_web.evidence.models import Citation, Excerpt
 from expediente_web.intake.models import ImportBatch
-from expediente_web.records.models import Act, Comment, Event, Involvement, Testimony
-from expediente_web.search import index
+from expediente_web.records.models import Act, Comment, Event, Involvement, Person, Testimony
+from expediente_web.search import index, names
 
 
 def _testimony(instance: Testimony) -> dict[str, set[int]]:
@@ -75,9 +75,15 @@ def _on_saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> N
         _refresh(instance.excerpt.case, _citation(instance))
 
 
+def _on_person(sender: Any, instance: Person, raw: bool = False, **kwargs: Any) -> None:
+    if raw or index.is_deferred():
+        return
+    names.refresh_persons([instance])
+
+
 def _on_batch(sender: Any, instance: ImportBatch, raw: bool = False,
               update_fields: Any = None, **kwargs: Any) -> None:
-    """A table import has written its rows: index the testimonies, acts and events of it."""
+    """A table import has written its rows: index its testimonies, acts, events and names."""
     if raw or not update_fields or "rows" not in update_fields or index.is_deferred():
         return
     wanted: dict[str, set[int]] = {}
@@ -86,8 +92,10 @@ def _on_batch(sender: Any, instance: ImportBatch, raw: bool = False,
         wanted[kind] = set(model.objects.filter(import_batch=instance)
                            .values_list("id", flat=True))
     _refresh(instance.case, wanted)
+    names.refresh_persons(Person.objects.filter(import_batch=instance))
 
 
 for _model in (Testimony, Excerpt, Comment, Act, Event, Involvement, Citation):
     post_save.connect(_on_saved, sender=_model, dispatch_uid=f"search-{_model.__name__}")
 post_save.connect(_on_batch, sender=ImportBatch, dispatch_uid="search-import-batch")
+post_save.connect(_on_person, sender=Person, dispatch_uid="search-person-names")

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from expediente_web.cases.access import access_case_by_code
+from expediente_web.cases.access import PROTECTED_ROLES, access_case_by_code
 from expediente_web.cases.validation import InvalidInput
 from expediente_web.search import export
 from expediente_web.search.access import access_search, clean_filters
@@ -35,7 +35,7 @@ def search(request: HttpRequest, code: str) -> HttpResponse:
     text, kinds, filters = _asked(request)
     context: dict[str, Any] = {
         "case": case, "role": role, "q": text, "kinds": kinds, "filters": filters,
-        "object_types": OBJECT_TYPES,
+        "object_types": OBJECT_TYPES, "can_find_people_roles": PROTECTED_ROLES,
         "saved": SavedSearch.objects.filter(case=case, owner=request.user),
     }
     if text.strip() or filters or kinds:
@@ -122,3 +122,24 @@ def delete_saved(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         do_delete_saved_search(request.user, saved)
         messages.success(request, _("The saved search is deleted."))
     return redirect(f"/cases/{case.code}/search/")
+
+
+@login_required
+def find_persons(request: HttpRequest, code: str) -> HttpResponse:
+    """People by name (accents, a typo, one surname, a nickname) or by ID number."""
+    from expediente_web.search.access import access_find_persons
+
+    from expediente_web.cases.access import NotPermitted
+
+    case, role = access_case_by_code(request.user, code)
+    if role not in PROTECTED_ROLES:
+        raise NotPermitted("finding people by name needs a role that sees identities")
+    text = request.GET.get("name", "")
+    context: dict[str, Any] = {"case": case, "role": role, "name": text}
+    status = 200
+    if text.strip():
+        try:
+            context["matches"] = access_find_persons(request.user, case, text)
+        except InvalidInput as exc:
+            context["error"], status = exc.reason, 400
+    return render(request, "search/persons.html", context, status=status)

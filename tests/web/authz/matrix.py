@@ -146,11 +146,13 @@ ROUTES: dict[str, list[Check]] = {
     "jobs:progress": [get(READ, lambda w: {"code": w.case.code, "uid": w.job().uid})],
     "jobs:rerun": [post(ANALYSE, lambda w: {"code": w.case.code, "uid": w.job().uid})],
     # -- search --------------------------------------------------------------------------------
-    # (search: confirm or correct these cells; they were read from the pages as they are.)
+    # Every member searches their case; finding people by name needs a role that sees
+    # identities. Saving and deleting a saved search redirect back to the page (a POST with
+    # nothing to save is refused there with a message).
     "search:search": [get(READ)],
     "search:export": [get(READ, lambda w: {"code": w.case.code, "fmt": "csv"})],
     "search:save": [post(_members(302), data={})],
-    "search:persons": [get(READ)],
+    "search:persons": [get(expect(READ, reviewer=403, viewer=403, partner=403))],
     "search:delete-saved": [post(_members(302), lambda w: {"code": w.case.code, "pk": 0})],
     # -- accounts -----------------------------------------------------------------------------
     # Personas here hold both factors where their role needs them; signing in with one factor

@@ -3,6 +3,8 @@ up to date, and both backends return the same hits."""
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 
 from expediente_web.cases.validation import InvalidInput
@@ -84,10 +86,8 @@ def test_a_query_that_cannot_run_is_refused_naming_the_field(case, documenter, t
 def test_hostile_queries_are_plain_words(case, documenter, testimonies):
     for query in ['"', "golpe\" OR \"", "NEAR(", "a:b", "'; DROP TABLE x; --", "golpe & !x",
                   "\\", "golpe)) OR ((1"]:
-        try:
+        with contextlib.suppress(InvalidInput):
             _search(documenter, case, query)
-        except InvalidInput:
-            pass
 
 
 def test_services_keep_the_index_up_to_date(case, documenter, testimonies, victim):
