@@ -20,6 +20,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.db import connection, models, transaction
+from django.dispatch import Signal
 
 from expediente_web.audit.chain import append
 from expediente_web.audit.record import actor_name
@@ -38,6 +39,10 @@ from expediente_web.protection.key_check import register, verify
 from expediente_web.protection.keyring import KeyRing, KeyRingError, load_keyring, save_keyring
 
 BATCH = 1000
+
+#: Sent inside the rotation's transaction with `ring`, the new key ring: an app that keeps
+#: HMACs under the index key recomputes them with it (the rotation rolls back if it fails).
+index_key_rotated = Signal()
 
 
 @dataclass(frozen=True)
@@ -186,6 +191,8 @@ def rotate(actor: object = None, progress: Callable[[int], None] | None = None) 
     with transaction.atomic():
         for model, fields in _protected_by_model().items():
             done += _reencrypt_table(model, fields, new_ring, progress)
+        # Keyed indexes kept by other apps (the name tokens of search) follow the new key.
+        index_key_rotated.send(sender=rotate, ring=new_ring)
         # The new keys' check values, and the index key the blind indexes now use.
         register(new_ring, index_in_use=new_ring.index_id)
         append(actor_name(actor), "rotate_keys", object_type="keyring",

@@ -14,6 +14,7 @@ from django.db.models.signals import post_save
 
 from expediente_web.evidence.models import Citation, Excerpt
 from expediente_web.intake.models import ImportBatch
+from expediente_web.protection.rotation import index_key_rotated
 from expediente_web.records.models import Act, Comment, Event, Involvement, Person, Testimony
 from expediente_web.search import index, names
 
@@ -99,3 +100,16 @@ for _model in (Testimony, Excerpt, Comment, Act, Event, Involvement, Citation):
     post_save.connect(_on_saved, sender=_model, dispatch_uid=f"search-{_model.__name__}")
 post_save.connect(_on_batch, sender=ImportBatch, dispatch_uid="search-import-batch")
 post_save.connect(_on_person, sender=Person, dispatch_uid="search-person-names")
+
+
+def _on_index_key_rotated(sender: Any, ring: Any, **kwargs: Any) -> None:
+    """Name tokens are HMACs under the index key: re-make them all under the new one."""
+    from expediente_web.search.models import NameToken
+
+    NameToken.objects.all().delete()
+    ids = list(Person.objects.live().order_by("id").values_list("id", flat=True))
+    for start in range(0, len(ids), 2000):
+        names.refresh_persons(Person.objects.filter(id__in=ids[start:start + 2000]), ring)
+
+
+index_key_rotated.connect(_on_index_key_rotated, dispatch_uid="search-name-tokens-rotate")

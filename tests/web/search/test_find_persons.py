@@ -106,3 +106,29 @@ def test_an_empty_query_is_refused_naming_the_field(case, documenter, people):
     with pytest.raises(InvalidInput) as refused:
         _names(documenter, case, "  ")
     assert refused.value.field == "name"
+
+
+def test_rotating_the_index_key_re_makes_the_name_tokens(case, documenter, people):
+    from django.db import connection
+
+    from expediente_web.protection.cipher import reset_keyring_cache
+    from expediente_web.protection.rotation import index_key_rotated
+
+    before = set(_tokens(connection))
+    new_ring = _ring_with_new_index_key()
+    index_key_rotated.send(sender=None, ring=new_ring)
+    after = set(_tokens(connection))
+    assert after and not before & after  # every token is keyed anew
+    reset_keyring_cache()
+
+
+def _tokens(connection):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT token FROM search_nametoken")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _ring_with_new_index_key():
+    from expediente_web.protection.cipher import current_keyring
+
+    return current_keyring().with_new_index_key()

@@ -14,11 +14,12 @@ import pytest
 from expediente.search import parse_query, tokens
 
 WORDS = (
-    "detención detenido detuvieron golpe golpes golpearon tortura torturaron tortured "
-    "electricidad eléctrica asfixia bolsa celda sótano calabozo noche madrugada plaza "
-    "beaten beating cell shocks night released liberado desaparecido desaparición "
-    "Helicoide Tumba sede inteligencia militar policía guardia colectivo"
-).split(" ")
+    "detención", "detenido", "detuvieron", "golpe", "golpes", "golpearon", "tortura",
+    "torturaron", "tortured", "electricidad", "eléctrica", "asfixia", "bolsa", "celda", "sótano",
+    "calabozo", "noche", "madrugada", "plaza", "beaten", "beating", "cell", "shocks", "night",
+    "released", "liberado", "desaparecido", "desaparición", "Helicoide", "Tumba", "sede",
+    "inteligencia", "militar", "policía", "guardia", "colectivo",
+)
 
 
 def _oracle(texts, query_text):
