@@ -7,6 +7,8 @@ import pytest
 from django.db import connection
 from django.test import Client
 
+from support.two_factor import TwoFactorClient
+
 pytestmark = pytest.mark.django_db
 
 #: What a reviewer typed: a name, a cédula and a phone number of a (fictional) person.
@@ -25,7 +27,7 @@ def _dump_every_table() -> str:
 
 
 def _client(user) -> Client:
-    client = Client()
+    client = TwoFactorClient()  # signed in with both factors, for the roles that need them
     client.force_login(user)
     return client
 
@@ -93,7 +95,7 @@ def test_roles_that_see_identities_read_the_note(request, case, linked, decided,
         .get(_person_page(case, linked, decided.record_a))
         .content.decode()
     )
-    assert "Decisiones de revisión / Review decisions" in page
+    assert "Decisiones de revisión" in page
     assert "19.876.543" in page and "0414-555-1234" in page
 
 
@@ -104,7 +106,7 @@ def test_other_roles_learn_that_a_note_exists_not_what_it_says(
     client = _client(request.getfixturevalue(role))
     for record in (decided.record_a, decided.record_b):
         page = client.get(_person_page(case, linked, record)).content.decode()
-        assert "kept for roles that see protected data" in page
+        assert "reservada a quienes ven datos protegidos" in page
         leaked = [s for s in SECRETS if s in page]
         assert not leaked, f"a {role} was shown {leaked}"
 
@@ -175,7 +177,39 @@ def test_the_migration_encrypts_notes_written_before_it(case, analyst):
         raw = [row[0] for row in cursor.fetchall()]
     assert raw[0].startswith("k1:") and not [s for s in SECRETS if s in raw[0]]
     assert raw[1] == ""
-    assert list(PairDecision.objects.order_by("id").values_list("note", flat=True)) == [NOTE, ""]
+    decisions = list(PairDecision.objects.order_by("id"))
+    assert [d.note for d in decisions] == [NOTE, ""]
+    assert decisions[0].uid != decisions[1].uid  # every decision got its own
+    # And back: the notes are plain text again, as they were before.
+    executor = MigrationExecutor(connection)
+    executor.migrate([("analyses", "0001_initial")])
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {q('note')} FROM analyses_pairdecision ORDER BY {q('id')}")
+        assert [row[0] for row in cursor.fetchall()] == [NOTE, ""]
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes("analyses"))
+
+
+def test_a_note_copied_onto_another_decision_does_not_read_there(case, analyst, linked, decided):
+    from expediente_web.analyses.actions import do_decide_pair
+    from expediente_web.analyses.models import PairDecision
+    from expediente_web.protection.keyring import KeyRingError
+
+    second = linked.review_pairs.order_by("rank")[1]
+    other = do_decide_pair(analyst, case, second.record_a, second.record_b, "reject", note="x")
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {q('note')} FROM analyses_pairdecision WHERE {q('id')} <> %s", [other.pk]
+        )
+        [(stolen,)] = cursor.fetchall()
+        cursor.execute(
+            f"UPDATE analyses_pairdecision SET {q('note')} = %s WHERE {q('id')} = %s",
+            [stolen, other.pk],
+        )
+    with pytest.raises(KeyRingError):
+        _ = PairDecision.objects.get(pk=other.pk).note
 
 
 # --- Pages kept in the browser's cache -------------------------------------------------------
@@ -223,9 +257,7 @@ def test_every_page_says_no_store_signed_in_or_not(case, analyst, owner, decided
     assert {"cases/<slug:code>/", "cases/<slug:code>/linkage/persons/<str:cluster>/"} <= set(routes)
     seen = {}
     for user in (None, analyst, owner):
-        client = Client()
-        if user is not None:
-            client.force_login(user)
+        client = Client() if user is None else _client(user)
         for route in routes:
             path = _fill(route, values)
             response = client.get(path)

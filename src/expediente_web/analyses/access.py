@@ -118,8 +118,8 @@ def access_pair_decisions(user: Any, case: Case, record_ids: Iterable[int]) -> l
                  .select_related("record_a", "record_b")
                  # Of the records, their uids only: nothing protected is decrypted. A note the
                  # role may not read is not decrypted either.
-                 .only("decision", "actor", "created_at", "record_a__uid", "record_b__uid",
-                       *(["note"] if show else []))
+                 .only("uid", "decision", "actor", "created_at", "record_a__uid",
+                       "record_b__uid", *(["note"] if show else []))
                  # An empty note is stored empty, not encrypted: this needs no decryption.
                  .annotate(has_note=Choose(When(note="", then=Value(False)), default=Value(True),
                                            output_field=BooleanField())))

@@ -67,9 +67,11 @@ class PairDecision(models.Model):
     """A reviewer's decision that two person records are, or are not, the same person.
 
     The note is free text in which reviewers write what convinced them ("same cédula", a phone
-    number, a name): it is encrypted at rest like the person fields it repeats.
+    number, a name): it is encrypted at rest like the person fields it repeats, and bound to
+    its decision by the `uid` (a note copied onto another decision does not decrypt there).
     """
 
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="pair_decisions")
     record_a = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     record_b = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")

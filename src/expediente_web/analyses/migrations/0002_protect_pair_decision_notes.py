@@ -37,10 +37,8 @@ def decrypt_notes(apps, schema_editor):
     connection = schema_editor.connection
     q = connection.ops.quote_name
     table = q(decision._meta.db_table)
-    rows = [
-        (note, pk)
-        for pk, note in decision.objects.exclude(note="").values_list("id", "note").order_by("id")
-    ]
+    # Model instances: a protected value decrypts with its row, never from values_list().
+    rows = [(row.note, row.pk) for row in decision.objects.exclude(note="").order_by("id")]
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
             cursor.executemany(
