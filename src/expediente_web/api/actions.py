@@ -17,13 +17,22 @@ from django.utils import timezone
 from expediente_web.api import tokens
 from expediente_web.api.models import SCOPES, WRITE, ApiToken
 from expediente_web.audit.record import actor_name, record_write
-from expediente_web.cases.access import MANAGE_ROLES, WRITE_ROLES, live_memberships, require_role
+from expediente_web.cases.access import (
+    MANAGE_ROLES,
+    READ_ROLES,
+    WRITE_ROLES,
+    live_memberships,
+    require_role,
+)
 from expediente_web.cases.models import Case
 from expediente_web.cases.validation import InvalidInput, check_length
 
 
 def _may_act_for(actor: Any, case: Case, holder: Any, doing: str) -> None:
-    if actor is None or getattr(actor, "pk", None) == getattr(holder, "pk", None):
+    if actor is None:
+        return
+    if getattr(actor, "pk", None) == getattr(holder, "pk", None):
+        require_role(actor, case, READ_ROLES, "hold API tokens")
         return
     require_role(actor, case, MANAGE_ROLES, doing)
 
