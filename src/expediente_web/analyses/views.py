@@ -23,7 +23,7 @@ from expediente_web.analyses.access import (
     can_decide,
     latest_link_run,
 )
-from expediente_web.analyses.actions import do_decide_pair, do_run_linkage
+from expediente_web.analyses.actions import do_decide_pair
 from expediente_web.analyses.adapters import pair_key
 from expediente_web.analyses.models import EstimateRun, LinkRun, PairDecision, RecordLink
 from expediente_web.cases.access import access_case_by_code, can_view_protected
@@ -159,15 +159,12 @@ def overview(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def run_linkage(request: HttpRequest, code: str) -> HttpResponse:
+    """Queue a linkage run as a background job and show its progress page."""
+    from expediente_web.jobs.actions import do_enqueue_job
+
     case, _ = access_case_by_code(request.user, code)
-    try:
-        run = do_run_linkage(request.user, case)
-    except InvalidInput as exc:
-        messages.error(request, str(exc))
-        return redirect("analyses:overview", code=case.code)
-    messages.success(request, f"Vinculación hecha / Linkage done: {run.persons} personas / "
-                              f"persons from {run.records} registros / records.")
-    return redirect("analyses:overview", code=case.code)
+    job = do_enqueue_job(request.user, case, "linkage")
+    return redirect("jobs:detail", code=case.code, uid=job.uid)
 
 
 @login_required

@@ -97,10 +97,17 @@ def test_the_overview_lists_persons_with_several_records(case, analyst, viewer, 
     assert "Volver a vincular" in overview
 
 
-def test_an_analyst_re_runs_linkage_from_the_page(case, analyst, linked):
+def test_an_analyst_re_runs_linkage_from_the_page_as_a_background_job(case, analyst, linked):
+    from expediente_web.jobs.models import Job
+    from expediente_web.jobs.worker import run_pending
+
     response = _client(analyst).post(f"/cases/{case.code}/linkage/run/")
-    assert response.status_code == 302
-    assert case.link_runs.count() == 2
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/jobs/{job.uid}/")
+    assert case.link_runs.count() == 1  # queued, not run inside the request
+    run_pending()
+    job.refresh_from_db()
+    assert job.status == "succeeded" and case.link_runs.count() == 2
 
 
 def test_a_pair_with_a_record_deleted_since_the_run_leaves_the_queue(case, analyst, documenter,
