@@ -25,3 +25,14 @@ def sign_in(page: Any, live_server: Any, user: Any) -> None:
 def addresses(record: Any) -> dict[str, str]:
     """URL name → address of every record page, for this record."""
     return {name: reverse(name, kwargs=kwargs) for name, kwargs in url_kwargs(record).items()}
+
+
+def analyses_addresses(record: Any) -> dict[str, str]:
+    """The linkage and patterns pages of the record's case, which share the site's look."""
+    code = record.case.code
+    return {
+        "analyses:overview": reverse("analyses:overview", args=[code]),
+        "analyses:queue": reverse("analyses:queue", args=[code]),
+        "analyses:person": reverse("analyses:person", args=[code, record.cluster]),
+        "analyses:patterns": reverse("analyses:patterns", args=[code]),
+    }

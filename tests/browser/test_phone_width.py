@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from expediente_web.cases.models import Case, Membership
 from support.workspace_data import build_record
 
-from .record_pages import addresses, sign_in
+from .record_pages import addresses, analyses_addresses, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,6 +28,7 @@ def test_no_page_is_wider_than_a_phone(page, live_server, role):
     sign_in(page, live_server, user)
     pages = {
         **addresses(record),
+        **analyses_addresses(record),
         "home": "/",
         "unit-on-a-date": addresses(record)["workspace:unit"] + "?on=2017-05-14",
         "acts-page-2": addresses(record)["workspace:acts"] + "?page=2",

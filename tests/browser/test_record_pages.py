@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from expediente_web.cases.models import Case, Membership
 from support.workspace_data import build_record
 
-from .record_pages import addresses, sign_in
+from .record_pages import addresses, analyses_addresses, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -95,7 +95,11 @@ def test_screenshots_of_every_record_page(page, live_server, world, shot, width)
     record, documenter, _ = world
     page.set_viewport_size({"width": width, "height": 900})
     sign_in(page, live_server, documenter)
-    for name, address in addresses(record).items():
+    missing = "/cases/demo-ve/acts/00000000-0000-0000-0000-000000000000/"
+    for name, address in {**addresses(record), **analyses_addresses(record)}.items():
         response = page.goto(address)
         assert response.status == 200, name
         shot(page, f"{width}-{name.replace(':', '-')}")
+    assert page.goto(missing).status == 404
+    assert page.get_by_role("link", name="Volver a sus casos").count() == 1
+    shot(page, f"{width}-404")
