@@ -32,6 +32,9 @@ from expediente_web.cases.validation import (
     period_fields,
 )
 
+#: The login-less account that imported comments point to (see `intake.extras`).
+RESERVED_USERNAME = "(imported)"
+
 
 def do_create_user(actor: Any, username: str, password: str | None = None, *,
                    email: str = "") -> Any:
@@ -40,6 +43,9 @@ def do_create_user(actor: Any, username: str, password: str | None = None, *,
         raise InvalidInput("actor", "only the operator or an administrator may create users")
     check_required("username", username)
     check_length("username", username, 150)
+    if username == RESERVED_USERNAME:
+        raise InvalidInput("username", f"{username!r} is reserved for the authors of imported "
+                                       "comments, who are kept as text, never as accounts")
     user_model = get_user_model()
     with transaction.atomic():
         if user_model.objects.filter(username=username).exists():

@@ -44,6 +44,7 @@ from expediente.tables.json_depth import loads as bounded_loads
 from expediente.tables.problems import Problem, ProblemCode
 from expediente_web.audit import chain
 from expediente_web.audit.record import actor_name
+from expediente_web.cases.actions import RESERVED_USERNAME
 from expediente_web.cases.models import Case
 from expediente_web.intake.folder_files import OutsideFolder, open_inside
 from expediente_web.intake.references import CaseCodes
@@ -79,7 +80,7 @@ _STRUCTURE_MODELS = {"locations": "records.location", "organizations": "records.
 _UID_TABLE_MODELS = {"victims": "records.person", "acts": "records.act",
                      "testimonies": "records.testimony"}
 
-IMPORTED_ACCOUNT = "(imported)"
+IMPORTED_ACCOUNT = RESERVED_USERNAME
 """The account that an imported comment's `author` column points to, since a comment must have
 one: it cannot log in, is inactive, and its name is not a name anyone chose. Who wrote the
 comment is the text of its `ImportedAuthor`."""

@@ -519,3 +519,12 @@ def test_an_export_is_complete_or_absent(imported_case, owner, tmp_path, monkeyp
     exporter.do_export_case(imported_case, exports / "out", actor=owner)
     assert (exports / "out" / "manifest.json").is_file()
     assert sorted(p.name for p in exports.iterdir()) == ["out"]
+
+
+def test_nobody_can_create_the_account_imported_comments_point_to(db):
+    from expediente_web.cases.actions import RESERVED_USERNAME, do_create_user
+    from expediente_web.cases.validation import InvalidInput
+
+    with pytest.raises(InvalidInput) as refused:
+        do_create_user(None, RESERVED_USERNAME, "a long passphrase of five words")
+    assert refused.value.field == "username"
