@@ -32,6 +32,8 @@ def _prepare_environment() -> None:
     from expediente_web.protection.keyring import new_keyring
 
     os.environ["EXPEDIENTE_KEYS"] = new_keyring().to_json()
+    # Commands run in a subprocess without EXPEDIENTE_KEYS seal their key ring with this one.
+    os.environ["EXPEDIENTE_KEY_PASSPHRASE"] = "synthetic passphrase of the test suite"
     if os.environ.get("EXPEDIENTE_TEST_DB") == "postgres":
         from support.postgres import running_cluster
 

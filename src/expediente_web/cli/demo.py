@@ -15,6 +15,8 @@ from expediente_web.cli.failures import Refused, user_errors
 
 DEMO_USER = "demo"
 LOGIN_FILE = "demo-login.txt"
+#: The passphrase of the demo's key ring: fixed and printed, since the demo case is synthetic.
+DEMO_PASSPHRASE = "demo-passphrase-synthetic-data-only"
 
 
 def _remember_data_dir(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -28,12 +30,14 @@ def demo_password(data_dir: Path) -> str:
     so a second run prints the same login."""
     path = data_dir / LOGIN_FILE
     if path.exists():
-        return path.read_text(encoding="utf-8").split("password:", 1)[1].strip()
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("password:"):
+                return line.split(":", 1)[1].strip()
     password = "demo-" + secrets.token_urlsafe(9)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(f"DEMO ACCOUNT of a synthetic case (not for real data)\nuser: {DEMO_USER}\n"
-                     f"password: {password}\n")
+                     f"password: {password}\nkey ring passphrase: {DEMO_PASSPHRASE}\n")
     return password
 
 
@@ -159,6 +163,10 @@ def command(ctx: click.Context, data_dir: str, seed: int, size: str, host: str, 
 
     if not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         raise Refused("The demo runs on the embedded SQLite database: unset DATABASE_URL")
+    # The demo's key ring is sealed with the fixed demo passphrase, so that neither `make demo`
+    # nor the server it starts asks for one.
+    os.environ["EXPEDIENTE_KEY_PASSPHRASE"] = DEMO_PASSPHRASE
+    os.environ.pop("EXPEDIENTE_KEY_PASSPHRASE_FILE", None)
     ctx.invoke(init.command)
     with user_errors():
         from expediente_web.intake.importer import ImportRefused
@@ -185,7 +193,10 @@ def command(ctx: click.Context, data_dir: str, seed: int, size: str, host: str, 
     click.echo(f"  TOTP secret: {base64.b32encode(device.bin_key).decode('ascii')}  (add it to "
                "an authenticator app, or open the URI below as a QR code)")
     click.echo(f"  otpauth URI: {device.config_url}")
-    click.echo(f"  (kept in {Path(settings.DATA_DIR) / LOGIN_FILE})")
+    click.echo(f"  key ring passphrase: {DEMO_PASSPHRASE}")
+    click.echo(f"  (kept in {Path(settings.DATA_DIR) / LOGIN_FILE}; other commands on this data "
+               f"directory: EXPEDIENTE_KEY_PASSPHRASE={DEMO_PASSPHRASE} expediente --data-dir "
+               f"{settings.DATA_DIR} …)")
     from expediente_web.cli import serve
 
     if not no_serve:

@@ -24,7 +24,9 @@ def _write_private(path: Path, text: str) -> None:
 def command() -> None:
     """Create the data directory, key ring, secret key and database (safe to run again).
 
-    An existing key ring or secret key is never replaced. Losing the key ring means losing every
+    The new key ring is sealed with a passphrase: $EXPEDIENTE_KEY_PASSPHRASE, the file named by
+    $EXPEDIENTE_KEY_PASSPHRASE_FILE, else asked for. An existing key ring or secret key is never
+    replaced. Losing the key ring means losing every
     protected value (names, ID numbers, contacts): back it up apart from the database.
     """
     from expediente_web.config import ConfigError, data_dir
@@ -38,18 +40,29 @@ def command() -> None:
         os.chmod(root, 0o700)
         (root / "evidence").mkdir(exist_ok=True)
 
-        from expediente_web.protection.keyring import new_keyring, parse_keyring
+        from expediente_web.protection.keyring import (
+            load_keyring,
+            new_keyring,
+            new_seal,
+            read_passphrase,
+            sealed_text,
+        )
 
         key_path = Path(os.environ.get("EXPEDIENTE_KEY_FILE") or root / "keys.json")
         if os.environ.get("EXPEDIENTE_KEYS"):
-            key_note = "key ring: from $EXPEDIENTE_KEYS (no file written)"
+            key_note = "key ring: from $EXPEDIENTE_KEYS (no file written; not sealed)"
         elif key_path.exists():
-            parse_keyring(key_path.read_text(encoding="utf-8"), key_path)  # refuse a bad one
-            key_note = f"key ring: {key_path} (kept)"
+            ring = load_keyring(key_path)  # refuse a bad one, or a wrong passphrase
+            key_note = f"key ring: {key_path} (kept" + (
+                ", sealed)" if ring.seal else
+                ", NOT SEALED: seal it with `expediente keys passphrase`)")
         else:
+            passphrase = read_passphrase(
+                key_path, prompt="Choose a passphrase for the new key ring: ", confirm=True)
+            seal = new_seal(passphrase)
             key_path.parent.mkdir(parents=True, exist_ok=True)
-            _write_private(key_path, new_keyring().to_json())
-            key_note = f"key ring: {key_path} (created, mode 0600)"
+            _write_private(key_path, sealed_text(new_keyring(), seal))
+            key_note = f"key ring: {key_path} (created, sealed with the passphrase, mode 0600)"
 
         secret_path = root / "secret.key"
         if os.environ.get("EXPEDIENTE_SECRET_KEY") or os.environ.get(
@@ -81,8 +94,9 @@ def command() -> None:
     click.echo(f"  {key_note}")
     click.echo(f"  {secret_note}")
     click.secho(
-        "Back up the key ring file apart from the database: without it the protected fields "
-        "(names, ID numbers, contacts) cannot be read, and with it anyone holding a copy of the "
-        "database can read them.",
+        "Back up the key ring file apart from the database, and keep its passphrase apart from "
+        "both: without them the protected fields (names, ID numbers, contacts) cannot be read, "
+        "and whoever holds the data directory and the passphrase holds the data. "
+        "`expediente keys escrow --out FILE` writes a second sealed copy for a trusted person.",
         fg="yellow", err=True,
     )

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from expediente_web.cli.failures import acting_user, open_database, user_errors
 from expediente_web.cli.setup import actor_option, data_dir_option
+
+if TYPE_CHECKING:
+    from expediente_web.protection.keyring import KeyRing
 
 
 @click.group(name="keys")
@@ -36,7 +40,10 @@ def status() -> None:
         ring = load_keyring(Path(settings.EXPEDIENTE_KEY_FILE))  # as given: not verified yet
         states = key_states(ring)
         usage = key_usage()
-        click.echo(f"key ring: {ring_name(ring)}")
+        sealing = ("sealed with a passphrase" if ring.seal else "in the environment, not sealed"
+                   if ring.path is None else
+                   "NOT SEALED: seal it with `expediente keys passphrase`")
+        click.echo(f"key ring: {ring_name(ring)} ({sealing})")
         problems = 0
         for state in states:
             if state.kind == "data":
@@ -98,7 +105,8 @@ def rotate(username: str | None, retire_old: bool) -> None:
             retired = retire_old_keys(actor)
             if retired:
                 click.echo(f"Retired keys: {', '.join(retired)}")
-        click.echo(f"Key ring: {key_file()} — back it up again, apart from the database.")
+        click.echo(f"Key ring: {key_file()} — back it up again, apart from the database, and "
+                   "renew any escrowed copy (`expediente keys escrow --out FILE`).")
 
 
 @command.command(name="upgrade")
@@ -123,3 +131,102 @@ def upgrade() -> None:
                    "database.")
     else:
         click.echo(f"{path} already holds the audit keys; nothing changed.")
+
+
+def _new_passphrase(env: str, what: str) -> str:
+    """A new passphrase: $`env`, else asked for twice in a terminal."""
+    import os
+
+    from expediente_web.protection.keyring import KeyRingError, read_passphrase
+
+    value = os.environ.get(env)
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise KeyRingError(f"No {what}: set {env}, or run the command in a terminal")
+    saved = {k: os.environ.pop(k) for k in ("EXPEDIENTE_KEY_PASSPHRASE",
+                                            "EXPEDIENTE_KEY_PASSPHRASE_FILE") if k in os.environ}
+    try:
+        return read_passphrase(prompt=f"{what.capitalize()}: ", confirm=True)
+    finally:
+        os.environ.update(saved)
+
+
+def _verified_ring() -> KeyRing:
+    """The key ring as configured, unsealed and verified against this database."""
+    open_database()
+    from django.conf import settings
+
+    from expediente_web.protection.key_check import verify
+    from expediente_web.protection.keyring import load_keyring
+
+    ring = load_keyring(Path(settings.EXPEDIENTE_KEY_FILE))
+    verify(ring)  # this database's ring, else refused; the ring is kept as its file holds it
+    return ring
+
+
+@command.command(name="passphrase")
+@data_dir_option
+def passphrase() -> None:
+    """Seal the key ring file with a new passphrase (or seal a plain key file of old).
+
+    The current passphrase comes as for every command ($EXPEDIENTE_KEY_PASSPHRASE, its _FILE, or
+    a prompt); the new one from $EXPEDIENTE_NEW_KEY_PASSPHRASE or a prompt (asked twice). The
+    keys stay the same: escrowed copies keep their own passphrases.
+    """
+    import os
+
+    with user_errors():
+        from expediente_web.protection.keyring import KeyRingError, new_seal, save_keyring
+
+        if os.environ.get("EXPEDIENTE_KEYS"):
+            raise KeyRingError("The key ring comes from $EXPEDIENTE_KEYS, which has no passphrase: "
+                               "unset it and set EXPEDIENTE_KEY_FILE to the key file to reseal")
+        ring = _verified_ring()
+        seal = new_seal(_new_passphrase("EXPEDIENTE_NEW_KEY_PASSPHRASE", "new passphrase"))
+        assert ring.path is not None  # not from the environment, refused above
+        save_keyring(ring, ring.path, seal=seal)
+    click.echo(f"{ring.path}: sealed with the new passphrase. Whoever knew the old one and kept "
+               "a copy of the old file can still open that copy: the keys are the same "
+               "(rotate them with `expediente keys rotate` if that matters).")
+
+
+@command.command(name="escrow")
+@data_dir_option
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False),
+              help="Where to write the escrowed copy (never overwritten).")
+def escrow(out: str) -> None:
+    """Write a second sealed copy of the key ring, with another passphrase, for a trusted person.
+
+    The escrow passphrase comes from $EXPEDIENTE_ESCROW_PASSPHRASE or a prompt (asked twice); it
+    must differ from the key ring's. To recover, put the copy in place of the key file and use
+    the escrow passphrase (then `expediente keys passphrase`). Make a new copy after every
+    rotation: an older copy lacks the new keys.
+    """
+    import os
+
+    with user_errors():
+        from expediente_web.protection.keyring import (
+            KeyRingError,
+            new_seal,
+            read_passphrase,
+            sealed_text,
+            unseal,
+        )
+
+        target = Path(out)
+        if target.exists():
+            raise KeyRingError(f"{target} exists: an escrowed copy is never overwritten")
+        ring = _verified_ring()
+        escrow_passphrase = _new_passphrase("EXPEDIENTE_ESCROW_PASSPHRASE", "escrow passphrase")
+        if ring.seal is not None and escrow_passphrase == read_passphrase(ring.path):
+            raise KeyRingError("The escrow passphrase must differ from the key ring's own")
+        text = sealed_text(ring, new_seal(escrow_passphrase))
+        unseal(text, target, escrow_passphrase)  # it opens with that passphrase, before writing
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    click.echo(f"Escrowed copy of the key ring written to {target} (sealed with the escrow "
+               "passphrase). Hand the file and the passphrase to the trusted person separately; "
+               "make a new copy after every `expediente keys rotate`.")

@@ -42,12 +42,16 @@ def current_keyring() -> KeyRing:
 
     from expediente_web.protection.key_check import verified
 
-    ring = _cached_keyring(str(settings.EXPEDIENTE_KEY_FILE), os.environ.get("EXPEDIENTE_KEYS", ""))
+    ring = _cached_keyring(str(settings.EXPEDIENTE_KEY_FILE), os.environ.get("EXPEDIENTE_KEYS", ""),
+                           os.environ.get("EXPEDIENTE_KEY_PASSPHRASE", ""),
+                           os.environ.get("EXPEDIENTE_KEY_PASSPHRASE_FILE", ""))
     return verified(ring)
 
 
 @lru_cache(maxsize=4)
-def _cached_keyring(path: str, env: str) -> KeyRing:
+def _cached_keyring(path: str, env: str, passphrase: str = "", passphrase_file: str = "",
+                    ) -> KeyRing:
+    # Unlocked once per process (a prompted passphrase is asked for once).
     from pathlib import Path
 
     return load_keyring(Path(path))

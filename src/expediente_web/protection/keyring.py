@@ -15,6 +15,20 @@ blind indexes use is recorded in the database (`protection_keycheck`), with a ch
 every key, so that a ring that is not this database's is refused before anything is read or
 written. Losing the key file means losing the protected data: back it up apart from the
 database.
+
+On disk the ring is **sealed** with a passphrase: scrypt (parameters and salt in the file's
+header) derives a key that AES-256-GCM-encrypts the JSON above, the header being the associated
+data, so neither the keys nor the parameters can be read or altered without the passphrase:
+
+    {"format": "expediente-sealed-keyring-v1",
+     "kdf": {"name": "scrypt", "n": 131072, "r": 8, "p": 1, "salt": "<base64>"},
+     "nonce": "<base64>", "ciphertext": "<base64>"}
+
+The passphrase comes from `EXPEDIENTE_KEY_PASSPHRASE`, else the file named by
+`EXPEDIENTE_KEY_PASSPHRASE_FILE`, else a prompt when stdin is a terminal (`read_passphrase`).
+A ring in `EXPEDIENTE_KEYS` is plain JSON: keeping it in the environment is the operator's
+explicit choice. A plain key file (written before rings were sealed) is still read;
+`expediente keys passphrase` seals it.
 """
 
 from __future__ import annotations
@@ -23,12 +37,43 @@ import base64
 import json
 import os
 import secrets
+import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+SEALED_FORMAT = "expediente-sealed-keyring-v1"
+#: scrypt cost of new seals (OWASP's minimum: N=2^17, r=8, p=1, 128 MiB); a file's own header
+#: says which parameters unseal it.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**17, 8, 1
+#: The shortest passphrase accepted for a new seal.
+MIN_PASSPHRASE = 10
+PASSPHRASE_ENV = "EXPEDIENTE_KEY_PASSPHRASE"
+PASSPHRASE_FILE_ENV = "EXPEDIENTE_KEY_PASSPHRASE_FILE"
 
 
 class KeyRingError(Exception):
     """The key ring is missing, malformed or lacks a key a value needs."""
+
+
+@dataclass(frozen=True)
+class Seal:
+    """How a key file is sealed: scrypt's parameters and salt, and the key they derived from the
+    passphrase (kept in memory so that a rotation re-seals the file without asking again)."""
+
+    salt: bytes
+    n: int
+    r: int
+    p: int
+    key: bytes = field(repr=False)
+
+    def header(self) -> dict[str, object]:
+        return {"format": SEALED_FORMAT,
+                "kdf": {"name": "scrypt", "n": self.n, "r": self.r, "p": self.p,
+                        "salt": base64.b64encode(self.salt).decode()}}
 
 
 @dataclass(frozen=True)
@@ -44,6 +89,8 @@ class KeyRing:
     # The id of `index_key`, and index keys of earlier rotations kept until they are retired.
     index_id: str = "i1"
     old_index_keys: dict[str, bytes] = field(default_factory=dict)
+    # How the key file is sealed (None: from the environment, or a plain file of old).
+    seal: Seal | None = field(default=None, compare=False, repr=False)
 
     @property
     def index_keys(self) -> dict[str, bytes]:
@@ -156,7 +203,13 @@ def _optional_key(raw: dict[str, str], name: str) -> bytes | None:
     return None if value is None else base64.b64decode(value, validate=True)
 
 
-def load_keyring(path: Path) -> KeyRing:
+def load_keyring(path: Path, passphrase: str | None = None) -> KeyRing:
+    """The ring in `EXPEDIENTE_KEYS`, else the key file at `path`, unsealed with `passphrase`
+    (default: `read_passphrase`).
+
+    Raises:
+        KeyRingError: no ring, a malformed one, no passphrase, or a wrong one.
+    """
     env = os.environ.get("EXPEDIENTE_KEYS")
     if env:
         return parse_keyring(env)
@@ -165,14 +218,122 @@ def load_keyring(path: Path) -> KeyRing:
             f"No key ring at {path}. Run `expediente init` to create one, "
             "or set EXPEDIENTE_KEY_FILE."
         )
-    return parse_keyring(path.read_text(encoding="utf-8"), path)
+    text = path.read_text(encoding="utf-8")
+    if not is_sealed(text):
+        return parse_keyring(text, path)
+    return unseal(text, path, read_passphrase(path) if passphrase is None else passphrase)
 
 
-def save_keyring(ring: KeyRing, path: Path) -> None:
-    """Write the ring atomically, readable by its owner only."""
+def is_sealed(text: str) -> bool:
+    try:
+        return json.loads(text).get("format") == SEALED_FORMAT
+    except (ValueError, AttributeError):
+        return False
+
+
+def new_seal(passphrase: str) -> Seal:
+    """A fresh salt and the key scrypt derives from `passphrase` with it."""
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise KeyRingError(f"The passphrase is too short ({len(passphrase)} characters; at least "
+                           f"{MIN_PASSPHRASE} are needed — a few words are best)")
+    salt = secrets.token_bytes(16)
+    return Seal(salt, SCRYPT_N, SCRYPT_R, SCRYPT_P, _derive(passphrase, salt, SCRYPT_N,
+                                                            SCRYPT_R, SCRYPT_P))
+
+
+def _derive(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(passphrase.encode("utf-8"))
+
+
+def _aad(header: dict[str, object]) -> bytes:
+    return json.dumps(header, sort_keys=True, separators=(",", ":")).encode()
+
+
+def sealed_text(ring: KeyRing, seal: Seal) -> str:
+    """The key file's text: the ring's JSON sealed under `seal` (a fresh nonce every time)."""
+    header = seal.header()
+    nonce = secrets.token_bytes(12)
+    body = AESGCM(seal.key).encrypt(nonce, ring.to_json().encode(), _aad(header))
+    return json.dumps({**header, "nonce": base64.b64encode(nonce).decode(),
+                       "ciphertext": base64.b64encode(body).decode()}, indent=2)
+
+
+def unseal(text: str, path: Path | None, passphrase: str) -> KeyRing:
+    """The ring sealed in `text`.
+
+    Raises:
+        KeyRingError: a malformed file, or a passphrase that does not open it.
+    """
+    where = str(path) if path else "the sealed key ring"
+    try:
+        raw = json.loads(text)
+        kdf = raw["kdf"]
+        if kdf["name"] != "scrypt":
+            raise ValueError(f"unknown key derivation {kdf['name']!r}")
+        n, r, p = int(kdf["n"]), int(kdf["r"]), int(kdf["p"])
+        if not (2**14 <= n <= 2**22 and 1 <= r <= 32 and 1 <= p <= 16):
+            raise ValueError("scrypt parameters out of range")
+        salt = base64.b64decode(kdf["salt"], validate=True)
+        nonce = base64.b64decode(raw["nonce"], validate=True)
+        body = base64.b64decode(raw["ciphertext"], validate=True)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise KeyRingError(f"The sealed key ring in {where} is malformed: {exc}") from None
+    seal = Seal(salt, n, r, p, _derive(passphrase, salt, n, r, p))
+    try:
+        plain = AESGCM(seal.key).decrypt(nonce, body, _aad(seal.header()))
+    except InvalidTag:
+        raise KeyRingError(f"Wrong passphrase for the key ring {where} (or the file was altered): "
+                           "nothing was read or written") from None
+    return replace(parse_keyring(plain.decode("utf-8"), path), seal=seal)
+
+
+def read_passphrase(path: Path | None = None, *, prompt: str | None = None,
+                    confirm: bool = False) -> str:
+    """The passphrase of the key ring: `EXPEDIENTE_KEY_PASSPHRASE`, else the first line of the
+    file `EXPEDIENTE_KEY_PASSPHRASE_FILE` names, else asked for when stdin is a terminal.
+
+    Raises:
+        KeyRingError: none of them gives one.
+    """
+    value = os.environ.get(PASSPHRASE_ENV)
+    if value:
+        return value
+    named = os.environ.get(PASSPHRASE_FILE_ENV)
+    if named:
+        try:
+            line = Path(named).read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise KeyRingError(f"{PASSPHRASE_FILE_ENV} names {named}, which cannot be read: "
+                               f"{exc.strerror}") from None
+        if not line or not line[0]:
+            raise KeyRingError(f"The passphrase file {named} is empty")
+        return line[0]
+    if sys.stdin is not None and sys.stdin.isatty():
+        import getpass
+
+        text = prompt or f"Passphrase of the key ring {path or ''}: "
+        value = getpass.getpass(text)
+        if confirm and getpass.getpass("The same passphrase again: ") != value:
+            raise KeyRingError("The two passphrases differ: nothing was changed")
+        if value:
+            return value
+    raise KeyRingError(
+        f"The key ring {path or ''} is sealed with a passphrase: set {PASSPHRASE_ENV}, or "
+        f"{PASSPHRASE_FILE_ENV} to a file holding it, or run the command in a terminal to be "
+        "asked for it"
+    )
+
+
+def save_keyring(ring: KeyRing, path: Path, seal: Seal | None = None) -> None:
+    """Write the ring atomically, readable by its owner only, sealed under `seal` (default: the
+    seal it was read with; a ring read from a plain file of old is written plain)."""
+    seal = seal or ring.seal
+    text = sealed_text(ring, seal) if seal else ring.to_json()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(ring.to_json())
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
     os.replace(tmp, path)
