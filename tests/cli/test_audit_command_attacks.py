@@ -39,7 +39,7 @@ def persons():
 
 
 def test_checkpoint_file_shows_a_tail_cut_with_a_replayed_head(persons, tmp_path):
-    from expediente_web.audit.chain import sign_head
+    from expediente_web.audit.chain import seal_head
     from expediente_web.audit.models import AuditEntry
 
     runner = CliRunner()
@@ -54,7 +54,7 @@ def test_checkpoint_file_shows_a_tail_cut_with_a_replayed_head(persons, tmp_path
     _sql("DELETE FROM audit_auditentry WHERE seq >= 4")
     _sql("DELETE FROM audit_auditcheckpoint")
     seq3 = AuditEntry.objects.get(seq=3).hash
-    _sql("UPDATE audit_audithead SET seq = 3, hash = %s, signature = %s", seq3, sign_head(3, seq3))
+    _sql("UPDATE audit_audithead SET seq = 3, hash = %s, signature = %s", seq3, seal_head(3, seq3))
     assert runner.invoke(main, ["audit", "verify"]).exit_code == 0  # unseen from inside
     result = runner.invoke(main, ["audit", "verify", "--expect", str(cp_file)])
     assert result.exit_code == 1
@@ -119,16 +119,15 @@ def test_check_names_a_file_replaced_with_its_hash(tmp_path, settings):
 
     from expediente_web.cases.actions import do_create_case
     from expediente_web.evidence.actions import do_store_evidence
-    from expediente_web.evidence.store import path_for
+    from expediente_web.evidence.store import store
 
     settings.EXPEDIENTE_EVIDENCE_DIR = tmp_path / "evidence"
     user = get_user_model().objects.create_user("owner")
     case = do_create_case(user, "c1", "Case one")
     item = do_store_evidence(user, case, io.BytesIO(b"acta original"), "acta.txt")
     forged = b"acta falsificada"
-    forged_sha = hashlib.sha256(forged).hexdigest()
-    path_for(forged_sha).parent.mkdir(parents=True, exist_ok=True)
-    path_for(forged_sha).write_bytes(forged)
+    forged_sha = store(io.BytesIO(forged)).sha256  # put into the store as the store writes
+    assert forged_sha == hashlib.sha256(forged).hexdigest()
     _sql("UPDATE evidence_evidenceitem SET sha256 = %s WHERE id = %s", forged_sha, item.pk)
     result = CliRunner().invoke(main, ["check"])
     assert result.exit_code == 1

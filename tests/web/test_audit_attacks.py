@@ -72,18 +72,24 @@ def test_moving_the_head_back_to_an_earlier_entry_is_named(people):
     seq7 = AuditEntry.objects.get(seq=7).hash
     _sql("DELETE FROM audit_auditentry WHERE seq >= 8")
     _sql("UPDATE audit_audithead SET seq = 7, hash = %s", seq7)
-    assert "its signature does not verify" in _problems()[7]
+    assert "its seal does not match" in _problems()[7]
 
 
-def test_replaying_an_old_signed_head_is_named_by_a_checkpoint_kept_elsewhere(people):
-    # The attacker kept a copy of the head row from when the log ended at #7 (a real, signed
-    # head), cuts the log back to it and puts that head back: nothing in the database shows it.
-    old_head = AuditHead.objects.get(id=1)
-    _sql("DELETE FROM audit_auditentry WHERE seq = 10")  # bring the log back to a seq-9 state
+def test_replaying_an_old_head_is_named_by_a_checkpoint_kept_elsewhere(people):
+    # The operator exported a checkpoint at #10 and keeps it elsewhere. An attacker who kept a
+    # copy of the head row from when the log ended at #9 (a real, sealed head) cuts #10 and the
+    # stored checkpoint and puts that head back: nothing left in the database shows it.
+    kept_elsewhere = make_checkpoint()
+    assert kept_elsewhere.seq == 10
     seq9 = AuditEntry.objects.get(seq=9)
-    signature9 = chain.sign_head(9, seq9.hash)
-    kept_elsewhere = Checkpoint(old_head.seq, old_head.hash, signature=old_head.signature)
-    _sql("UPDATE audit_audithead SET seq = 9, hash = %s, signature = %s", seq9.hash, signature9)
+    copied_head_seal = chain.seal_head(9, seq9.hash)  # what the head row held at #9
+    _sql("DELETE FROM audit_auditentry WHERE seq = 10")
+    _sql("DELETE FROM audit_auditcheckpoint")
+    _sql(
+        "UPDATE audit_audithead SET seq = 9, hash = %s, signature = %s",
+        seq9.hash,
+        copied_head_seal,
+    )
     assert check().intact  # what verification inside the database alone cannot see
     problems = _problems(expect=kept_elsewhere)
     assert list(problems) == [10]
@@ -106,7 +112,7 @@ def test_a_cut_back_past_a_stored_checkpoint_is_named(people, monkeypatch, docum
     _sql(
         "UPDATE audit_audithead SET seq = 11, hash = %s, signature = %s",
         seq11,
-        chain.sign_head(11, seq11),
+        chain.seal_head(11, seq11),
     )
     problems = _problems()
     assert list(problems) == [12]
@@ -167,7 +173,11 @@ def test_an_edit_rehashed_without_the_key_is_named(people):
     problems = _problems()
     assert set(problems) == {4, 5, 6, 7, 8, 9, 10}
     assert problems[4] == "its content was changed after it was written (its hash does not match)"
-    assert "signature does not verify" in problems[10] or "hash does not match" in problems[10]
+    breaks = [str(b) for b in check().breaks]
+    assert "entry #10: its content was changed after it was written (its hash does not match)" in (
+        breaks
+    )
+    assert any("the log head was changed" in b for b in breaks)  # the head was re-hashed too
 
 
 def test_an_expected_head_that_was_rewritten_is_named(people):
@@ -311,17 +321,15 @@ def test_rows_an_import_wrote_are_checked_too(case, documenter, source, tmp_path
 def test_replacing_an_evidence_file_and_its_hash_is_named(case, documenter, settings, tmp_path):
     from expediente_web.evidence.actions import do_store_evidence
     from expediente_web.evidence.integrity import check_items
-    from expediente_web.evidence.store import path_for
+    from expediente_web.evidence.store import store
 
     settings.EXPEDIENTE_EVIDENCE_DIR = tmp_path / "evidence"
     item = do_store_evidence(documenter, case, io.BytesIO(b"acta original"), "acta.txt")
     other = do_store_evidence(documenter, case, io.BytesIO(b"otra acta"), "otra.txt")
     assert [p for _, p in check_items()] == [None, None]
     forged = b"acta falsificada"
-    forged_sha = hashlib.sha256(forged).hexdigest()
-    target = path_for(forged_sha)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(forged)
+    forged_sha = store(io.BytesIO(forged)).sha256  # put into the store as the store writes
+    assert forged_sha == hashlib.sha256(forged).hexdigest()
     _sql("UPDATE evidence_evidenceitem SET sha256 = %s WHERE id = %s", forged_sha, item.pk)
     _sql(
         "UPDATE evidence_custodyevent SET hash_observed = %s WHERE item_id = %s",

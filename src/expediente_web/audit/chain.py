@@ -3,9 +3,10 @@
 Each entry is sealed with HMAC-SHA256, under the key ring's `audit_key`, over a canonical form of
 its fields and the seal of the entry before it. The key lives outside the database, so someone
 who can only write to the database cannot edit an entry and re-seal the rest. The head (last
-sequence number and seal) is signed with the key ring's Ed25519 `signing_key` at every append,
-and every `CHECKPOINT_EVERY` entries the signed head is also kept as a checkpoint; an exported
-checkpoint (`expediente audit checkpoint --out FILE`) kept away from the machine lets
+sequence number and seal) is sealed the same way at every append, and every `CHECKPOINT_EVERY`
+entries (and on demand) it is signed with the key ring's Ed25519 `signing_key` and kept as a
+checkpoint, which anyone with the public key can check. An exported checkpoint
+(`expediente audit checkpoint --out FILE`) kept away from the machine lets
 `audit verify --expect FILE` show a cut even by someone who holds the key ring.
 
 `append` must run inside the transaction of the write it records: if the write rolls back, so
@@ -149,6 +150,17 @@ def sign_head(seq: int, head_hash: str, keys: AuditKeys | None = None) -> str:
     return keys.signer.sign(checkpoint_message(seq, head_hash)).hex()
 
 
+def seal_head(seq: int, head_hash: str, keys: AuditKeys | None = None) -> str:
+    """The head's seal, made at every append: an HMAC under the audit key (cheaper than a
+    signature; the Ed25519 signature is kept for checkpoints, which others may verify)."""
+    keys = keys or audit_keys()
+    return hmac.digest(keys.mac_key, b"head\n" + checkpoint_message(seq, head_hash), "sha256").hex()
+
+
+def head_seal_valid(seq: int, head_hash: str, seal: str, keys: AuditKeys | None = None) -> bool:
+    return hmac.compare_digest(seal_head(seq, head_hash, keys), seal)
+
+
 def signature_valid(
     seq: int, head_hash: str, signature: str, public: Ed25519PublicKey | None = None
 ) -> bool:
@@ -217,10 +229,12 @@ def append(
     )
     digest = hmac.digest(keys.mac_key, message, "sha256").hex()
     entry = AuditEntry.objects.create(hash=digest, **fields)
-    signature = sign_head(entry.seq, digest, keys)
-    AuditHead.objects.filter(id=1).update(seq=entry.seq, hash=digest, signature=signature)
+    seal = seal_head(entry.seq, digest, keys)
+    AuditHead.objects.filter(id=1).update(seq=entry.seq, hash=digest, signature=seal)
     if entry.seq % CHECKPOINT_EVERY == 0:
-        AuditCheckpoint.objects.create(seq=entry.seq, hash=digest, at=at, signature=signature)
+        AuditCheckpoint.objects.create(
+            seq=entry.seq, hash=digest, at=at, signature=sign_head(entry.seq, digest, keys)
+        )
     if rows:
         RowDigest.objects.bulk_create(
             (
@@ -372,9 +386,9 @@ def check(
       no longer follows the one before it);
     - **reordered** entries: an entry whose `prev_hash` is the seal of an entry that now comes
       after it, or whose position differs from the one it was written at;
-    - a **deleted tail**: the signed head, a signed checkpoint or the `expect`ed head (one kept
+    - a **deleted tail**: the sealed head, a signed checkpoint or the `expect`ed head (one kept
       elsewhere) says more entries were written than remain;
-    - a **forged head or checkpoint**: its signature does not verify;
+    - a **forged head or checkpoint**: its seal or signature does not verify;
     - an **emptied log**: no entries but case records exist.
 
     Memory grows with a short prefix of each seal (to explain a reorder), not with payloads.
@@ -524,16 +538,15 @@ def _head_breaks(last_seq: int, last_hash: str, count: int, keys: AuditKeys) -> 
         if count:
             return [Break(last_seq, "the log head record was deleted")]
         return []
-    if head.seq and not signature_valid(head.seq, head.hash, head.signature, keys.public):
+    if head.seq and not head_seal_valid(head.seq, head.hash, head.signature, keys):
         return [
             Break(
                 head.seq,
-                "the log head was changed outside the audit service (its "
-                "signature does not verify)",
+                "the log head was changed outside the audit service (its seal does not match)",
             )
         ]
     if head.seq > last_seq:
-        return [_cut(last_seq, head.seq, "the signed head")]
+        return [_cut(last_seq, head.seq, "the sealed head")]
     if head.seq == last_seq and last_seq and head.hash != last_hash:
         return [Break(last_seq, "the last entry is not the one the log head recorded")]
     if head.seq < last_seq:

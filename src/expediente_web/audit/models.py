@@ -1,5 +1,5 @@
 """Audit log storage: one row per write, each sealed with a keyed hash (HMAC) of its content and
-of the row before it; the signed head; signed checkpoints; the digests of the rows each write
+of the row before it; the sealed head; signed checkpoints; the digests of the rows each write
 left behind."""
 
 from __future__ import annotations
@@ -55,8 +55,9 @@ class AuditHead(models.Model):
     """A single row locked by each writer so that appends are serialised and the chain stays
     linear even when two transactions write at once (PostgreSQL).
 
-    `signature` is the Ed25519 signature of (`seq`, `hash`) by the key ring's signing key, made
-    at every append: moving the head back to hide a deleted tail needs the key ring.
+    `signature` is the seal of (`seq`, `hash`), an HMAC under the key ring's audit key made at
+    every append (`chain.seal_head`): moving the head back to hide a deleted tail needs the key
+    ring.
     """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
