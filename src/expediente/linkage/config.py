@@ -143,7 +143,7 @@ class LinkConfig:
     truth_column: str | None = None
     calibrate_source_pairs: bool = True
     clustering: str = "greedy"
-    tf_reference_records: float | None = 1000.0
+    tf_reference_records: float | None = 3000.0
     complete_component_limit: int = 60
 
     def __post_init__(self) -> None:

@@ -115,11 +115,16 @@ class FellegiSunter:
             out[:, f] = self._field_weight(f, gamma[:, f], tf, tables[f], group)
         return out
 
-    def evidence_against(self, gamma: np.ndarray, group: np.ndarray | None = None) -> np.ndarray:
-        """Sum of the negative field weights of each pair (bits against a match)."""
+    def evidence_against(
+        self,
+        gamma: np.ndarray,
+        group: np.ndarray | None = None,
+        fields: tuple[int, ...] | None = None,
+    ) -> np.ndarray:
+        """Sum of the negative weights of ``fields`` (default all) per pair (bits against)."""
         tables = self._tables(group)
         out = np.zeros(len(gamma))
-        for f in range(gamma.shape[1]):
+        for f in fields if fields is not None else range(gamma.shape[1]):
             out += np.minimum(self._field_weight(f, gamma[:, f], None, tables[f], group), 0.0)
         return out
 

@@ -45,6 +45,9 @@ SHARED_KINDS = frozenset({"event", "place", "exact"})
 #: Comparison kinds each source writes in its own way (m calibrated per pair of sources).
 WRITTEN_KINDS = frozenset({"given_names", "surnames", "birth", "string"})
 
+#: Fields whose disagreement names a different person (identity number, birth).
+IDENTITY_KINDS = frozenset({"id_number", "birth"})
+
 DECISION_TEXT = np.array(["", "accept", "reject"], dtype=object)
 
 
@@ -336,7 +339,11 @@ def link_records(
         right,
         probability,
         min([config.threshold, *config.alternative_thresholds, 0.05]),
-        model.evidence_against(gamma, group),
+        model.evidence_against(
+            gamma,
+            group,
+            tuple(f for f, spec in enumerate(config.fields) if spec.kind in IDENTITY_KINDS),
+        ),
     )
     conflicts = Conflicts(prepared.n, np.concatenate([rejected, against]))
 
@@ -537,7 +544,8 @@ def _conflicts(
     """Candidate pairs with strong evidence against that a chain of links could still join.
 
     Strong evidence against is a match probability below ``CONFLICT_PROBABILITY``, or
-    fields that disagree by ``CONFLICT_BITS`` or more whatever the names say: two
+    identity fields (number, birth) that disagree by ``CONFLICT_BITS`` or more whatever
+    the names say: two
     different identity numbers and birth dates decades apart are a father and his son of
     the same name, however rare that name is. Only pairs inside one connected component
     of the links at ``link_floor`` can ever be joined by chaining, so only those become
