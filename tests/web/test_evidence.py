@@ -12,7 +12,7 @@ from expediente_web.cases.validation import InvalidInput
 from expediente_web.evidence.actions import do_record_custody_event, do_store_evidence
 from expediente_web.evidence.integrity import check_items
 from expediente_web.evidence.models import CustodyEvent, EvidenceItem
-from expediente_web.evidence.store import path_for
+from expediente_web.evidence.store import open_evidence, path_for
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,8 @@ def test_file_is_stored_under_its_hash_with_a_receipt(case, documenter, evidence
                              media_type="application/pdf", received_from="NGO field team")
     assert (item.sha256, item.size) == (SHA, len(CONTENT))
     path = evidence_dir / SHA[:2] / SHA[2:4] / SHA
-    assert path == path_for(SHA) and path.read_bytes() == CONTENT
+    assert path == path_for(SHA) and open_evidence(SHA).read() == CONTENT
+    assert CONTENT not in path.read_bytes()  # encrypted at rest
     assert not os.access(path, os.W_OK) or os.geteuid() == 0  # read-only (root ignores modes)
     assert oct(path.stat().st_mode & 0o222) == "0o0"
     receipt = CustodyEvent.objects.get(item=item)

@@ -230,3 +230,21 @@ def escrow(out: str) -> None:
     click.echo(f"Escrowed copy of the key ring written to {target} (sealed with the escrow "
                "passphrase). Hand the file and the passphrase to the trusted person separately; "
                "make a new copy after every `expediente keys rotate`.")
+
+
+@command.command(name="encrypt-evidence")
+@data_dir_option
+def encrypt_evidence() -> None:
+    """Encrypt the evidence files an earlier version stored in clear (each one verified against
+    its SHA-256 first). Until then those files are refused when read."""
+    with user_errors():
+        open_database()
+        from expediente_web.evidence.store import encrypt_plain_files, key_usage
+        from expediente_web.protection.cipher import current_keyring
+
+        current_keyring()  # this database's ring, before any file is touched
+        done = encrypt_plain_files()
+        usage = key_usage()
+    click.echo(f"{done} evidence files encrypted; the store holds "
+               + ", ".join(f"{n} under {k}" for k, n in sorted(usage.items())) if usage else
+               f"{done} evidence files encrypted; the store is empty.")

@@ -14,7 +14,13 @@ from pathlib import Path
 
 from expediente.fingerprints import file_sha256
 from expediente_web.evidence.models import EvidenceItem
-from expediente_web.evidence.store import NotAHash, path_for
+from expediente_web.evidence.store import (
+    EvidenceUnreadable,
+    NotAHash,
+    PlainEvidence,
+    path_for,
+    plaintext_sha256,
+)
 
 
 @dataclass(frozen=True)
@@ -92,6 +98,19 @@ def items_to_check() -> int:
     return EvidenceItem.objects.count()
 
 
+def _decrypted_sha256(sha256: str) -> str:
+    """The SHA-256 of a stored file's plaintext, or "unreadable: why" when it does not decrypt
+    (altered, cut off, stored in clear, or under a key not in the ring)."""
+    try:
+        return plaintext_sha256(sha256)
+    except PlainEvidence as exc:
+        # Bytes in clear: an earlier version's file (its name is its hash), or a replaced one.
+        found = file_sha256(path_for(sha256))
+        return f"unreadable:{exc}" if found == sha256 else found
+    except EvidenceUnreadable as exc:
+        return f"unreadable:file changed ({exc})"
+
+
 def check_items() -> Iterator[tuple[EvidenceItem, FileProblem | None]]:
     """Every evidence item (deleted ones too: their files are kept) with its file's problem,
     or None when the file is present, its SHA-256 matches and the audit log recorded it."""
@@ -114,11 +133,13 @@ def check_items() -> Iterator[tuple[EvidenceItem, FileProblem | None]]:
             )
             continue
         if item.sha256 not in hashed:
-            hashed[item.sha256] = file_sha256(path) if path.is_file() else None
+            hashed[item.sha256] = _decrypted_sha256(item.sha256) if path.is_file() else None
         found = hashed[item.sha256]
         problem = None
         if found is None:
             problem = "file missing"
+        elif found.startswith("unreadable:"):
+            problem = found.removeprefix("unreadable:")
         elif found != item.sha256:
             problem = f"file changed (SHA-256 now {found})"
         else:

@@ -355,7 +355,6 @@ def _iso(value: Any) -> str | None:
 
 
 def _export_extras(case: Case, out: Path, counts: dict[str, int], masks: Pseudonymiser) -> None:
-    from expediente_web.evidence import store
     from expediente_web.evidence.models import Citation, CustodyEvent, EvidenceItem, Excerpt
     from expediente_web.records.models import Comment
 
@@ -423,21 +422,40 @@ def _export_extras(case: Case, out: Path, counts: dict[str, int], masks: Pseudon
         target = out / "evidence" / "files" / i.sha256
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
-            _copy_verified(store.path_for(i.sha256), target, i)
+            _copy_verified(i.sha256, target, i)
 
 
-def _copy_verified(source: Path, target: Path, item: Any) -> None:
-    """Copy an evidence file, hashing it on the way: an export carries only files that are
-    what their items say (a changed or missing file is refused, naming the item)."""
+def _copy_verified(sha256: str, target: Path, item: Any) -> None:
+    """Copy an evidence file's plaintext out of the (encrypted) store, hashing it on the way:
+    an export carries only files that are what their items say (a changed or missing file is
+    refused, naming the item)."""
+    from expediente_web.evidence.store import EvidenceUnreadable, PlainEvidence, open_evidence
+
     digest = hashlib.sha256()
     try:
-        with open(source, "rb") as src, open(target, "xb") as dst:
-            while chunk := src.read(1 << 20):
+        with open_evidence(sha256) as src, open(target, "xb") as dst:
+            for chunk in src:
                 digest.update(chunk)
                 dst.write(chunk)
     except OSError as exc:
         raise ExportError(f"the file of evidence item {item.uid} ({item.filename}) cannot be "
                           f"read: {exc.strerror}; run `expediente check`") from None
+    except PlainEvidence as exc:
+        target.unlink(missing_ok=True)
+        from expediente.fingerprints import file_sha256
+        from expediente_web.evidence.store import path_for
+
+        found = file_sha256(path_for(sha256))
+        if found == sha256:
+            raise ExportError(f"the file of evidence item {item.uid} ({item.filename}): {exc}") \
+                from None
+        raise ExportError(f"the file of evidence item {item.uid} ({item.filename}) has changed "
+                          f"in the store (its SHA-256 is now {found}); run "
+                          "`expediente check`") from None
+    except EvidenceUnreadable as exc:
+        target.unlink(missing_ok=True)
+        raise ExportError(f"the file of evidence item {item.uid} ({item.filename}) has changed "
+                          f"in the store: {exc}; run `expediente check`") from None
     if digest.hexdigest() != item.sha256:
         raise ExportError(f"the file of evidence item {item.uid} ({item.filename}) has changed "
                           f"in the store (its SHA-256 is now {digest.hexdigest()}); run "

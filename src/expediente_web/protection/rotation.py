@@ -201,6 +201,11 @@ def rotate(actor: object = None, progress: Callable[[int], None] | None = None) 
                         "new_index_key": new_ring.index_id, "previous_index_key": ring.index_id,
                         "values_reencrypted": done, "previous_usage": dict(usage)})
     reset_keyring_cache()
+    # The evidence files' keys are wrapped under the new data key; only their headers change.
+    # The old key stays in the ring until every file is rewrapped (`--retire-old` checks).
+    from expediente_web.evidence.store import rewrap
+
+    rewrap(new_ring)
     return new_ring.active, done
 
 
@@ -208,7 +213,12 @@ def retire_old_keys(actor: object = None) -> list[str]:
     """Remove every data key but the active one, and every index key but the one the blind
     indexes use, from the key file, if no value still needs them."""
     ring = verify(_writable_ring())
+    from expediente_web.evidence.store import key_usage as evidence_key_usage
+
     usage = key_usage()
+    for key_id, files in evidence_key_usage().items():
+        if key_id not in ("plain", "damaged"):
+            usage[key_id] += files
     still_used = sorted(k for k in usage if k != ring.active)
     if still_used:
         counts = ", ".join(f"{k}: {usage[k]} values" for k in still_used)
