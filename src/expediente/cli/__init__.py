@@ -36,6 +36,8 @@ COMMANDS: dict[str, str] = {
     "estimate": "expediente.cli.estimate:command",
     "patterns": "expediente.cli.patterns:command",
     "verify-release": "expediente.cli.verify_release:command",
+    "backup": "expediente_web.cli.backup:backup_command",
+    "restore": "expediente_web.cli.backup:restore_command",
 }
 
 SHORT_HELP: dict[str, str] = {
@@ -57,6 +59,8 @@ SHORT_HELP: dict[str, str] = {
     "estimate": "Estimate totals with multiple-systems estimation.",
     "patterns": "Counts over time, place, unit and method; indicators of scale and system.",
     "verify-release": "Check a published edition against its signed manifest (offline).",
+    "backup": "Write one encrypted archive of the database, evidence and key ring.",
+    "restore": "Restore a backup into an empty data directory (and database).",
 }
 
 
