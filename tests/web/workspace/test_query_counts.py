@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 def test_every_record_page_has_a_bound(record):
     assert set(BOUNDS) == set(url_kwargs(record))
 
+
 #: URL name → the most queries its page may make (for a role that sees identities).
 BOUNDS = {
     "case-records": 16,
@@ -41,7 +42,6 @@ BOUNDS = {
 }
 
 
-
 @pytest.mark.parametrize("name", sorted(BOUNDS))
 def test_queries_are_bounded(record, documenter, as_user, name):
     client = as_user(documenter)
@@ -50,5 +50,6 @@ def test_queries_are_bounded(record, documenter, as_user, name):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(address)
     assert response.status_code == 200
-    assert len(queries) <= BOUNDS[name], (
-        f"{name}: {len(queries)} queries\n" + "\n".join(q["sql"][:160] for q in queries))
+    assert len(queries) <= BOUNDS[name], f"{name}: {len(queries)} queries\n" + "\n".join(
+        q["sql"][:160] for q in queries
+    )
