@@ -103,7 +103,9 @@ def _matched(query: Query | None, where: Where) -> tuple[str, list[Any], str]:
         return (f"FROM {DOCS} d WHERE d.vector @@ to_tsquery('simple', %s) AND {condition}",
                 [_tsquery(query), *params],
                 "-ts_rank_cd(d.vector, to_tsquery('simple', %s))")
-    return (f"FROM {FTS} JOIN {DOCS} d ON d.id = {FTS}.rowid WHERE {FTS} MATCH %s "
+    # CROSS JOIN fixes SQLite's join order: the full-text match first, then its documents
+    # (the other order runs the match once per document of the case).
+    return (f"FROM {FTS} CROSS JOIN {DOCS} d ON d.id = {FTS}.rowid WHERE {FTS} MATCH %s "
             f"AND {condition}", [_fts5_match(query), *params], f"bm25({FTS})")
 
 
