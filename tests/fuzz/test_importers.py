@@ -155,7 +155,7 @@ def _xlsx_cell(value: str):
 @FUZZ
 @given(
     rows=st.lists(
-        st.dictionaries(st.sampled_from(COLUMNS + ["x"]), JSON_VALUE, max_size=8), max_size=5
+        st.dictionaries(st.sampled_from([*COLUMNS, "x"]), JSON_VALUE, max_size=8), max_size=5
     ),
     wrap=st.booleans(),
 )
