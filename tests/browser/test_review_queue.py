@@ -39,14 +39,14 @@ def test_it_accepts_a_pair_and_shows_the_next(page, linked_case, shot):
     first, second = run.review_pairs.order_by("rank")[:2]
     _sign_in(page, "ana")
     page.click("text=ve-sint")
-    page.click("text=Person linkage and review queue")
-    page.click("text=Open the review queue")
+    page.click("text=Vinculación de personas y cola de revisión")
+    page.click("text=Abrir la cola de revisión")
     assert page.locator("h1").inner_text() == "Cola de revisión"
     assert page.locator("input[name=pair]").get_attribute("value") == str(first.pk)
     assert page.locator("#weights tbody tr").count() == len(first.explanation["fields"]) + 1
     shot(page, "first-pair")
     page.click("button[value=accept]")
-    assert "Decision saved" in page.locator(".flash").inner_text()
+    assert "Decisión guardada" in page.locator(".flash").inner_text()
     assert page.locator("input[name=pair]").get_attribute("value") == str(second.pk)
     shot(page, "next-pair")
     decision = PairDecision.objects.get()
@@ -92,11 +92,16 @@ def test_reject_and_unsure_then_a_re_run_applies_the_decisions(page, linked_case
     assert page.locator("input[name=pair]").get_attribute("value") == str(second.pk)
     page.fill("#id_note", "<script>alert(1)</script> otra fuente")
     page.click("button[value=unsure]")
-    assert "No estoy seguro / Unsure" in page.locator(".flash").inner_text()
+    assert "No estoy seguro" in page.locator(".flash").inner_text()
     assert page.locator("input[name=pair]").get_attribute("value") == str(third.pk)
     page.goto(f"/cases/{case.code}/linkage/")
-    page.click("text=Re-run linkage (applies the decisions)")
-    assert "Linkage done" in page.locator(".flash").inner_text()
+    page.click("text=Volver a vincular (aplica las decisiones)")
+    # The run is queued as a background job; its page follows it until the worker is done.
+    assert "/jobs/" in page.url and page.locator("#job-progress").count() == 1
+    from expediente_web.jobs.worker import run_pending
+
+    run_pending()
+    page.wait_for_selector(f"#job-progress a[href='/cases/{case.code}/linkage/']", timeout=15000)
     shot(page, "after-re-run")
     latest = LinkRun.objects.filter(case=case).first()
     assert latest.pk != run.pk and latest.labels_applied == 1

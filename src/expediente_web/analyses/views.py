@@ -14,6 +14,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from expediente_web.analyses.access import (
@@ -36,20 +38,20 @@ from expediente_web.records.models import Person
 PERSONS_SHOWN = 200
 
 DECISION_LABELS = {
-    "accept": "Misma persona / Same person",
-    "reject": "Personas distintas / Different persons",
-    "unsure": "No estoy seguro / Unsure",
+    "accept": _("Same person"),
+    "reject": _("Different persons"),
+    "unsure": _("Unsure"),
 }
 
 
 FIELD_LABELS = {
-    "given_names": "Nombres / Given names",
-    "surnames": "Apellidos / Surnames",
-    "id_number": "Cédula / ID number",
-    "birth": "Nacimiento / Birth",
-    "sex": "Sexo / Sex",
-    "state": "Estado / State",
-    "event": "Fecha del acto / Date of the act",
+    "given_names": _("Given names"),
+    "surnames": _("Surnames"),
+    "id_number": _("ID number"),
+    "birth": _("Birth"),
+    "sex": _("Sex"),
+    "state": _("State"),
+    "event": _("Date of the act"),
 }
 
 
@@ -78,13 +80,15 @@ LEVEL_LABELS_ES = {
     "within 31 days": "a menos de 31 días",
     "within 7 days": "a menos de 7 días",
     "same parent place": "mismo lugar superior",
+    "one within the other": "uno dentro del otro",
 }
 
 
 def level_label(level: str) -> str:
-    """A comparison level in Spanish and English ("coinciden ambos / both agree")."""
-    spanish = LEVEL_LABELS_ES.get(level)
-    return f"{spanish} / {level}" if spanish else level
+    """A comparison level in the reader's language ("coinciden ambos" or "both agree")."""
+    if (get_language() or "es").startswith("es"):
+        return LEVEL_LABELS_ES.get(level, level)
+    return level
 
 
 def _record_view(person: Person, show_protected: bool, run: LinkRun | None = None
@@ -207,8 +211,8 @@ def _decide(request: HttpRequest, case: Case) -> HttpResponse:
     except InvalidInput as exc:
         messages.error(request, str(exc))
         return redirect("analyses:queue", code=case.code)
-    messages.success(request, f"Decisión guardada / Decision saved: "
-                              f"{DECISION_LABELS[decision]}.")
+    messages.success(request, gettext("Decision saved: %(decision)s.")
+                     % {"decision": DECISION_LABELS[decision]})
     return redirect("analyses:queue", code=case.code)
 
 

@@ -30,12 +30,12 @@ def test_person_links_name_the_run_they_belong_to(case, analyst, linked):
     assert first.record.source_record_id in page
 
 
-def test_every_compared_field_has_a_bilingual_label(case, analyst, linked):
+def test_every_compared_field_has_a_label(case, analyst, linked):
     page = _client(analyst).get(f"/cases/{case.code}/linkage/queue/").content.decode()
     weights = page[page.index('id="weights"'):]
     for field in linked.review_pairs.first().explanation["fields"]:
         assert f"<td>{field['field']}</td>" not in weights
-    assert "Fecha del acto / Date of the act" in weights
+    assert "Fecha del acto" in weights and "Date of the act" not in weights
 
 
 def test_every_comparison_level_of_the_core_has_a_spanish_label():
@@ -45,14 +45,19 @@ def test_every_comparison_level_of_the_core_has_a_spanish_label():
     for levels in LEVEL_NAMES.values():
         for level in levels:
             assert level in LEVEL_LABELS_ES, level
-    assert level_label("both agree") == "coinciden ambos / both agree"
-    assert level_label("similarity >= 0.9") == "similarity >= 0.9"
+    from django.utils import translation
+
+    with translation.override("es"):
+        assert level_label("both agree") == "coinciden ambos"
+        assert level_label("similarity >= 0.9") == "similarity >= 0.9"
+    with translation.override("en"):
+        assert level_label("both agree") == "both agree"
 
 
-def test_the_queue_shows_comparison_levels_in_spanish_and_english(case, analyst, linked):
+def test_the_queue_shows_comparison_levels_in_the_readers_language(case, analyst, linked):
     from expediente_web.analyses.views import LEVEL_LABELS_ES
 
     page = _client(analyst).get(f"/cases/{case.code}/linkage/queue/").content.decode()
     weights = page[page.index('id="weights"'):]
     first = linked.review_pairs.order_by("rank").first().explanation["fields"][0]["level"]
-    assert f"{LEVEL_LABELS_ES[first]} / {first}" in weights
+    assert LEVEL_LABELS_ES[first] in weights and f"{LEVEL_LABELS_ES[first]} / " not in weights

@@ -1,7 +1,7 @@
 """Update and compile the catalogue of the site's pages: `make messages`.
 
-Collects every translatable string of the templates and code of `site`, `workspace` and the
-templates of `analyses` into `workspace/locale/es/LC_MESSAGES/django.po` (Django's makemessages,
+Collects every translatable string of the templates and code of `site`, `workspace`,
+`analyses`, `jobs` and `search` into `workspace/locale/es/LC_MESSAGES/django.po` (Django's makemessages,
 which needs GNU gettext's xgettext), then compiles it to `django.mo` with polib (no gettext
 needed), so that a fresh checkout has working catalogues without any tool: the .mo is committed
 and a test checks that it says what the .po says.
@@ -23,7 +23,9 @@ PO = HERE / "es" / "LC_MESSAGES" / "django.po"
 SCANNED = {
     "site": WEB / "site",
     "workspace": WEB / "workspace",
-    "analyses_templates": WEB / "analyses" / "templates",
+    "analyses": WEB / "analyses",
+    "jobs": WEB / "jobs",
+    "search": WEB / "search",
 }
 
 
