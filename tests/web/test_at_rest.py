@@ -162,3 +162,30 @@ def test_rotation_rewraps_every_file_key_and_retires_the_old_key(tmp_path, monke
     assert sorted(retire_old_keys()) == ["i1", "k1"]
     reset_keyring_cache()
     assert [open_evidence(s.sha256).read() for s in stored] == [TEXT, TEXT[:10]]
+
+
+@pytest.mark.parametrize(("url", "refused"), [
+    ("postgres://u:p@db.example.org/x", True),
+    ("postgres://u:p@db.example.org/x?sslmode=prefer", True),
+    ("postgres://u:p@db.example.org/x?sslmode=disable", True),
+    ("postgres://u:p@db.example.org/x?sslmode=require", False),
+    ("postgres://u:p@db.example.org/x?sslmode=verify-full", False),
+    ("postgres://u:p@localhost/x", False),
+    ("postgres://u:p@127.0.0.1/x", False),
+    ("postgres://u@/x?host=/run/postgresql", False),
+    ("sqlite:////tmp/x.sqlite3", False),
+])
+def test_a_remote_postgresql_database_is_refused_without_tls(url, refused, settings):
+    import dj_database_url
+
+    from expediente_web.config import ConfigError
+    from expediente_web.protection.cipher import current_keyring
+    from expediente_web.protection.transport import transport_problem
+
+    db = dj_database_url.parse(url)
+    assert bool(transport_problem(db)) is refused
+    if refused:
+        settings.DATABASES = {**settings.DATABASES, "default": {**settings.DATABASES["default"],
+                                                                **db}}
+        with pytest.raises(ConfigError, match="sslmode"):
+            current_keyring()

@@ -37,11 +37,17 @@ def current_keyring() -> KeyRing:
 
     Raises:
         KeyRingError: no key ring, a malformed one, or one that is not this database's.
+        ConfigError: a PostgreSQL database on another host reached without TLS.
     """
     from django.conf import settings
 
+    from expediente_web.config import ConfigError
     from expediente_web.protection.key_check import verified
+    from expediente_web.protection.transport import transport_problem
 
+    refused = transport_problem(settings.DATABASES["default"])
+    if refused:  # before the ring is unlocked and anything is read over that connection
+        raise ConfigError(refused)
     ring = _cached_keyring(str(settings.EXPEDIENTE_KEY_FILE), os.environ.get("EXPEDIENTE_KEYS", ""),
                            os.environ.get("EXPEDIENTE_KEY_PASSPHRASE", ""),
                            os.environ.get("EXPEDIENTE_KEY_PASSPHRASE_FILE", ""))

@@ -24,3 +24,12 @@ def secret_key_is_real(app_configs: Any = None, **kwargs: Any) -> list[checks.Ch
             id="expediente.E001",
         )
     ]
+
+
+@checks.register(checks.Tags.security, checks.Tags.database)
+def database_over_tls(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """A PostgreSQL database on another host must be reached over TLS."""
+    from expediente_web.protection.transport import transport_problem
+
+    why = transport_problem(settings.DATABASES["default"])
+    return [checks.Error(why, id="expediente.E002")] if why else []
