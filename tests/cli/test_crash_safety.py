@@ -4,8 +4,12 @@ growing, a progress line), not a fixed sleep. Every name in the data is fictiona
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import os
+import pty
 import signal
+import sqlite3
 import subprocess
 import time
 
@@ -16,8 +20,10 @@ COUNTS = r"""
 from expediente_web.cli.setup import setup_django
 setup_django()
 from expediente_web.audit.models import AuditEntry
+from expediente_web.analyses.models import LinkRun
 from expediente_web.records.models import Act, Person
-print(Person.objects.count(), Act.objects.count(), AuditEntry.objects.count())
+print(Person.objects.count(), Act.objects.count(), LinkRun.objects.count(),
+      AuditEntry.objects.count())
 """
 
 
@@ -110,3 +116,73 @@ def test_a_killed_backup_leaves_no_archive(installation):
     assert again.returncode == 0, again.stderr
     for stray in root.glob(".killed.age.partial-*"):
         stray.unlink()  # what a kill during the final write can leave: hidden, never the name
+
+
+ENQUEUE = r"""
+from expediente_web.cli.setup import setup_django
+setup_django()
+from django.contrib.auth import get_user_model
+from expediente_web.cases.models import Case
+from expediente_web.jobs.actions import do_enqueue_job
+owner = get_user_model().objects.get(username="ana-ficticia")
+print(do_enqueue_job(owner, Case.objects.get(code="C-BK"), "linkage").uid)
+"""
+
+
+def _job_status(data, uid: str) -> str | None:
+    with sqlite3.connect(f"file:{data / 'expediente.sqlite3'}?mode=ro", uri=True) as db:
+        table = next(
+            name
+            for (name,) in db.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name LIKE 'jobs_%'"
+            )
+        )
+        row = db.execute(
+            f"SELECT status FROM {table} WHERE uid IN (?, ?)", (uid, uid.replace("-", ""))
+        ).fetchone()
+    return row[0] if row else None
+
+
+def test_a_killed_worker_leaves_its_job_failed_and_nothing_half_written(installation):
+    _root, data, env = installation
+    enqueued = python(env, ENQUEUE)
+    assert enqueued.returncode == 0, enqueued.stderr
+    uid = enqueued.stdout.strip()
+    before = _counts(env)
+    process = subprocess.Popen(
+        [EXPEDIENTE, "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    _kill_when(process, lambda: _job_status(data, uid) == "running")
+    assert _job_status(data, uid) == "running"
+    _intact(env, before)
+    once = cli(env, "worker", "--once")
+    assert once.returncode == 0, once.stderr
+    assert _job_status(data, uid) == "failed"
+    assert _counts(env)[:3] == before[:3]  # the failure itself is an audited write
+
+
+def test_a_killed_linkage_run_stores_nothing(installation):
+    _root, _data, env = installation
+    before = _counts(env)
+    # The stage progress is shown on a terminal only: give the command one.
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [EXPEDIENTE, "link", "--case", "C-BK", "--user", "ana-ficticia"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=follower,
+    )
+    os.close(follower)
+    os.set_blocking(leader, False)
+    seen = bytearray()
+
+    def linking() -> bool:
+        with contextlib.suppress(OSError):  # nothing to read yet, or the process is gone
+            seen.extend(os.read(leader, 4096))
+        return b"linking" in seen
+
+    try:
+        _kill_when(process, linking)
+    finally:
+        os.close(leader)
+    _intact(env, before)
