@@ -96,6 +96,14 @@ def query_parts(text: str) -> list[str]:
     return parts
 
 
+def _part_score(query: list[str], words: list[str]) -> float:
+    """Mean over the query's parts of how closely each matches its best part of the name: a
+    name with more parts than the query (two surnames, a second given name) loses nothing."""
+    if not query or not words:
+        return 0.0
+    return sum(max(fuzz.ratio(q, w) for w in words) for q in query) / len(query)
+
+
 def _canonical(words: list[str]) -> str:
     """The words with nicknames and variants of given names put as the lexicon's names."""
     lexicon = load_lexicon()
@@ -129,7 +137,9 @@ def find_persons(case: Any, text: str, *, limit: int = 50) -> list[Match]:
         words = name_tokens(person.display_name())
         name, canonical = " ".join(words), _canonical(words)
         nickname = normalise_nickname(person.nickname) or ""
-        score = max(fuzz.token_set_ratio(folded_query, name),
+        score = max(_part_score(parts, words), _part_score(canonical_query.split(),
+                                                           canonical.split()),
+                    fuzz.token_set_ratio(folded_query, name),
                     fuzz.token_sort_ratio(folded_query, name),
                     fuzz.token_set_ratio(canonical_query, canonical),
                     fuzz.ratio(folded_query, nickname) if nickname else 0.0)

@@ -127,9 +127,8 @@ def delete_saved(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @login_required
 def find_persons(request: HttpRequest, code: str) -> HttpResponse:
     """People by name (accents, a typo, one surname, a nickname) or by ID number."""
-    from expediente_web.search.access import access_find_persons
-
     from expediente_web.cases.access import NotPermitted
+    from expediente_web.search.access import access_find_persons
 
     case, role = access_case_by_code(request.user, code)
     if role not in PROTECTED_ROLES:
