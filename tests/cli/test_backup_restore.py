@@ -176,6 +176,17 @@ def test_a_sqlite_backup_restores_into_postgresql(made, tmp_path, empty_postgres
     assert "chain intact" in verified.stdout
     again, _ = _restore(archive, tmp_path / "second", PASS, empty_postgres_database)
     assert again.returncode == 2 and "empty database" in again.stderr
+    # And back: a backup of the PostgreSQL installation restores into SQLite, rows equal.
+    from_pg = tmp_path / "from-postgres.age"
+    done = cli({**renv, "EXPEDIENTE_BACKUP_PASSPHRASE": PASS}, "backup", "--out", str(from_pg))
+    assert done.returncode == 0, done.stderr
+    back, benv = _restore(from_pg, tmp_path / "back")
+    assert back.returncode == 0, back.stderr
+    assert "sqlite database" in back.stdout
+    assert evidence_files(tmp_path / "back") == evidence_files(source)
+    assert records(benv) == records(env)
+    verified = cli(benv, "audit", "verify")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
 
 
 def test_backup_of_an_uninitialised_directory_is_refused(tmp_path):
