@@ -160,6 +160,17 @@ def test_rotation_keeps_every_value_bound_to_its_row(two_victims, key_file):
         _ = Person.objects.get(pk=bea.pk).full_name
 
 
+def test_a_rotation_leaves_no_row_the_audit_log_does_not_know(two_victims, key_file):
+    """Every re-encrypted row's digest goes into the rotation's entry, so `audit verify
+    --records` does not take the rotation for an edit made outside the services."""
+    from expediente_web.audit.rowcheck import check_kept_digests, check_rows
+    from expediente_web.protection.rotation import rotate
+
+    rotate()
+    reset_keyring_cache()
+    assert check_kept_digests() == [] and check_rows() == []
+
+
 def test_rotation_refuses_a_tampered_row_by_name_and_changes_nothing(two_victims, key_file):
     from expediente_web.protection.rotation import rotate
 

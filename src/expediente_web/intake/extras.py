@@ -44,6 +44,7 @@ from expediente.tables.json_depth import loads as bounded_loads
 from expediente.tables.problems import Problem, ProblemCode
 from expediente_web.audit import chain
 from expediente_web.audit.record import actor_name
+from expediente_web.audit.rows import RowSet
 from expediente_web.cases.actions import RESERVED_USERNAME
 from expediente_web.cases.models import Case
 from expediente_web.intake.folder_files import OutsideFolder, open_inside
@@ -642,12 +643,17 @@ class Extras:
         counts["citations"] = len(citations)
         comments = self._write_comments(case, author_account, target, Comment)
         counts["comments"] = len(comments)
-        counts["deleted"] = self._mark_deleted(case)
+        # The digests of every row written here, so that `audit verify --records` knows them.
+        written = RowSet().add_objects([*items.values(), *excerpts.values(), *comments,
+                                        *citations])
+        written.add_queryset(CustodyEvent.objects.filter(item__in=list(items.values())))
+        counts["deleted"] = self._mark_deleted(case, written)
         chain.append(actor_name(actor), "import_evidence_and_comments", case_code=case.code,
                      object_type="case", object_id=case.code,
                      payload={"created": counts,
                               "evidence_sha256": sorted({i.sha256 for i in plan.items}),
-                              "evidence": {i.uid: i.sha256 for i in plan.items}})
+                              "evidence": {i.uid: i.sha256 for i in plan.items}},
+                     rows=written)
         return counts
 
     def _write_comments(self, case: Case, account: Any, target: Any, model: Any) -> list[Any]:
@@ -664,13 +670,16 @@ class Extras:
             comments.append(comment)
         return comments
 
-    def _mark_deleted(self, case: Case) -> int:
-        """Soft-delete again the records the exporting database had soft-deleted."""
+    def _mark_deleted(self, case: Case, written: RowSet) -> int:
+        """Soft-delete again the records the exporting database had soft-deleted (their rows
+        join `written`, as they are afterwards)."""
         marked = 0
         for _, label, value, values in self.plan.deleted:
             model = apps.get_model(label)
             key = {DELETED_MODELS[label]: value}
-            marked += model.objects.filter(case=case, **key).update(**values)
+            ids = list(model.objects.filter(case=case, **key).values_list("pk", flat=True))
+            marked += model.objects.filter(pk__in=ids).update(**values)
+            written.add(label, ids)
         return marked
 
     def discard_new_files(self) -> None:

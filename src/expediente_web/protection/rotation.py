@@ -23,6 +23,7 @@ from django.db import connection, models, transaction
 from django.dispatch import Signal
 
 from expediente_web.audit.chain import append
+from expediente_web.audit.imports import rows_with_protected_values
 from expediente_web.audit.record import actor_name
 from expediente_web.protection.cipher import (
     binding_prefix,
@@ -199,7 +200,8 @@ def rotate(actor: object = None, progress: Callable[[int], None] | None = None) 
                object_id=new_ring.active,
                payload={"new_key": new_ring.active, "previous_key": ring.active,
                         "new_index_key": new_ring.index_id, "previous_index_key": ring.index_id,
-                        "values_reencrypted": done, "previous_usage": dict(usage)})
+                        "values_reencrypted": done, "previous_usage": dict(usage)},
+               rows=rows_with_protected_values())
     reset_keyring_cache()
     # The evidence files' keys are wrapped under the new data key; only their headers change.
     # The old key stays in the ring until every file is rewrapped (`--retire-old` checks).

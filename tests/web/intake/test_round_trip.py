@@ -305,3 +305,22 @@ def test_a_uid_that_is_not_a_uuid_is_a_problem_of_its_file(rich_case, owner, tmp
     assert found[0] == ("uids/testimonies/SRC-01.csv", "uid", "malformed_file")
     # T1 no longer has the uid its excerpts name: they are refused too, not left dangling.
     assert set(found[1:]) == {("evidence/excerpts.json", "testimony_uid", "unknown_reference")}
+
+
+def test_every_row_a_case_folder_import_writes_is_known_to_the_audit_log(
+    rich_case, owner, tmp_path
+):
+    """`audit verify --records` after an import into an empty database: no row it wrote, nor a
+    row it soft-deleted again, is reported as changed or added outside the services."""
+    from expediente_web.audit.rowcheck import check_kept_digests, check_rows
+    from expediente_web.intake.case_directory import do_import_case_directory
+    from expediente_web.intake.exporter import do_export_case
+    from expediente_web.records.actions import do_delete_record
+    from expediente_web.records.models import Person
+
+    do_delete_record(owner, Person.objects.filter(case=rich_case).first(), "entered twice")
+    do_export_case(rich_case, tmp_path / "out", include_protected=True, actor=owner)
+    _wipe_database()
+    do_import_case_directory(rich_case.code, tmp_path / "out")
+    assert check_kept_digests() == []
+    assert check_rows() == []
