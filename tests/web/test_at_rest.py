@@ -189,3 +189,28 @@ def test_a_remote_postgresql_database_is_refused_without_tls(url, refused, setti
                                                                 **db}}
         with pytest.raises(ConfigError, match="sslmode"):
             current_keyring()
+
+
+def test_old_key_is_kept_while_a_file_still_needs_it(tmp_path, monkeypatch, settings):
+    """A rotation stopped before every file was rewrapped: `--retire-old` refuses, and running
+    the rotation again finishes the job."""
+    from expediente_web.protection.keyring import KeyRingError
+    from expediente_web.protection.rotation import retire_old_keys, rotate
+
+    path = tmp_path / "keys.json"
+    path.write_text(os.environ["EXPEDIENTE_KEYS"], encoding="utf-8")
+    monkeypatch.delenv("EXPEDIENTE_KEYS")
+    settings.EXPEDIENTE_KEY_FILE = path
+    reset_keyring_cache()
+    stored = put(TEXT)
+    with monkeypatch.context() as patch:
+        patch.setattr(store, "rewrap", lambda ring: 0)  # stopped before the evidence
+        rotate()
+    assert store.key_usage() == {"k1": 1}
+    with pytest.raises(KeyRingError, match="k1: 1 values"):
+        retire_old_keys()
+    reset_keyring_cache()
+    assert open_evidence(stored.sha256).read() == TEXT  # the old key still opens it
+    rotate()
+    assert store.key_usage() == {"k3": 1}
+    assert "k1" in retire_old_keys()
