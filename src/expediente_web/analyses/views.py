@@ -122,6 +122,19 @@ def _record_view(person: Person, show_protected: bool, run: LinkRun | None = Non
     return view
 
 
+#: The protected fields `_record_view` shows to roles that see identities.
+SHOWN_PROTECTED = ("full_name", "given_names", "first_surname", "second_surname", "nickname",
+                   "id_number", "birth_date")
+
+
+def _record_identities(request: HttpRequest, case: Case, page: str, uids: list[Any]) -> None:
+    """The audit entry of a page that showed these person records' identities."""
+    from expediente_web.workspace.actions import do_record_identity_view
+
+    do_record_identity_view(request.user, case, [str(u) for u in uids], page=page,
+                            path=request.get_full_path(), fields=SHOWN_PROTECTED)
+
+
 def _pending_pairs(case: Case, run: LinkRun) -> list[Any]:
     """The run's queued pairs nobody has decided yet, in queue order.
 
@@ -193,6 +206,9 @@ def queue(request: HttpRequest, code: str) -> HttpResponse:
                     for f in pair.explanation.get("fields", [])],
             match_weight=pair.explanation.get("match_weight"),
         )
+        if show:
+            _record_identities(request, case, "analyses:queue",
+                               [pair.record_a.uid, pair.record_b.uid])
     return render(request, "analyses/queue.html", context)
 
 
@@ -230,6 +246,8 @@ def person(request: HttpRequest, code: str, cluster: str) -> HttpResponse:
     records = [{**_record_view(link.record, show), "probability": link.probability}
                for link in links]
     sources = sorted({r["source"].code for r in records if r["source"] is not None})
+    if show:
+        _record_identities(request, case, "analyses:person", [r["uid"] for r in records])
     decisions = [
         {"a": pseudonym("R", d.record_a_uid), "b": pseudonym("R", d.record_b_uid),
          "label": DECISION_LABELS.get(d.decision, d.decision), "view": d}

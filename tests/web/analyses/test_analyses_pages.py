@@ -120,3 +120,20 @@ def test_a_pair_with_a_record_deleted_since_the_run_leaves_the_queue(case, analy
     assert f'name="pair" value="{first.pk}"' not in page
     if second.record_a_id != first.record_a_id and second.record_b_id != first.record_a_id:
         assert f'name="pair" value="{second.pk}"' in page
+
+
+def test_pages_that_show_identities_say_so_in_the_audit_log(case, analyst, reviewer, linked):
+    from expediente_web.audit.models import AuditEntry
+
+    first = linked.review_pairs.order_by("rank").first()
+    _client(analyst).get(_queue(case))
+    entry = AuditEntry.objects.filter(action="view_identities").order_by("-seq").first()
+    assert entry.actor == analyst.username and entry.object_id == "analyses:queue"
+    assert set(entry.payload["persons"]) == {str(first.record_a.uid), str(first.record_b.uid)}
+    link = linked.links.order_by("record_id").first()
+    _client(analyst).get(f"/cases/{case.code}/linkage/persons/{link.cluster}/")
+    entry = AuditEntry.objects.filter(action="view_identities").order_by("-seq").first()
+    assert entry.object_id == "analyses:person" and str(link.record.uid) in entry.payload["persons"]
+    before = AuditEntry.objects.filter(action="view_identities").count()
+    _client(reviewer).get(_queue(case))  # pseudonyms only: nothing to record
+    assert AuditEntry.objects.filter(action="view_identities").count() == before
