@@ -30,13 +30,15 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "src"))
 
 WORDS = (
-    "me detuvieron en la plaza durante la noche y me llevaron a la sede donde me golpearon "
-    "con un tubo torturas electricidad asfixia bolsa celda sótano calabozo incomunicado días "
-    "sin comida ni agua mis familiares presentaron habeas corpus nadie respondió funcionarios "
-    "encapuchados guardia nacional policía colectivos armados amenazas a mi madre liberado "
-    "desaparecido tribunal militar fiscal juez audiencia abogado golpes patadas fracturas "
-    "hospital médico forense declaración testigo vecinos vieron camioneta sin placas"
-).split()
+    "me", "detuvieron", "en", "la", "plaza", "durante", "la", "noche", "y", "me", "llevaron", "a",
+    "la", "sede", "donde", "me", "golpearon", "con", "un", "tubo", "torturas", "electricidad",
+    "asfixia", "bolsa", "celda", "sótano", "calabozo", "incomunicado", "días", "sin", "comida",
+    "ni", "agua", "mis", "familiares", "presentaron", "habeas", "corpus", "nadie", "respondió",
+    "funcionarios", "encapuchados", "guardia", "nacional", "policía", "colectivos", "armados",
+    "amenazas", "a", "mi", "madre", "liberado", "desaparecido", "tribunal", "militar", "fiscal",
+    "juez", "audiencia", "abogado", "golpes", "patadas", "fracturas", "hospital", "médico",
+    "forense", "declaración", "testigo", "vecinos", "vieron", "camioneta", "sin", "placas",
+)
 QUERIES = ["golpes", "tortura electricidad", "habeas corpus", "detención noche", "desapar*",
            "tribunal militar", "asfixia bolsa", "incomunicado", "sótano celda", "camioneta placas"]
 

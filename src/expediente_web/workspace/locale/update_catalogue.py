@@ -1,10 +1,10 @@
 """Update and compile the catalogue of the site's pages: `make messages`.
 
 Collects every translatable string of the templates and code of `site`, `workspace`,
-`analyses`, `jobs` and `search` into `workspace/locale/es/LC_MESSAGES/django.po` (Django's makemessages,
-which needs GNU gettext's xgettext), then compiles it to `django.mo` with polib (no gettext
-needed), so that a fresh checkout has working catalogues without any tool: the .mo is committed
-and a test checks that it says what the .po says.
+`analyses`, `jobs` and `search` into `workspace/locale/es/LC_MESSAGES/django.po` (Django's
+makemessages, which needs GNU gettext's xgettext), then compiles it to `django.mo` with polib
+(no gettext needed), so that a fresh checkout has working catalogues without any tool: the .mo
+is committed and a test checks that it says what the .po says.
 
     python src/expediente_web/workspace/locale/update_catalogue.py [--compile-only]
 """
