@@ -128,6 +128,11 @@ def test_serve_takes_up_a_secret_key_written_after_the_settings_were_read(
     waitress = pytest.importorskip("waitress")
     served = []
     monkeypatch.setattr(waitress, "serve", lambda *a, **k: served.append(k["port"]))
+    from django.conf import settings as live_settings
+
+    # serve takes the key up into the process's settings: put the placeholder back afterwards,
+    # so that later tests still see a process without a secret key.
+    monkeypatch.setattr(live_settings, "SECRET_KEY", live_settings.SECRET_KEY)
     (Path(settings.DATA_DIR) / "secret.key").write_text("K" + "q7xW2pZ9mB4vN8cR1tY6uH3jL5sD0fG")
     try:
         result = invoke("serve", "--no-worker", "--port", "8931")
