@@ -86,11 +86,12 @@ def command(host: str, port: int | None, threads: int, worker: bool) -> None:
     from expediente_web.jobs.worker import start_beside, stop_beside
 
     child = start_beside() if worker else None
-    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         waitress.serve(application, host=host, port=port, threads=threads, ident="expediente")
     except OSError as exc:
         raise click.ClickException(f"Cannot listen on {host}:{port}: {exc}") from None
     finally:
+        signal.signal(signal.SIGTERM, previous)
         if child is not None:
             stop_beside(child)
