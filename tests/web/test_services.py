@@ -255,7 +255,8 @@ def test_membership_changes_are_recorded_with_the_previous_role(case, owner, vie
     entry = _last_entry()
     assert entry.action == "change_membership"
     assert entry.payload == {"user": viewer.username, "role": "role.reviewer",
-                             "previous_role": "role.viewer"}
+                             "previous_role": "role.viewer", "expires_at": None,
+                             "previous_expires_at": None}
 
 
 def test_update_act_and_add_perpetrators_and_facts(case, documenter, victim, unit, audit_count,

@@ -328,10 +328,19 @@ def plaintext_sha256(sha256: str) -> str:
 # -- keys ------------------------------------------------------------------------------------
 
 
-def stored_files() -> Iterator[Path]:
+def stored_files(*, named_only: bool = False) -> Iterator[Path]:
+    """The files of the store; with `named_only`, those an evidence item names (a file left by
+    an import that was killed or refused names no item, holds nothing of the record and needs
+    no key of the ring)."""
     root = store_root()
+    named: set[str] | None = None
+    if named_only:
+        from expediente_web.evidence.models import EvidenceItem
+
+        named = set(EvidenceItem._base_manager.values_list("sha256", flat=True))
     for path in sorted(root.glob("??/??/*")):
-        if path.is_file() and _SHA256.fullmatch(path.name):
+        if (path.is_file() and _SHA256.fullmatch(path.name)
+                and (named is None or path.name in named)):
             yield path
 
 
@@ -368,6 +377,7 @@ def rewrap(ring: object) -> int:
     change, the segments are copied as they are. Returns how many files were rewrapped."""
     active = ring.active  # type: ignore[attr-defined]
     done = 0
+    named = {p.name for p in stored_files(named_only=True)}
     for path in stored_files():
         with open(path, "rb") as handle:
             try:
@@ -376,7 +386,12 @@ def rewrap(ring: object) -> int:
                 continue
             if header.key_id == active:
                 continue
-            file_key = _file_key(header, path.name, ring)
+            try:
+                file_key = _file_key(header, path.name, ring)
+            except EvidenceUnreadable:
+                if path.name in named:
+                    raise
+                continue  # a file no item names, left by a refused or killed import
             new_header = _header(active, ring.key(active), header.file_id,  # type: ignore[attr-defined]
                                  file_key, path.name)
 
