@@ -6,6 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 DEMO_STAMP := $(VENV)/.installed
+# Test processes run side by side (pytest-xdist): one per core by default.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # Port of `make demo`; empty: 8000, or the next free one when 8000 is taken.
 PORT ?=
 
@@ -40,10 +42,10 @@ types: $(STAMP)
 	$(BIN)/mypy
 
 test-sqlite: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(JOBS)
 
 test-postgres: $(STAMP)
-	EXPEDIENTE_TEST_DB=postgres $(BIN)/python -m pytest -q tests/web tests/cli -m "not browser and not slow"
+	EXPEDIENTE_TEST_DB=postgres $(BIN)/python -m pytest -q -n $(JOBS) tests/web tests/cli -m "not browser and not slow"
 
 ## make messages: collect the pages' strings into the Spanish catalogue and compile it (needs gettext)
 messages: $(STAMP)

@@ -70,10 +70,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # The stylesheet and htmx of the site, served by the app itself (no separate web server).
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     # Early, so that every response below it (redirects and lockouts included) is not stored.
     "expediente_web.site.middleware.NoStoreMiddleware",
+    # The stylesheet and htmx of the site, served by the app itself (no separate web server).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -179,6 +179,10 @@ EXPEDIENTE_EVIDENCE_DIR = DATA_DIR / "evidence"
 EXPEDIENTE_MAX_UPLOAD_BYTES = env_int("EXPEDIENTE_MAX_UPLOAD_MB", 512) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+
 # Background jobs: django-tasks with its database backend, run by `expediente worker` (which
 # `expediente serve` starts beside itself). `immediate` runs a job inside the request that asks
 # for it (for a test or a one-off command); see docs/concepts/jobs.md.
@@ -190,7 +194,3 @@ _tasks = env_str("EXPEDIENTE_TASKS", "database")
 if _tasks not in _TASK_BACKENDS:
     raise ConfigError(f"EXPEDIENTE_TASKS={_tasks!r} is not one of: {', '.join(_TASK_BACKENDS)}")
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_tasks]}}
-
-SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = True
-X_FRAME_OPTIONS = "DENY"

@@ -40,7 +40,7 @@ def test_the_switch_changes_the_language_of_every_page(page, live_server, shot):
     assert "Detention site" in page.locator("main").inner_text()
 
     page.get_by_role("button", name="Español").focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the form posts, then the page comes back in Spanish
+        page.keyboard.press("Enter")
     assert page.locator("h1").inner_text() == "Lugares"
     assert "Centro de detención" in page.locator("main").inner_text()
