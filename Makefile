@@ -45,7 +45,7 @@ test-sqlite: $(STAMP)
 	$(BIN)/python -m pytest -q -n $(JOBS)
 
 test-postgres: $(STAMP)
-	EXPEDIENTE_TEST_DB=postgres $(BIN)/python -m pytest -q -n $(JOBS) tests/web tests/cli -m "not browser and not slow"
+	EXPEDIENTE_TEST_DB=postgres $(BIN)/python -m pytest -q tests/web tests/cli -m "not browser and not slow"
 
 ## make messages: collect the pages' strings into the Spanish catalogue and compile it (needs gettext)
 messages: $(STAMP)

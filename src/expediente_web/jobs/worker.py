@@ -59,9 +59,23 @@ def _stop_when_orphaned(worker, parent: int) -> None:  # type: ignore[no-untyped
 
 
 def run_pending() -> None:
-    """Run every job queued now, one after the other, and return (tests, `worker --once`)."""
+    """Run every job queued now, one after the other, and return (tests, `worker --once`).
+
+    The same claim-and-run steps as the worker's loop, without its closing of idle database
+    connections between jobs (which would close the caller's own connection)."""
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
     fail_interrupted()
-    _worker(batch=True, interval=0).run()
+    worker = _worker(batch=True, interval=0)
+    while True:
+        with transaction.atomic():
+            task_result = (DBTaskResult.objects.ready()
+                           .filter(backend_name=DEFAULT_TASK_BACKEND_ALIAS).get_locked())
+            if task_result is None:
+                return
+            task_result.claim(worker.worker_id)
+        worker.run_task(task_result)
 
 
 def start_beside() -> subprocess.Popen[bytes]:
