@@ -53,3 +53,17 @@ def pytest_unconfigure(config):
 
 def pytest_report_header(config):
     return f"database: {os.environ.get('EXPEDIENTE_TEST_DB', 'sqlite')}"
+
+
+try:
+    import pytest_django  # noqa: F401
+except ImportError:  # the analysis core on its own
+    pass
+else:
+    import pytest
+
+    @pytest.fixture(autouse=True)
+    def _own_evidence_store(tmp_path_factory, settings):
+        """Each test stores evidence in a store of its own: a test's rows are rolled back after
+        it, its files are not, and another test's rotation would rewrap them under its ring."""
+        settings.EXPEDIENTE_EVIDENCE_DIR = tmp_path_factory.mktemp("evidence")

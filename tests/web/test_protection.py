@@ -228,3 +228,24 @@ def test_the_migration_rebinds_values_written_before_binding(victim, monkeypatch
     person = Person.objects.get(pk=victim.pk)
     assert (person.given_names, person.first_surname) == ("Nombre Antiguo", "Pérez")
     assert set(KeyCheck.objects.values_list("kind", "key_id")) == {("data", "k1"), ("index", "i1")}
+
+
+def test_a_file_no_item_names_does_not_keep_an_old_key(victim, key_file, tmp_path):
+    """A stored file left by a refused import, sealed under another ring's key of the same id,
+    neither stops the rotation nor keeps the old key in the ring."""
+    import io
+
+    from expediente_web.evidence.store import key_usage as evidence_key_usage
+    from expediente_web.evidence.store import _encrypt_into, path_for
+    from expediente_web.protection.rotation import retire_old_keys, rotate
+
+    foreign = new_keyring()  # its data key is also "k1"
+    with open(tmp_path / "sealed", "w+b") as sealed:
+        sha, _ = _encrypt_into(io.BytesIO(b"left behind by an import that was refused"),
+                               sealed, None, foreign.key("k1"), "k1")
+    path_for(sha).parent.mkdir(parents=True)
+    (tmp_path / "sealed").rename(path_for(sha))
+    assert evidence_key_usage() == {"k1": 1} and evidence_key_usage(named_only=True) == {}
+    rotate()
+    assert evidence_key_usage() == {"k1": 1}  # not ours to open: left as it was
+    assert retire_old_keys() == ["k1", "i1"]

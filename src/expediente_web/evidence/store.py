@@ -344,10 +344,11 @@ def stored_files(*, named_only: bool = False) -> Iterator[Path]:
             yield path
 
 
-def key_usage() -> dict[str, int]:
-    """How many stored files each data key wraps (`"plain"`: files stored in clear)."""
+def key_usage(*, named_only: bool = False) -> dict[str, int]:
+    """How many stored files each data key wraps (`"plain"`: files stored in clear); with
+    `named_only`, only the files an evidence item names."""
     usage: dict[str, int] = {}
-    for path in stored_files():
+    for path in stored_files(named_only=named_only):
         with open(path, "rb") as handle:
             try:
                 key_id = _read_header(handle, path.name).key_id

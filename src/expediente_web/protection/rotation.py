@@ -218,7 +218,9 @@ def retire_old_keys(actor: object = None) -> list[str]:
     from expediente_web.evidence.store import key_usage as evidence_key_usage
 
     usage = key_usage()
-    for key_id, files in evidence_key_usage().items():
+    # A file no item names (left by a refused or killed import) holds nothing of the record:
+    # it does not keep an old key in the ring.
+    for key_id, files in evidence_key_usage(named_only=True).items():
         if key_id not in ("plain", "damaged"):
             usage[key_id] += files
     still_used = sorted(k for k in usage if k != ring.active)
