@@ -14,7 +14,15 @@ Besides the canonical form, :func:`parse_date` reads the forms NGO spreadsheets 
   ``12 Mar 1985``;
 * ranges written ``A/B`` (ISO forms only, since ``/`` also separates day, month and
   year), or ``A - B``, ``A al B``, ``A to B``, an en or em dash, ``del A al B`` (any forms,
-  each end written in full: ``del 3 de mayo de 2017 al 5 de junio de 2017``).
+  each end written in full: ``del 3 de mayo de 2017 al 5 de junio de 2017``, or the first
+  end sharing the second's year or month: ``entre marzo y mayo de 2017``, ``del 3 al 5 de
+  mayo de 2017``);
+* approximate phrases in Spanish or English, read as a range with documented bounds
+  (``docs/decisions/0302-partial-dates.md``): a part of a year or a month (``principios de
+  2016``, ``mediados de 2017``, ``finales de marzo de 2017``, ``early 2017``, ``mid-2017``,
+  ``late March 2017``), a date give or take (``aprox. 2016``, ``alrededor de 2016``,
+  ``around 2016``, ``circa 2016``) and one side of a date (``antes de 2018``, ``después de
+  mayo de 2017``, ``before 2018``, ``after May 2017``). Accents are optional.
 
 Two-digit years are refused as malformed: ``12/03/85`` could be 1885 or 1985.
 
@@ -245,6 +253,43 @@ _NAMED_MDY = re.compile(rf"{_MONTH_NAME}\s+(\d{{1,2}}),?\s+(\d{{2,4}})")
 _NAMED_MY = re.compile(rf"{_MONTH_NAME}(?:\s+de(?:l)?)?,?\s+(\d{{2,4}})")
 _RANGE_WORDS = re.compile(r"\s+(?:-|\u2013|\u2014|al|a|to|until|hasta)\s+")
 _RANGE_PREFIX = re.compile(r"^(?:del|de|desde|from|between|entre)\s+")
+_BETWEEN = re.compile(r"^(?:entre|between)\s+(.+?)\s+(?:y|and|e)\s+(.+)$")
+
+NOT_A_DATE = (
+    "not a date in an accepted form (for example 2017, 2017-05, 14/05/2017, "
+    "marzo de 2017, mediados de 2017, antes de 2018, around 2016)"
+)
+
+# -- approximate phrases ----------------------------------------------------------------------
+# Each phrase is read as a closed range; the bounds are a convention recorded in decision 0302.
+
+#: Words before a date that say nothing about it ("a mediados de", "in early 2017").
+_FILLER = re.compile(r"^(?:a|en|in|on|el|the)\s+")
+_EARLY = (
+    r"(?:principios|principio|inicios|inicio|comienzos|comienzo)\s+de(?:l)?|early|"
+    r"(?:the\s+)?(?:beginning|start)\s+of"
+)
+_MIDDLE = r"(?:mediados|mitad)\s+de(?:l)?|mid-?|(?:the\s+)?middle\s+of"
+_LATE = r"(?:finales|final|fines|fin)\s+de(?:l)?|late|(?:the\s+)?end\s+of"
+_PARTS = (
+    (re.compile(rf"^(?:{_EARLY})\s*(.+)$"), 0),
+    (re.compile(rf"^(?:{_MIDDLE})\s*(.+)$"), 1),
+    (re.compile(rf"^(?:{_LATE})\s*(.+)$"), 2),
+)
+_AROUND = re.compile(
+    r"^(?:aproximadamente|approximately|alrededor\s+de(?:l)?|cerca\s+de(?:l)?|aprox|approx|"
+    r"hacia|circa|ca|c|around|about|roughly)(?:\.\s*|\s+)(.+)$"
+)
+_BEFORE = re.compile(r"^(?:antes\s+de(?:l)?|previo\s+a(?:l)?|before|prior\s+to)\s+(.+)$")
+_AFTER = re.compile(r"^(?:despues\s+de(?:l)?|luego\s+de(?:l)?|tras|after)\s+(.+)$")
+
+#: Thirds of a year (months) and of a month (days) that "early", "mid" and "late" name.
+_YEAR_THIRDS = ((1, 4), (5, 8), (9, 12))
+_MONTH_THIRDS = ((1, 10), (11, 20), (21, 31))
+#: How far "before" and "after" reach when the witness gives no other bound, in years.
+OPEN_SIDE_YEARS = 10
+#: "Around" a day reaches this many days either side; around a month or a year, one of them.
+AROUND_DAYS = 7
 
 
 def _fold(text: str) -> str:
@@ -290,7 +335,103 @@ def _parse_one(text: str, raw: str, date_format: DateFormat) -> PartialDate:
         m = _NAMED_MY.fullmatch(text)
         if m:
             return PartialDate.of(_year(m[2], raw), _month_name(m[1], raw))
-    raise MalformedDateError(raw, "not a date in an accepted form")
+    raise MalformedDateError(raw, NOT_A_DATE)
+
+
+def _part_of(base: PartialDate, third: int, raw: str) -> DateRange:
+    """The early, middle or late third of a year (by months) or of a month (by days)."""
+    if base.precision is Precision.DAY:
+        raise MalformedDateError(raw, "a part of a single day is not a period")
+    if base.precision is Precision.YEAR:
+        first, last = _YEAR_THIRDS[third]
+        return DateRange(PartialDate(base.year, first), PartialDate(base.year, last))
+    assert base.month is not None
+    first, last = _MONTH_THIRDS[third]
+    last = min(last, monthrange(base.year, base.month)[1])
+    return DateRange(
+        PartialDate(base.year, base.month, first), PartialDate(base.year, base.month, last)
+    )
+
+
+def _shift(date: PartialDate, steps: int, raw: str) -> PartialDate:
+    """`date` moved by `steps` of its own precision (years, months or days)."""
+    try:
+        if date.precision is Precision.YEAR:
+            return PartialDate.of(date.year + steps)
+        if date.precision is Precision.MONTH:
+            assert date.month is not None
+            index = date.year * 12 + date.month - 1 + steps
+            return PartialDate.of(index // 12, index % 12 + 1)
+        moved = date.earliest + _dt.timedelta(days=steps)
+    except (OverflowError, ImpossibleDateError):
+        raise ImpossibleDateError(raw, "the period reaches outside the calendar") from None
+    return PartialDate(moved.year, moved.month, moved.day)
+
+
+def _years_in(date: PartialDate) -> int:
+    """How many steps of the date's precision make `OPEN_SIDE_YEARS` years."""
+    if date.precision is Precision.YEAR:
+        return OPEN_SIDE_YEARS
+    if date.precision is Precision.MONTH:
+        return OPEN_SIDE_YEARS * 12
+    start = date.earliest
+    later = start.year + OPEN_SIDE_YEARS
+    end = _dt.date(later, start.month, min(start.day, monthrange(later, start.month)[1]))
+    return (end - start).days
+
+
+def _parse_phrase(text: str, raw: str, date_format: DateFormat) -> DateValue | None:
+    """An approximate phrase read as a range, or None when `text` is not one."""
+    text = _FILLER.sub("", text)
+    for pattern, third in _PARTS:
+        m = pattern.fullmatch(text)
+        if m:
+            return _part_of(_parse_one(_FILLER.sub("", m[1]), raw, date_format), third, raw)
+    m = _AROUND.fullmatch(text)
+    if m:
+        inner = _FILLER.sub("", m[1])
+        found = _parse_phrase(inner, raw, date_format)
+        if found is not None:  # "alrededor de mediados de 2017": the phrase is the estimate
+            return found
+        base = _parse_one(inner, raw, date_format)
+        steps = AROUND_DAYS if base.precision is Precision.DAY else 1
+        return DateRange(_shift(base, -steps, raw), _shift(base, steps, raw))
+    m = _BEFORE.fullmatch(text)
+    if m:
+        base = _parse_one(_FILLER.sub("", m[1]), raw, date_format)
+        return DateRange(_shift(base, -_years_in(base), raw), _shift(base, -1, raw))
+    m = _AFTER.fullmatch(text)
+    if m:
+        base = _parse_one(_FILLER.sub("", m[1]), raw, date_format)
+        return DateRange(_shift(base, 1, raw), _shift(base, _years_in(base), raw))
+    return None
+
+
+def _end(text: str, raw: str, date_format: DateFormat) -> DateValue:
+    """One end of a range: a date or an approximate phrase."""
+    phrase = _parse_phrase(text, raw, date_format)
+    return phrase if phrase is not None else _parse_one(_FILLER.sub("", text), raw, date_format)
+
+
+def _borrowing(left: str, right: DateValue, raw: str, date_format: DateFormat) -> DateValue:
+    """The first end of a range, which may leave out the year (or month and year) it shares
+    with the second: ``marzo`` in ``entre marzo y mayo de 2017``, ``3`` in ``del 3 al 5 de
+    mayo de 2017``."""
+    try:
+        return _end(left, raw, date_format)
+    except MalformedDateError:
+        shared = right.start
+        if left.isdigit() and len(left) <= 2 and shared.month is not None:
+            return PartialDate.of(shared.year, shared.month, int(left))
+        if not re.search(r"\d{4}", left):
+            return _end(f"{left} {shared.year}", raw, date_format)
+        raise
+
+
+def _range(left: str, right: str, raw: str, date_format: DateFormat) -> DateRange:
+    end = _end(right, raw, date_format)
+    start = _borrowing(left, end, raw, date_format)
+    return DateRange(start.start, end.end)
 
 
 @lru_cache(maxsize=65_536)
@@ -308,15 +449,26 @@ def _parse_cached(text: str, date_format: DateFormat) -> DateValue:
             return DateRange(
                 _parse_one(left.strip(), text, "iso"), _parse_one(right.strip(), text, "iso")
             )
+    if date_format != "iso":
+        phrase = _parse_phrase(folded, text, date_format)
+        if phrase is not None:
+            return phrase
+        between = _BETWEEN.fullmatch(folded)
+        if between:
+            return _range(between[1], between[2], text, date_format)
     unprefixed = _RANGE_PREFIX.sub("", folded)
     parts = _RANGE_WORDS.split(unprefixed)
     if len(parts) == 2:
-        return DateRange(
-            _parse_one(parts[0], text, date_format), _parse_one(parts[1], text, date_format)
-        )
+        if date_format == "iso":
+            return DateRange(
+                _parse_one(parts[0], text, date_format), _parse_one(parts[1], text, date_format)
+            )
+        return _range(parts[0], parts[1], text, date_format)
     if len(parts) > 2:
         raise MalformedDateError(text, "more than two dates in a range")
-    return _parse_one(folded, text, date_format)
+    return _parse_one(
+        _FILLER.sub("", folded) if date_format != "iso" else folded, text, date_format
+    )
 
 
 def parse_date(
@@ -342,7 +494,22 @@ def parse_date(
     value = _parse_cached(text, date_format)
     if today is not None and value.earliest > today:
         raise ImpossibleDateError(text, f"the date is after today ({today.isoformat()})")
+    if today is not None and value.latest > today and isinstance(value, DateRange):
+        value = _until_today(value, text, today)
     return value
+
+
+def _until_today(value: DateRange, text: str, today: _dt.date) -> DateRange:
+    """An "after" phrase's reach cut at today: what a witness tells has already happened."""
+    if not _AFTER.fullmatch(_FILLER.sub("", _fold(text))):
+        return value
+    precision = value.end.precision
+    end = PartialDate(
+        today.year,
+        today.month if precision is not Precision.YEAR else None,
+        today.day if precision is Precision.DAY else None,
+    )
+    return DateRange(value.start, end)
 
 
 def parse_partial_date(
