@@ -191,7 +191,8 @@ def test_a_remote_postgresql_database_is_refused_without_tls(url, refused, setti
             current_keyring()
 
 
-def test_old_key_is_kept_while_a_file_still_needs_it(tmp_path, monkeypatch, settings):
+def test_old_key_is_kept_while_a_file_still_needs_it(tmp_path, monkeypatch, settings, case,
+                                                     documenter):
     """A rotation stopped before every file was rewrapped: `--retire-old` refuses, and running
     the rotation again finishes the job."""
     from expediente_web.protection.keyring import KeyRingError
@@ -202,7 +203,9 @@ def test_old_key_is_kept_while_a_file_still_needs_it(tmp_path, monkeypatch, sett
     monkeypatch.delenv("EXPEDIENTE_KEYS")
     settings.EXPEDIENTE_KEY_FILE = path
     reset_keyring_cache()
-    stored = put(TEXT)
+    from expediente_web.evidence.actions import do_store_evidence
+
+    stored = do_store_evidence(documenter, case, io.BytesIO(TEXT), "statement.txt")
     with monkeypatch.context() as patch:
         patch.setattr(store, "rewrap", lambda ring: 0)  # stopped before the evidence
         rotate()
