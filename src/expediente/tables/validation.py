@@ -32,6 +32,7 @@ from expediente.vocabularies import VocabularySet, fold, load_vocabularies
 
 __all__ = [
     "InvalidFileError",
+    "PartialRow",
     "ValidationReport",
     "Validator",
     "check_file",
@@ -90,6 +91,19 @@ class ValidationReport:
         return self.problem_count > len(self.problems)
 
 
+@dataclass(frozen=True, slots=True)
+class PartialRow:
+    """What could be read of a row that has a problem (``Validator(partial_rows=True)``).
+
+    ``record`` is the kind's record type with the cells that converted; a field whose cell was
+    empty or wrong holds its default, a required one None. The importer checks its references
+    against the case too, so that the report lists every problem of the row in one pass
+    instead of its reference problems only once its cells are fixed.
+    """
+
+    record: Record
+
+
 class _Column(NamedTuple):
     # A tuple, not a dataclass: the row loop unpacks it, which is the cheapest access.
     position: int
@@ -111,6 +125,7 @@ class Validator:
         limits: Limits | None = None,
         today: _dt.date | None = None,
         track_unmapped: bool = False,
+        partial_rows: bool = False,
     ) -> None:
         mapping = _mapping(kind, mapping)
         self.spec: KindSpec = kind_spec(mapping.kind)
@@ -119,12 +134,15 @@ class Validator:
         self.limits = limits or Limits()
         self.today = today
         self.track_unmapped = track_unmapped
+        self.partial_rows = partial_rows
+        """Yield a :class:`PartialRow` after the problems of each bad row."""
 
     # -- the single pass ------------------------------------------------------------------
     def validate(
         self, reader: TableReader, report: ValidationReport | None = None
-    ) -> Iterator[Record | Problem]:
-        """Yield a record for each good row and a problem for each fault, in file order.
+    ) -> Iterator[Record | Problem | PartialRow]:
+        """Yield a record for each good row and a problem for each fault, in file order
+        (and, with ``partial_rows``, a :class:`PartialRow` after each bad row's problems).
 
         With a ``report``, it is filled as the rows go by (counts, ids, references, unmatched
         values); without one, references are not collected (the writing pass needs none).
@@ -134,6 +152,8 @@ class Validator:
         if report is None:
             report = ValidationReport(str(reader.path), spec.name)
         build = record_builder(spec)
+        partial = self.partial_rows
+        unset = {f.name: None for f in spec.fields if f.required}
         seen_ids = report.record_ids
         references = report.references
         # (field, its set of values, whether the cell holds several ids)
@@ -273,8 +293,12 @@ class Validator:
                         seen.add(values[name])
             if problems:
                 yield from problems
+                if partial:
+                    yield PartialRow(build(number, {**unset, **values}))
                 continue
             if bad_row == number:
+                if partial:
+                    yield PartialRow(build(number, {**unset, **values}))
                 continue
             report.valid_rows += 1
             yield build(number, values)
@@ -418,7 +442,9 @@ def validate(
     mapping = _mapping(kind, mapping)
     validator = Validator(mapping=mapping, vocabularies=vocabularies, limits=limits, today=today)
     with _open(path, mapping, validator.limits) as reader:
-        yield from validator.validate(reader, report)
+        for item in validator.validate(reader, report):
+            assert not isinstance(item, PartialRow)  # not asked for
+            yield item
 
 
 def check_file(

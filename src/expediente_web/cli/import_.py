@@ -83,11 +83,24 @@ def report_unmapped(outcome: Any) -> None:
         click.echo("Unmapped values: none.")
 
 
+UPDATED_WORDS = {
+    "persons_updated": "persons updated",
+    "acts_updated": "acts updated",
+    "testimonies_updated": "testimonies updated",
+    "unchanged": "rows unchanged",
+    "deleted_left": "deleted records left as they are",
+}
+
+
 def report_written(outcome: Any) -> None:
     for result in outcome.written:
-        created = ", ".join(f"{n:,} {name}" for name, n in sorted(result.counts.items()))
+        made = {k: v for k, v in result.counts.items() if k not in UPDATED_WORDS}
+        created = ", ".join(f"{n:,} {name}" for name, n in sorted(made.items()))
+        updated = ", ".join(f"{result.counts[k]:,} {words}" for k, words in UPDATED_WORDS.items()
+                            if result.counts.get(k))
         where = f" from {result.source_code}" if result.source_code else ""
-        click.echo(f"  {result.name}: {result.rows:,} rows{where} → {created or 'nothing'}")
+        click.echo(f"  {result.name}: {result.rows:,} rows{where} → {created or 'nothing new'}"
+                   + (f"; {updated}" if updated else ""))
 
 
 @click.command(name="import")
@@ -102,14 +115,23 @@ def report_written(outcome: Any) -> None:
               path_type=Path), help="YAML mapping of the file's columns and values.")
 @click.option("--dry-run", is_flag=True, help="Check only: list problems and unmapped values; "
               "write nothing.")
+@click.option("--update", is_flag=True, help="The file is a new version of a list already "
+              "imported from the source: rows with a row id the source has update their "
+              "record where a value changed (audited), equal rows are left alone, new rows "
+              "are added.")
 @actor_option
 def command(path: Path, case_code: str, source_code: str | None, kind: str | None,
-            mapping_path: Path | None, dry_run: bool, username: str | None) -> None:
+            mapping_path: Path | None, dry_run: bool, update: bool,
+            username: str | None) -> None:
     """Import PATH into a case: a CSV, XLSX, JSON or Parquet table, or a case directory.
 
     Every row is checked first, including its references to the case (victims, places, units).
     A file with any problem is refused with a report of every problem by row and column and
     nothing is written (exit 2). A good file is imported in one transaction.
+
+    With --update, a victims, acts or testimonies file may carry row ids the source already
+    has: each such row updates its record where a value differs, with an audit entry per
+    record changed; without it, such a row is refused as a duplicate.
 
     A directory in the export or demo layout (structure.json, sources.csv, victims/, acts/,
     testimonies/, mappings/) is imported whole, in one transaction; the case is created from
@@ -126,9 +148,10 @@ def command(path: Path, case_code: str, source_code: str | None, kind: str | Non
         bar = BarProgress("Importing")
         try:
             if path.is_dir():
-                if kind or mapping_path or source_code:
-                    raise Refused("--kind, --mapping and --source apply to a single file; a case "
-                                  "directory names its sources and mappings itself")
+                if kind or mapping_path or source_code or update:
+                    raise Refused("--kind, --mapping, --source and --update apply to a single "
+                                  "file; a case directory names its sources and mappings "
+                                  "itself, and is imported once")
                 click.echo(f"Checking {path} …", err=True)
                 outcome = do_import_case_directory(case_code, path, actor=actor,
                                                    dry_run=dry_run, progress=bar)
@@ -147,7 +170,7 @@ def command(path: Path, case_code: str, source_code: str | None, kind: str | Non
                 click.echo(f"Checking {path.name} ({kind}) …", err=True)
                 outcome = do_import_table(case, path, kind=kind, source_code=source_code,
                                           mapping=mapping, actor=actor, dry_run=dry_run,
-                                          progress=bar)
+                                          progress=bar, update=update)
         except MappingError as exc:
             raise Refused(f"Mapping file: {exc}") from None
         except ImportRefused as refused:

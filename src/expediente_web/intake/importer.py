@@ -34,18 +34,21 @@ from expediente.tables.mapping import TableMapping
 from expediente.tables.problems import Limits, Problem, ProblemCode
 from expediente.tables.readers import open_table
 from expediente.tables.records import Record
-from expediente.tables.validation import ValidationReport, Validator
+from expediente.tables.validation import PartialRow, ValidationReport, Validator
 from expediente_web.audit import chain
 from expediente_web.audit.imports import import_rows
 from expediente_web.audit.record import actor_name
 from expediente_web.cases.access import WRITE_ROLES, require_role
 from expediente_web.cases.models import Case, Source
+from expediente_web.cases.validation import InvalidInput
 from expediente_web.intake.models import ImportBatch
 from expediente_web.intake.references import CaseCodes, load_case_codes
+from expediente_web.intake.updates import UPDATE_COUNTS, RowUpdater, present_fields
 from expediente_web.intake.writer import BATCH_ROWS, Lookups, TableWriter, write_sources
 
 Progress = Callable[[int, int], None]
-"""Called after each batch with the rows just written and the rows the import writes in all."""
+"""Called after each batch with the rows just checked (and written, while no problem has been
+seen) and the rows the import reads in all (an estimate; 0 when unknown)."""
 
 
 class ImportRefused(Exception):
@@ -162,8 +165,11 @@ def _today() -> _dt.date:
 class _ReferenceCheck:
     """Checks the references of one file's records against the case codes."""
 
-    def __init__(self, tf: TableFile, codes: CaseCodes) -> None:
+    def __init__(self, tf: TableFile, codes: CaseCodes, update: bool = False) -> None:
         self.kind = tf.kind
+        self.update = update
+        """A new version of a list: a row id already imported from the source is the row it
+        updates, not a duplicate."""
         self.codes = codes
         self.ids = codes.source(tf.source_code) if tf.source_code else None
         # Involvement and measurement rows have no row ids of their own: nothing to keep.
@@ -187,9 +193,10 @@ class _ReferenceCheck:
                               f"source {rid!r} already exists in the case")
             return
         assert self.ids is not None
-        if rid is not None and rid in self.own:
+        if rid is not None and rid in self.own and not self.update:
             yield Problem(row, column("record_id"), ProblemCode.DUPLICATE_ROW_ID,
-                          f"record_id {rid!r} was already imported from this source")
+                          f"record_id {rid!r} was already imported from this source (a new "
+                          "version of the list is imported as an update)")
         for name, known, what in (
             ("location_code", codes.locations, "location"),
             ("state", codes.locations, "location"),
@@ -200,15 +207,17 @@ class _ReferenceCheck:
             value = getattr(record, name, None)
             if value and value not in known:
                 yield unknown(name, value, what)
-        if self.kind == "victims" and record.birth_date is not None:
+        if self.kind == "victims" and record.birth_date is not None and rid is not None:
             self.new_births[rid] = record.birth_date.earliest
-        if self.kind == "victims" and getattr(record, "act_type", None):
-            if rid in self.ids.acts:
+        if self.kind == "victims" and getattr(record, "act_type", None) and rid is not None:
+            if rid in self.ids.acts and not self.update:
                 yield Problem(row, column("record_id"), ProblemCode.DUPLICATE_ROW_ID,
                               f"an act {rid!r} was already imported from this source")
             self.new_acts.add(rid)
         elif self.kind == "acts":
-            if record.victim_record_id not in self.ids.victims:
+            if record.victim_record_id is None:  # a partial row whose cell was wrong or empty
+                pass
+            elif record.victim_record_id not in self.ids.victims:
                 yield unknown("victim_record_id", record.victim_record_id,
                               "victim record in this source")
             else:
@@ -225,6 +234,7 @@ class _ReferenceCheck:
                 if act_id not in self.ids.acts:
                     yield unknown("act_record_ids", act_id, "act record in this source")
         elif (self.kind in ("involvements", "measurements")
+              and record.act_record_id is not None
               and record.act_record_id not in self.ids.acts):
             yield unknown("act_record_id", record.act_record_id, "act record in this source")
 
@@ -277,11 +287,17 @@ def check_table(
     track_unmapped: bool = False,
     run: Pass | None = None,
     write: Callable[[list[Record]], None] | None = None,
+    update: bool = False,
+    fields: set[str] | None = None,
 ) -> FileCheck:
     """Check one file (rows, cells and references), and write its records while `run` allows.
 
     Without `run` and `write` nothing is written. The file's row ids are then added to
-    `codes`, so that later files of the same import may refer to them.
+    `codes`, so that later files of the same import may refer to them. A row with a bad cell
+    has its references checked too (from the cells that could be read), so that one pass
+    reports every problem of every row. With `update`, a row id already imported from the
+    source is the row the file updates; `fields`, when given, is filled with the fields the
+    file has columns for before each write.
     """
     limits = limits or Limits()
     run = run or Pass(write=False)
@@ -300,10 +316,11 @@ def check_table(
         )
         run.stop_writing()
     validator = Validator(
-        mapping=tf.mapping, limits=limits, today=today, track_unmapped=track_unmapped
+        mapping=tf.mapping, limits=limits, today=today, track_unmapped=track_unmapped,
+        partial_rows=True,
     )
     report = ValidationReport(str(tf.path), tf.kind)
-    refs = _ReferenceCheck(tf, codes)
+    refs = _ReferenceCheck(tf, codes, update=update)
     raw_of: dict[str, str] = {}
 
     def column(name: str) -> str:
@@ -313,15 +330,31 @@ def check_table(
         return raw_of.get(name, name)
 
     keep = limits.max_problems
+
+    def flush(rows: list[Record]) -> None:
+        assert write is not None
+        if fields is not None:
+            fields.update(present_fields(report.columns.values(), tf.mapping.defaults))
+        write(rows)
+
     check_refs = refs.ids is not None or tf.kind == "sources"
     pending: list[Record] = []
     batch_rows = BATCH_ROWS
+    read = 0
     with open_table(tf.path, limits=limits, encoding=tf.mapping.encoding,
                     sheet=tf.mapping.sheet) as reader:
         for item in validator.validate(reader, report):
             if isinstance(item, Problem):
                 check.add(item, keep)
                 run.stop_writing()
+                continue
+            read += 1
+            if run.progress and read % batch_rows == 0:
+                run.progress(batch_rows, run.total)
+            if isinstance(item, PartialRow):  # its cell problems came just before
+                if check_refs:
+                    for problem in refs.problems(item.record, column):
+                        check.add(problem, keep)
                 continue
             if check_refs:
                 bad = False
@@ -334,14 +367,12 @@ def check_table(
             if run.writing and write is not None:
                 pending.append(item)
                 if len(pending) >= batch_rows:
-                    write(pending)
-                    if run.progress:
-                        run.progress(len(pending), run.total)
+                    flush(pending)
                     pending = []
         if run.writing and write is not None and pending:
-            write(pending)
-            if run.progress:
-                run.progress(len(pending), run.total)
+            flush(pending)
+        if run.progress and read % batch_rows:
+            run.progress(read % batch_rows, run.total)
     check.rows = report.rows
     check.unmapped = report.unmapped
     refs.commit(report.record_ids)
@@ -373,8 +404,12 @@ def estimate_rows(paths: list[Path]) -> int:
         if suffix == ".parquet":
             total += _parquet_rows(path)
             continue
-        with open(path, "rb") as handle:
-            total += sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
+        try:
+            with open(path, "rb") as handle:
+                total += sum(block.count(b"\n")
+                             for block in iter(lambda: handle.read(1 << 20), b""))
+        except OSError:  # reported by the checking pass
+            continue
     return total
 
 
@@ -399,12 +434,14 @@ def import_file(
     limits: Limits | None = None,
     track_unmapped: bool = False,
     uids: dict[str, str] | None = None,
+    update: bool = False,
 ) -> tuple[FileCheck, FileResult | None]:
     """Check one file and, while `run` is writing, write it under a new import batch with one
-    audit entry. Call inside the import's transaction."""
+    audit entry (and, with `update`, one more per record it changed). Call inside the
+    import's transaction."""
     if not run.writing:
         check = check_table(tf, codes, limits=limits, today=today,
-                            track_unmapped=track_unmapped, run=run)
+                            track_unmapped=track_unmapped, run=run, update=update)
         return check, None
     assert lookups is not None and case is not None
     source = (Source.objects.filter(case=case, code=tf.source_code).first()
@@ -414,17 +451,20 @@ def import_file(
         mapping=_mapping_summary(tf.mapping), actor=actor_name(actor),
     )
     counts: dict[str, int] = {}
+    updater: RowUpdater | None = None
     if tf.kind == "sources":
 
         def write(rows: list[Record]) -> None:
             counts["sources"] = counts.get("sources", 0) + write_sources(rows, case)  # type: ignore[arg-type]
 
     else:
-        writer = TableWriter(tf.kind, batch, source, lookups, uids)
+        updater = RowUpdater(actor, batch, tf.name) if update else None
+        writer = TableWriter(tf.kind, batch, source, lookups, uids, updater=updater)
         write = writer.write
         counts = writer.counts.counts
     check = check_table(tf, codes, limits=limits, today=today, track_unmapped=track_unmapped,
-                        run=run, write=write)
+                        run=run, write=write, update=update,
+                        fields=updater.fields if updater is not None else None)
     if not run.writing:  # a problem: the caller reports and rolls back
         return check, None
     batch.rows = check.rows
@@ -442,7 +482,10 @@ def import_file(
             "kind": tf.kind,
             "source": tf.source_code,
             "rows": check.rows,
-            "created": counts,
+            "created": {k: v for k, v in counts.items() if k not in UPDATE_COUNTS},
+            **({"update": True,
+                "updated": {k: v for k, v in counts.items() if k in UPDATE_COUNTS}}
+               if update else {}),
             "batch": str(batch.uid),
             "digests": import_rows(batch, tf.kind, counts),  # of the rows written
         },
@@ -463,6 +506,7 @@ def do_import_table(
     progress: Progress | None = None,
     limits: Limits | None = None,
     name: str | None = None,
+    update: bool = False,
 ) -> ImportOutcome:
     """Import one table file into a case, all or nothing, with one audit entry.
 
@@ -476,7 +520,11 @@ def do_import_table(
         actor: the user who imports (a writer in the case), or None for the operator at the
             console; recorded in the batch and the audit log.
         dry_run: check only; the outcome lists problems and unmapped values.
-        progress: called after each batch with the rows written and the total.
+        progress: called after each batch with the rows checked and the total.
+        update: the file is a new version of a list already imported from the source: a row
+            whose row id the source has updates that record where a value differs (one audit
+            entry per record changed, with its diff), an equal row is left alone, a new row is
+            added. Without it, such a row is a `duplicate_row_id` problem.
 
     Returns:
         The outcome: checks, and what was written.
@@ -486,6 +534,9 @@ def do_import_table(
     """
     if actor is not None:
         require_role(actor, case, WRITE_ROLES, "import files")
+    if update and kind not in ID_KINDS:
+        raise InvalidInput("update", f"a new version of a list updates rows by their row id: "
+                                     f"victims, acts and testimonies files, not {kind}")
     path = Path(path)
     mapping = mapping or TableMapping.identity(kind)
     if mapping.kind != kind:
@@ -494,13 +545,12 @@ def do_import_table(
                    name or path.name)
     today = _today()
     outcome = ImportOutcome(case.code, dry_run=dry_run)
-    run = Pass(write=not dry_run, progress=progress,
-               total=0 if dry_run else estimate_rows([path]))
+    run = Pass(write=not dry_run, progress=progress, total=estimate_rows([path]))
     with transaction.atomic():
         codes = load_case_codes(case)
         lookups = Lookups.load(case) if run.writing else None
         check, result = import_file(tf, codes, case, lookups, actor, run, today=today,
-                                    limits=limits, track_unmapped=dry_run)
+                                    limits=limits, track_unmapped=dry_run, update=update)
         outcome.checks.append(check)
         if not outcome.ok:
             raise ImportRefused(outcome)  # rolls back whatever was written before the problem

@@ -122,6 +122,7 @@ class TableWriter:
         source: Source | None,
         lookups: Lookups,
         uids: dict[str, str] | None = None,
+        updater: Any = None,
     ) -> None:
         from expediente_web.evidence.models import Citation, Excerpt
         from expediente_web.records.models import (
@@ -156,6 +157,10 @@ class TableWriter:
         self._victim_ids: dict[str, int] | None = None
         self._ring = current_keyring()
         self._act_ids: dict[str, int] | None = None
+        self._testimony_ids: dict[str, int] | None = None
+        self.updater = updater
+        """A `updates.RowUpdater` when the file is a new version of a list: rows whose row id
+        the source has go to it, the others are inserted."""
 
     # -- per-source id maps, loaded on first use ---------------------------------------------
     def _source_ids(self, model_name: str) -> dict[str, int]:
@@ -176,6 +181,11 @@ class TableWriter:
             self._act_ids = self._source_ids("Act")
         return self._act_ids
 
+    def testimony_ids(self) -> dict[str, int]:
+        if self._testimony_ids is None:
+            self._testimony_ids = self._source_ids("Testimony")
+        return self._testimony_ids
+
     def _uid(self, record_id: str) -> dict[str, str]:
         """The record's uid from an export, if any (otherwise the inserter makes a new one)."""
         uid = self.uids.get(record_id)
@@ -190,6 +200,10 @@ class TableWriter:
     # -- writing -----------------------------------------------------------------------------
     def write(self, rows: Sequence[Any]) -> None:
         """Write one batch of typed rows."""
+        if self.updater is not None:
+            rows = self.updater.update(self, rows)  # the rows that are new to the source
+            if not rows:
+                return
         if self.kind == "victims":
             self._write_victims(rows)
         elif self.kind == "acts":
@@ -203,38 +217,39 @@ class TableWriter:
         else:
             raise ValueError(f"TableWriter does not write kind {self.kind!r}")
 
-    def _write_victims(self, rows: Sequence[VictimRow]) -> None:
+    def person_values(self, r: VictimRow) -> dict[str, Any]:
+        """The stored columns of the person of a victim row (not its provenance)."""
         locations = self.lookups.locations
         ring = self._ring
-        persons = []
-        for r in rows:
-            name = unguard(full_name_of(r)) or ""
-            persons.append(
-                {
-                    **self._common,
-                    **self._uid(r.record_id),
-                    "source_record_id": r.record_id,
-                    "notes": unguard(r.notes) or "",
-                    "full_name": unguard(r.full_name) or "",
-                    "given_names": unguard(r.given_names) or "",
-                    "first_surname": unguard(r.first_surname) or "",
-                    "second_surname": unguard(r.second_surname) or "",
-                    "nickname": unguard(r.nickname) or "",
-                    "id_number": unguard(r.id_number) or "",
-                    "birth_date": str(r.birth_date) if r.birth_date else "",
-                    "phone": unguard(r.phone) or "",
-                    "address": unguard(r.address) or "",
-                    "id_number_index": blind_index("id_number", unguard(r.id_number), ring)
-                    if r.id_number
-                    else "",
-                    "name_index": blind_index("name", name, ring) if name else "",
-                    "sex": r.sex or "",
-                    "age": r.age,
-                    "occupation": unguard(r.occupation) or "",
-                    "affiliation": unguard(r.affiliation) or "",
-                    "state_id": locations.get(r.state) if r.state else None,
-                }
-            )
+        name = unguard(full_name_of(r)) or ""
+        return {
+            "notes": unguard(r.notes) or "",
+            "full_name": unguard(r.full_name) or "",
+            "given_names": unguard(r.given_names) or "",
+            "first_surname": unguard(r.first_surname) or "",
+            "second_surname": unguard(r.second_surname) or "",
+            "nickname": unguard(r.nickname) or "",
+            "id_number": unguard(r.id_number) or "",
+            "birth_date": str(r.birth_date) if r.birth_date else "",
+            "phone": unguard(r.phone) or "",
+            "address": unguard(r.address) or "",
+            "id_number_index": blind_index("id_number", unguard(r.id_number), ring)
+            if r.id_number
+            else "",
+            "name_index": blind_index("name", name, ring) if name else "",
+            "sex": r.sex or "",
+            "age": r.age,
+            "occupation": unguard(r.occupation) or "",
+            "affiliation": unguard(r.affiliation) or "",
+            "state_id": locations.get(r.state) if r.state else None,
+        }
+
+    def _write_victims(self, rows: Sequence[VictimRow]) -> None:
+        persons = [
+            {**self._common, **self._uid(r.record_id), "source_record_id": r.record_id,
+             **self.person_values(r)}
+            for r in rows
+        ]
         self.counts.add("persons", self._persons.insert(persons))
         new_ids = self._read_back("Person")
         if self._victim_ids is not None:
@@ -255,29 +270,11 @@ class TableWriter:
     def _insert_acts(self, items: list[tuple[Any, int, ActRow | None, str | None]]) -> None:
         """Acts from act rows or from victim rows carrying an act: (row, victim id, act row
         or None, default involvement)."""
-        lookups = self.lookups
-        acts = []
-        for r, victim_id, act_row, _ in items:
-            acts.append(
-                {
-                    **self._common,
-                    **(self._uid(r.record_id) if act_row else {}),
-                    "source_record_id": r.record_id,
-                    "event_id": lookups.events.get(act_row.event_code)
-                    if act_row and act_row.event_code
-                    else None,
-                    "victim_id": victim_id,
-                    "act_type": r.act_type,
-                    "methods": list(r.methods),
-                    "location_id": lookups.locations.get(r.location_code)
-                    if r.location_code
-                    else None,
-                    "outcome": r.outcome or "",
-                    "description": (unguard(act_row.description) or "") if act_row else "",
-                    "notes": (unguard(act_row.notes) or "") if act_row else "",
-                    **date_columns("date", r.date),
-                }
-            )
+        acts = [
+            {**self._common, **(self._uid(r.record_id) if act_row else {}),
+             "source_record_id": r.record_id, **self.act_values(r, victim_id, act_row)}
+            for r, victim_id, act_row, _ in items
+        ]
         self.counts.add("acts", self._acts.insert(acts))
         new_ids = self._read_back("Act")
         if self._act_ids is not None:
@@ -286,32 +283,62 @@ class TableWriter:
         involvements = []
         for r, _, act_row, default_degree in items:
             act_id = new_ids[r.record_id]
-            if act_row is not None:
-                for column, (measure, unit) in MEASURES.items():
-                    value = getattr(act_row, column)
-                    if value is not None:
-                        facts.append(
-                            {"act_id": act_id, "measure": measure, "value": float(value),
-                             "unit": unit}
-                        )
-                person_id = (
-                    lookups.perpetrators.get(act_row.perpetrator_record_id)
-                    if act_row.perpetrator_record_id
-                    else None
-                )
-                unit_id = lookups.units.get(act_row.unit_code) if act_row.unit_code else None
-                degree = act_row.involvement or DEFAULT_INVOLVEMENT
-            else:
-                person_id = None
-                unit_id = lookups.units.get(r.unit_code) if r.unit_code else None
-                degree = default_degree or DEFAULT_INVOLVEMENT
-            if person_id or unit_id:
-                involvements.append(
-                    {"act_id": act_id, "person_id": person_id, "unit_id": unit_id,
-                     "degree": degree, "notes": ""}
-                )
+            facts.extend({"act_id": act_id, **fact} for fact in self.facts_of(act_row))
+            involvement = self.involvement_of(r, act_row, default_degree)
+            if involvement is not None:
+                involvements.append({"act_id": act_id, **involvement})
         self.counts.add("measured_facts", self._facts.insert(facts))
         self.counts.add("involvements", self._involvements.insert(involvements))
+
+    def act_values(self, r: Any, victim_id: int, act_row: ActRow | None) -> dict[str, Any]:
+        """The stored columns of the act of an act row, or of a victim row carrying one."""
+        lookups = self.lookups
+        return {
+            "event_id": lookups.events.get(act_row.event_code)
+            if act_row and act_row.event_code
+            else None,
+            "victim_id": victim_id,
+            "act_type": r.act_type,
+            "methods": list(r.methods),
+            "location_id": lookups.locations.get(r.location_code)
+            if r.location_code
+            else None,
+            "outcome": r.outcome or "",
+            "description": (unguard(act_row.description) or "") if act_row else "",
+            "notes": (unguard(act_row.notes) or "") if act_row else "",
+            **date_columns("date", r.date),
+        }
+
+    @staticmethod
+    def facts_of(act_row: ActRow | None) -> list[dict[str, Any]]:
+        """The measured facts an act row carries in its measure columns."""
+        if act_row is None:
+            return []
+        return [
+            {"measure": measure, "value": float(value), "unit": unit}
+            for column, (measure, unit) in MEASURES.items()
+            if (value := getattr(act_row, column)) is not None
+        ]
+
+    def involvement_of(self, r: Any, act_row: ActRow | None,
+                       default_degree: str | None) -> dict[str, Any] | None:
+        """The one involvement an act row (or a victim row's act) names, or None."""
+        lookups = self.lookups
+        if act_row is not None:
+            person_id = (
+                lookups.perpetrators.get(act_row.perpetrator_record_id)
+                if act_row.perpetrator_record_id
+                else None
+            )
+            unit_id = lookups.units.get(act_row.unit_code) if act_row.unit_code else None
+            degree = act_row.involvement or DEFAULT_INVOLVEMENT
+        else:
+            person_id = None
+            unit_id = lookups.units.get(r.unit_code) if r.unit_code else None
+            degree = default_degree or DEFAULT_INVOLVEMENT
+        if person_id or unit_id:
+            return {"person_id": person_id, "unit_id": unit_id, "degree": degree, "notes": ""}
+        return None
 
     def _write_involvements(self, rows: Sequence[InvolvementRow]) -> None:
         acts = self.act_ids()
@@ -337,28 +364,30 @@ class TableWriter:
             for r in rows
         ]))
 
+    @staticmethod
+    def testimony_values(r: TestimonyRow, victims: dict[str, int]) -> dict[str, Any]:
+        """The stored columns of the testimony of a testimony row (not its provenance)."""
+        return {
+            "witness_id": victims[r.witness_record_id] if r.witness_record_id else None,
+            "witness_name": unguard(r.witness_name) or "",
+            "witness_contact": unguard(r.witness_phone) or "",
+            "language": r.language,
+            "interviewer": unguard(r.interviewer) or "",
+            "consent_scopes": list(r.consent_scope),
+            "narrative": unguard(r.narrative),
+            "notes": unguard(r.notes) or "",
+            **date_columns("date", r.date),
+        }
+
     def _write_testimonies(self, rows: Sequence[TestimonyRow]) -> None:
         from expediente_web.evidence.models import Excerpt
 
         victims = self.victim_ids() if any(r.witness_record_id for r in rows) else {}
-        testimonies = []
-        for r in rows:
-            testimonies.append(
-                {
-                    **self._common,
-                    **self._uid(r.record_id),
-                    "source_record_id": r.record_id,
-                    "witness_id": victims[r.witness_record_id] if r.witness_record_id else None,
-                    "witness_name": unguard(r.witness_name) or "",
-                    "witness_contact": unguard(r.witness_phone) or "",
-                    "language": r.language,
-                    "interviewer": unguard(r.interviewer) or "",
-                    "consent_scopes": list(r.consent_scope),
-                    "narrative": unguard(r.narrative),
-                    "notes": unguard(r.notes) or "",
-                    **date_columns("date", r.date),
-                }
-            )
+        testimonies = [
+            {**self._common, **self._uid(r.record_id), "source_record_id": r.record_id,
+             **self.testimony_values(r, victims)}
+            for r in rows
+        ]
         self.counts.add("testimonies", self._testimonies.insert(testimonies))
         new_ids = self._read_back("Testimony")
         linked = [r for r in rows if r.act_record_ids]
