@@ -13,6 +13,7 @@ from expediente_web.workspace.views import (
     structure,
     testimonies,
 )
+from expediente_web.workspace.views import entry as entry_views
 
 app_name = "workspace"
 
@@ -34,4 +35,10 @@ urlpatterns = [
     path("locations/<str:uid>/", structure.location_detail, name="location"),
     path("evidence/", evidence.evidence_list, name="evidence"),
     path("evidence/<str:uid>/", evidence.evidence_detail, name="evidence-item"),
+    # -- guided entry: a testimony, an excerpt of it, the act the excerpt supports
+    path("entry/testimony/", entry_views.new_testimony, name="entry-testimony"),
+    path("entry/testimonies/<str:uid>/excerpt/", entry_views.new_excerpt, name="entry-excerpt"),
+    path("entry/excerpts/<str:uid>/act/", entry_views.new_act, name="entry-act"),
+    path("entry/places/", entry_views.find_places, name="entry-places"),
+    path("entry/people/", entry_views.find_people, name="entry-people"),
 ]

@@ -185,4 +185,36 @@ ROUTES: dict[str, list[Check]] = {
             lambda w: {"code": w.case.code, "user_id": w.users["viewer"].pk},
         )
     ],
+    # -- guided entry (workspace: a testimony, an excerpt, the act) ---------------------------
+    # Only the roles that write the record enter it; an empty form is refused at its fields
+    # (400). The suggestion lists (places, persons) are for the same roles: persons are
+    # suggested by name, which only roles that see identities may do, and those are the same.
+    "workspace:entry-testimony": [
+        get(expect(_members(403), owner=200, analyst=200, documenter=200)),
+        post(expect(_members(403), owner=400, analyst=400, documenter=400), data={}),
+    ],
+    "workspace:entry-excerpt": [
+        get(expect(_members(403), owner=200, analyst=200, documenter=200), uid_of("testimony")),
+        post(
+            expect(_members(403), owner=400, analyst=400, documenter=400),
+            uid_of("testimony"),
+            data={},
+        ),
+    ],
+    "workspace:entry-act": [
+        get(expect(_members(403), owner=200, analyst=200, documenter=200), uid_of("excerpt")),
+        post(
+            expect(_members(403), owner=400, analyst=400, documenter=400),
+            uid_of("excerpt"),
+            data={},
+        ),
+    ],
+    "workspace:entry-places": [
+        Check("get", expect(_members(403), owner=200, analyst=200, documenter=200),
+              data={"place_q": "a"}),
+    ],
+    "workspace:entry-people": [
+        Check("get", expect(_members(403), owner=200, analyst=200, documenter=200),
+              data={"field": "victim", "victim_q": "ma"}),
+    ],
 }
