@@ -131,6 +131,10 @@ def _excerpt(w: World) -> Any:
     return do_create_excerpt(w.owner, w.case, testimony=w.testimony, start=0, end=6)
 
 
+def _records() -> Any:
+    return importlib.import_module("expediente_web.records.actions")
+
+
 # name → (prepare(world) → None | a zero-argument call) … each recipe either calls the service
 # itself (returning what it made) or returns the call to measure after its own preparation.
 RECIPES: dict[str, Callable[[World], Any]] = {
@@ -242,6 +246,31 @@ RECIPES: dict[str, Callable[[World], Any]] = {
     "records.do_delete_record": lambda w: importlib.import_module(
         "expediente_web.records.actions"
     ).do_delete_record(w.owner, w.testimony, "duplicado"),
+    # -- changing records, review and restore
+    "records.do_update_testimony": lambda w: _records().do_update_testimony(
+        w.owner, w.testimony, interviewer="Entrevistador ficticio"
+    ),
+    "records.do_update_event": lambda w: (
+        e := _records().do_create_event(w.owner, w.case, "Evento ficticio"),
+        lambda: _records().do_update_event(w.owner, e, title="Evento ficticio cambiado"),
+    )[-1],
+    "records.do_update_unit": lambda w: _records().do_update_unit(w.owner, w.unit, acronym="UF"),
+    "records.do_update_location": lambda w: _records().do_update_location(
+        w.owner, w.place, name="Estado Ficticio Norte"
+    ),
+    "records.do_submit_for_review": lambda w: _records().do_submit_for_review(w.owner, w.act),
+    "records.do_verify": lambda w: (
+        _records().do_submit_for_review(w.owner, w.act),
+        lambda: _records().do_verify(w.analyst, w.act),
+    )[-1],
+    "records.do_return_to_draft": lambda w: (
+        _records().do_submit_for_review(w.owner, w.act),
+        lambda: _records().do_return_to_draft(w.analyst, w.act, "falta la fuente"),
+    )[-1],
+    "records.do_restore_record": lambda w: (
+        _records().do_delete_record(w.owner, w.testimony, "duplicado"),
+        lambda: _records().do_restore_record(w.owner, w.testimony, "no era duplicado"),
+    )[-1],
     "search.do_save_search": _saved_search,
     "search.do_delete_saved_search": lambda w: (
         s := _saved_search(w),

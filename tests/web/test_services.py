@@ -138,7 +138,8 @@ def test_audit_payload_names_protected_fields_without_their_values(case, documen
     assert entry.payload["fields"]["sex"] == "sex.female"
     do_update_person(documenter, victim, phone="+58 412 000 0000")
     update = _last_entry()
-    assert update.payload == {"fields": {}, "protected_changed": ["phone"]}
+    # Old values are kept for plain fields only: a protected one is named, old and new unseen.
+    assert update.payload == {"fields": {}, "before": {}, "protected_changed": ["phone"]}
 
 
 def test_act_with_methods_period_measurements_and_involvements(case, documenter, victim, unit):

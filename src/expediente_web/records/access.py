@@ -91,3 +91,15 @@ def access_record_by_uid(user: Any, case: Case, model: type[RecordModel],
     if record is None:
         raise Http404(f"No {model._meta.verbose_name} {uid} in case {case.code}")
     return record
+
+
+def access_deleted_record(user: Any, case: Case, model: type[RecordModel],
+                          uid: str) -> RecordModel | None:
+    """A soft-deleted record of the case by its uid (its page says it was deleted, why, by whom
+    and when, and offers to restore it), None if there is none; 404 for a non-member."""
+    _require_member(user, case)
+    try:
+        uuid.UUID(str(uid))
+    except ValueError:
+        return None
+    return model.objects.filter(case=case, uid=uid, deleted_at__isnull=False).first()

@@ -18,7 +18,12 @@ from django.utils import timezone
 
 from expediente.dates import DateError, parse_partial_date
 from expediente_web.audit.record import changes, object_id, record_write
-from expediente_web.cases.access import COMMENT_ROLES, WRITE_ROLES, require_role
+from expediente_web.cases.access import (
+    COMMENT_ROLES,
+    WRITE_ROLES,
+    NotPermitted,
+    require_role,
+)
 from expediente_web.cases.models import Case, Source
 from expediente_web.cases.validation import (
     InvalidInput,
@@ -39,6 +44,8 @@ from expediente_web.records.models import (
     MeasuredFact,
     Person,
     Position,
+    Review,
+    ReviewStatus,
     Testimony,
     Unit,
 )
@@ -72,6 +79,54 @@ def _code_free(model: type[models.Model], case: Case, code: str, exclude: Any = 
     if code and clash.exists():
         raise InvalidInput("code", f"case {case.code} already has a {model._meta.model_name} "
                                    f"with code {code!r}")
+
+
+def _before(obj: models.Model, names: Iterable[str]) -> dict[str, Any]:
+    """The plain values of fields `names` of `obj` as the audit payload writes them (protected
+    fields are left out: the log never holds their values, old or new)."""
+    return changes(obj, names)["fields"]
+
+
+def _change_payload(
+    obj: models.Model, changed: list[str], before: dict[str, Any]
+) -> dict[str, Any]:
+    payload = changes(obj, changed)
+    payload["before"] = before
+    return payload
+
+
+_LOGGED_BY_LENGTH = frozenset({"narrative"})
+
+
+def _apply_changes(actor: Any, model: type[models.Model], record: Any, clean: dict[str, Any], *,
+                   action: str, doing: str, check: Any = None) -> Any:
+    """Lock the record, refuse a deleted one, set the values that differ and write one entry
+    with the new and the old value of each changed plain field. `check(locked, clean)` runs
+    on the locked row before anything is set."""
+    with transaction.atomic():
+        require_role(actor, record.case, WRITE_ROLES, doing)
+        record = model.objects.select_for_update().get(pk=record.pk)
+        if record.deleted_at is not None:
+            raise InvalidInput(model._meta.model_name or "record", f"{record.uid} was deleted")
+        if check is not None:
+            check(record, clean)
+        changed = [name for name, value in clean.items() if getattr(record, name) != value]
+        # Long free text (a narrative) is logged by its length, as on creation, not in words.
+        lengths = {name: {"before": len(getattr(record, name) or ""),
+                          "after": len(clean[name] or "")}
+                   for name in changed if name in _LOGGED_BY_LENGTH}
+        logged = [name for name in changed if name not in _LOGGED_BY_LENGTH]
+        before = _before(record, logged)
+        for name in changed:
+            setattr(record, name, clean[name])
+        record.save()
+        payload = _change_payload(record, logged, before)
+        if lengths:
+            payload["lengths_changed"] = lengths
+        if changed:
+            payload.update(_back_to_draft(record))
+        record_write(actor, action, record, payload)
+    return record
 
 
 # -- persons --------------------------------------------------------------------------------
@@ -150,11 +205,12 @@ def do_update_person(actor: Any, person: Person, **values: Any) -> Person:
         if person.deleted_at is not None:
             raise InvalidInput("person", f"{person.uid} was deleted")
         changed = [name for name, value in clean.items() if getattr(person, name) != value]
+        before = _before(person, changed)
         for name in changed:
             setattr(person, name, clean[name])
         _set_indexes(person)
         person.save()
-        record_write(actor, "update_person", person, changes(person, changed))
+        record_write(actor, "update_person", person, _change_payload(person, changed, before))
     return person
 
 
@@ -249,6 +305,105 @@ def do_create_event(actor: Any, case: Case, title: str, *, code: str = "", date:
         record_write(actor, "create_event", event, changes(
             event, ["code", "title", "location", "date_text", "date_precision", "source"]))
     return event
+
+
+def _location_values(case: Case, location: Location, values: Mapping[str, Any]) -> dict[str, Any]:
+    allowed = {"code", "name", "kind", "parent", "latitude", "longitude", "notes"}
+    unknown = set(values) - allowed
+    if unknown:
+        raise InvalidInput(sorted(unknown)[0], "is not a field of a location that can be changed")
+    clean = dict(values)
+    if "code" in clean:
+        check_required("code", clean["code"])
+        check_length("code", clean["code"], 128)
+        _code_free(Location, case, clean["code"], exclude=location)
+    if "name" in clean:
+        check_required("name", clean["name"])
+        check_length("name", clean["name"], 300)
+    if "kind" in clean:
+        check_term("kind", "location_kinds", clean["kind"], required=True)
+    if "parent" in clean:
+        parent = same_case("parent", clean["parent"], case)
+        walk = parent
+        while walk is not None:
+            if walk.pk == location.pk:
+                raise InvalidInput("parent", f"{parent.code} lies within {location.code}")
+            walk = walk.parent
+    latitude = clean.get("latitude", location.latitude)
+    longitude = clean.get("longitude", location.longitude)
+    if latitude is not None and not -90 <= latitude <= 90:
+        raise InvalidInput("latitude", f"{latitude} is not between -90 and 90")
+    if longitude is not None and not -180 <= longitude <= 180:
+        raise InvalidInput("longitude", f"{longitude} is not between -180 and 180")
+    if (latitude is None) != (longitude is None):
+        raise InvalidInput("latitude" if latitude is None else "longitude",
+                           "coordinates need both latitude and longitude")
+    if "notes" in clean:
+        clean["notes"] = clean["notes"] or ""
+    return clean
+
+
+def do_update_location(actor: Any, location: Location, **values: Any) -> Location:
+    """Change the given fields of a place (`code`, `name`, `kind`, `parent`, `latitude`,
+    `longitude`, `notes`), checked as on creation; a place cannot be put inside itself."""
+    clean = _location_values(location.case, location, values)
+    return _apply_changes(actor, Location, location, clean, action="update_location",
+                          doing="change locations")
+
+
+def do_update_unit(actor: Any, unit: Unit, **values: Any) -> Unit:
+    """Change the given fields of a unit (`code`, `name`, `acronym`, `unit_type`, `parent`,
+    `notes`), checked as on creation; a unit cannot be put under itself."""
+    case = unit.case
+    unknown = set(values) - {"code", "name", "acronym", "unit_type", "parent", "notes"}
+    if unknown:
+        raise InvalidInput(sorted(unknown)[0], "is not a field of a unit that can be changed")
+    clean = dict(values)
+    if "code" in clean:
+        check_required("code", clean["code"])
+        check_length("code", clean["code"], 128)
+        _code_free(Unit, case, clean["code"], exclude=unit)
+    if "name" in clean:
+        check_required("name", clean["name"])
+        check_length("name", clean["name"], 300)
+    if "acronym" in clean:
+        clean["acronym"] = check_length("acronym", clean["acronym"] or "", 40)
+    if "unit_type" in clean:
+        clean["unit_type"] = check_term("unit_type", "unit_types", clean["unit_type"] or "")
+    if "parent" in clean:
+        parent = same_case("parent", clean["parent"], case)
+        walk = parent
+        while walk is not None:
+            if walk.pk == unit.pk:
+                raise InvalidInput("parent", f"{parent.code} is part of {unit.code}")
+            walk = walk.parent
+    if "notes" in clean:
+        clean["notes"] = clean["notes"] or ""
+    return _apply_changes(actor, Unit, unit, clean, action="update_unit", doing="change units")
+
+
+def do_update_event(actor: Any, event: Event, **values: Any) -> Event:
+    """Change the given fields of an event (`code`, `title`, `date`, `location`, `description`,
+    `notes`), checked as on creation."""
+    case = event.case
+    unknown = set(values) - {"code", "title", "date", "location", "description", "notes"}
+    if unknown:
+        raise InvalidInput(sorted(unknown)[0], "is not a field of an event that can be changed")
+    clean: dict[str, Any] = {}
+    if "code" in values:
+        clean["code"] = check_length("code", values["code"] or "", 128)
+        _code_free(Event, case, clean["code"], exclude=event)
+    if "title" in values:
+        clean["title"] = check_length("title", check_required("title", values["title"]), 300)
+    if "location" in values:
+        clean["location"] = same_case("location", values["location"], case)
+    for name in ("description", "notes"):
+        if name in values:
+            clean[name] = values[name] or ""
+    if "date" in values:
+        clean.update(period_fields("date", values["date"] or ""))
+    return _apply_changes(actor, Event, event, clean, action="update_event",
+                          doing="change events")
 
 
 # -- acts -----------------------------------------------------------------------------------
@@ -357,17 +512,7 @@ def do_update_act(actor: Any, act: Act, **values: Any) -> Act:
             clean[name] = values[name] or ""
     if "date" in values:
         clean.update(period_fields("date", values["date"] or ""))
-    with transaction.atomic():
-        require_role(actor, case, WRITE_ROLES, "change acts")
-        act = Act.objects.select_for_update().get(pk=act.pk)
-        if act.deleted_at is not None:
-            raise InvalidInput("act", f"{act.uid} was deleted")
-        changed = [name for name, value in clean.items() if getattr(act, name) != value]
-        for name in changed:
-            setattr(act, name, clean[name])
-        act.save()
-        record_write(actor, "update_act", act, changes(act, changed))
-    return act
+    return _apply_changes(actor, Act, act, clean, action="update_act", doing="change acts")
 
 
 def do_add_involvement(actor: Any, act: Act, *, person: Person | None = None,
@@ -379,9 +524,10 @@ def do_add_involvement(actor: Any, act: Act, *, person: Person | None = None,
     with transaction.atomic():
         require_role(actor, act.case, WRITE_ROLES, "change acts")
         involvement = Involvement.objects.create(act=act, **clean)
-        record_write(actor, "add_involvement", act, {
-            "person": object_id(person) if person else None,
-            "unit": object_id(unit) if unit else None, "degree": clean["degree"]})
+        payload = {"person": object_id(person) if person else None,
+                   "unit": object_id(unit) if unit else None, "degree": clean["degree"]}
+        payload.update(_back_to_draft(act))
+        record_write(actor, "add_involvement", act, payload)
     return involvement
 
 
@@ -392,7 +538,9 @@ def do_add_measured_fact(actor: Any, act: Act, measure: str, value: float,
     with transaction.atomic():
         require_role(actor, act.case, WRITE_ROLES, "change acts")
         fact = MeasuredFact.objects.create(act=act, **clean)
-        record_write(actor, "add_measured_fact", act, dict(clean))
+        payload = dict(clean)
+        payload.update(_back_to_draft(act))
+        record_write(actor, "add_measured_fact", act, payload)
     return fact
 
 
@@ -424,6 +572,188 @@ def do_create_testimony(actor: Any, case: Case, narrative: str, language: str, *
         payload["narrative_length"] = len(narrative)
         record_write(actor, "create_testimony", testimony, payload)
     return testimony
+
+
+_TESTIMONY_FIELDS = ("narrative", "language", "date", "witness", "witness_name",
+                     "witness_contact", "interviewer", "consent_scopes", "notes")
+
+
+def _excerpts_still_read(testimony: Testimony, clean: dict[str, Any]) -> None:
+    """A new narrative must keep every excerpt of it where it was: each quote still at its
+    offsets (an excerpt is cited by what it says; moving the words under it would make it cite
+    something else)."""
+    if "narrative" not in clean or clean["narrative"] == testimony.narrative:
+        return
+    from expediente_web.evidence.models import Excerpt
+
+    narrative = clean["narrative"]
+    for start, end, quote in (
+        Excerpt.objects.filter(testimony=testimony, start__isnull=False)
+        .order_by("start").values_list("start", "end", "quote")
+    ):
+        if narrative[start:end] != quote:
+            short = quote if len(quote) <= 60 else quote[:57] + "..."
+            raise InvalidInput("narrative", f"the excerpt {short!r} (characters {start}-{end}) "
+                                            "would no longer read as quoted; keep its words "
+                                            "where they are")
+
+
+def do_update_testimony(actor: Any, testimony: Testimony, **values: Any) -> Testimony:
+    """Change the given fields of a testimony (`narrative`, `language`, `date`, `witness`,
+    `witness_name`, `witness_contact`, `interviewer`, `consent_scopes`, `notes`), checked as on
+    creation; a new narrative must leave every excerpt of it reading as quoted."""
+    case = testimony.case
+    unknown = set(values) - set(_TESTIMONY_FIELDS)
+    if unknown:
+        raise InvalidInput(sorted(unknown)[0], "is not a field of a testimony that can be changed")
+    clean: dict[str, Any] = {}
+    if "narrative" in values:
+        clean["narrative"] = check_required("narrative", values["narrative"])
+    if "language" in values:
+        if not _LANGUAGE.match(values["language"] or ""):
+            raise InvalidInput("language",
+                               f"{values['language']!r} is not a language code such as es or en")
+        clean["language"] = values["language"]
+    if "witness" in values:
+        clean["witness"] = same_case("witness", values["witness"], case)
+    for name in ("witness_name", "witness_contact"):
+        if name in values:
+            clean[name] = check_length(name, (values[name] or "").strip(), 1000)
+    if "interviewer" in values:
+        clean["interviewer"] = check_length("interviewer", values["interviewer"] or "", 200)
+    if "consent_scopes" in values:
+        clean["consent_scopes"] = check_terms("consent_scopes", "consent_scopes",
+                                              values["consent_scopes"])
+    if "notes" in values:
+        clean["notes"] = values["notes"] or ""
+    if "date" in values:
+        clean.update(period_fields("date", values["date"] or ""))
+    return _apply_changes(actor, Testimony, testimony, clean, action="update_testimony",
+                          doing="change testimonies", check=_excerpts_still_read)
+
+
+# -- review: draft › submitted › verified ----------------------------------------------------
+
+REVIEWED = (Act, Testimony)
+SUBMIT_ROLES = WRITE_ROLES
+"""Who submits a record for review: those who write the record."""
+VERIFY_ROLES = frozenset({"role.owner", "role.analyst", "role.reviewer"})
+"""Who verifies a submitted record: a second person, never one who wrote or submitted it."""
+RETURN_ROLES = WRITE_ROLES | {"role.reviewer"}
+"""Who returns a submitted or verified record to draft, with a reason."""
+
+_AUTHORING = ("create_", "update_", "add_involvement", "add_measured_fact")
+
+
+def _review_of(record: Any, *, lock: bool = False) -> Review | None:
+    found = Review.objects.select_for_update() if lock else Review.objects.all()
+    key = "act" if isinstance(record, Act) else "testimony"
+    return found.filter(**{key: record}).first()
+
+
+def _back_to_draft(record: Any) -> dict[str, Any]:
+    """A change to a submitted or verified act or testimony returns it to draft: what a second
+    person verified is exactly what they read. The payload part saying so (empty otherwise)."""
+    if not isinstance(record, REVIEWED):
+        return {}
+    review = _review_of(record, lock=True)
+    if review is None or review.status == ReviewStatus.DRAFT:
+        return {}
+    was = review.status
+    review.status = ReviewStatus.DRAFT
+    review.save(update_fields=["status", "updated_at"])
+    return {"review": {"from": was, "to": ReviewStatus.DRAFT}}
+
+
+def record_authors(record: Any) -> set[str]:
+    """The user names of everyone who wrote the record: created it, changed it or added to it
+    (read from the audit log), or imported the file it came from."""
+    from expediente_web.audit.models import AuditEntry
+
+    names = set()
+    for actor, action in AuditEntry.objects.filter(
+        case_code=record.case.code, object_type=record._meta.model_name,
+        object_id=object_id(record),
+    ).values_list("actor", "action"):
+        if action.startswith(_AUTHORING):
+            names.add(actor)
+    if record.import_batch_id:
+        names.add(record.import_batch.actor)
+    return names
+
+
+def _reviewed(record: Any) -> None:
+    if not isinstance(record, REVIEWED):
+        raise InvalidInput("record", f"a {record._meta.model_name} has no review status")
+
+
+def _move(actor: Any, record: Any, action: str, *, roles: frozenset[str], doing: str,
+          allowed_from: tuple[str, ...], to: str, payload: dict[str, Any] | None = None,
+          extra: Any = None) -> Review:
+    _reviewed(record)
+    model = type(record)
+    with transaction.atomic():
+        require_role(actor, record.case, roles, doing)
+        record = model.objects.select_for_update().get(pk=record.pk)
+        if record.deleted_at is not None:
+            raise InvalidInput("record", f"{object_id(record)} was deleted")
+        review = _review_of(record, lock=True)
+        if review is None:
+            key = "act" if isinstance(record, Act) else "testimony"
+            review = Review(case=record.case, **{key: record})
+        was = review.status
+        if was not in allowed_from:
+            raise InvalidInput("status", f"{object_id(record)} is {was}; only a record that is "
+                                         f"{' or '.join(allowed_from)} can be {to}")
+        if extra is not None:
+            extra(record, review)
+        review.status = to
+        now = timezone.now()
+        if to == ReviewStatus.SUBMITTED:
+            review.submitted_by, review.submitted_at = actor, now
+            review.verified_by, review.verified_at = None, None
+        elif to == ReviewStatus.VERIFIED:
+            review.verified_by, review.verified_at = actor, now
+        review.save()
+        record_write(actor, action, record,
+                     {"review": {"from": was, "to": to}, **(payload or {})})
+    return review
+
+
+def do_submit_for_review(actor: Any, record: Act | Testimony) -> Review:
+    """A draft act or testimony is submitted for a second person to verify."""
+    return _move(actor, record, "submit_for_review", roles=SUBMIT_ROLES,
+                 doing=f"submit a {record._meta.model_name} for review",
+                 allowed_from=(ReviewStatus.DRAFT,), to=ReviewStatus.SUBMITTED)
+
+
+def do_verify(actor: Any, record: Act | Testimony) -> Review:
+    """A submitted act or testimony is verified by a second person: not anyone who wrote it
+    (created, changed or imported it) and not whoever submitted it."""
+
+    def second_person(locked: Any, review: Review) -> None:
+        name = getattr(actor, "username", None)
+        if actor is None or review.submitted_by_id == actor.pk:
+            raise NotPermitted(f"{name or 'the operator'} submitted {object_id(locked)}; "
+                               "a second person verifies it")
+        if name in record_authors(locked):
+            raise NotPermitted(f"{name} wrote or changed {object_id(locked)}; "
+                               "a second person verifies it")
+
+    return _move(actor, record, "verify", roles=VERIFY_ROLES,
+                 doing=f"verify a {record._meta.model_name}",
+                 allowed_from=(ReviewStatus.SUBMITTED,), to=ReviewStatus.VERIFIED,
+                 extra=second_person)
+
+
+def do_return_to_draft(actor: Any, record: Act | Testimony, reason: str) -> Review:
+    """A submitted or verified act or testimony goes back to draft, with the reason why."""
+    check_required("reason", reason)
+    check_length("reason", reason, 2000)
+    return _move(actor, record, "return_to_draft", roles=RETURN_ROLES,
+                 doing=f"return a {record._meta.model_name} to draft",
+                 allowed_from=(ReviewStatus.SUBMITTED, ReviewStatus.VERIFIED),
+                 to=ReviewStatus.DRAFT, payload={"reason": reason})
 
 
 # -- comments and soft deletion --------------------------------------------------------------
@@ -476,4 +806,26 @@ def do_delete_record(actor: Any, record: models.Model, reason: str) -> models.Mo
                                                       "reason": reason})
     # The caller's instance says so too, so that it cannot be used as if still live.
     given.deleted_at, given.deleted_reason = record.deleted_at, reason
+    return record
+
+
+def do_restore_record(actor: Any, record: models.Model, reason: str = "") -> models.Model:
+    """Undo a soft delete: the record is live again, in lists and counts. The entry keeps the
+    reason it had been deleted for, and the reason for restoring it when one is given."""
+    if not hasattr(record, "deleted_at") or isinstance(record, Comment):
+        raise InvalidInput("record", f"a {record._meta.model_name} cannot be restored here")
+    check_length("reason", reason or "", 2000)
+    model = type(record)
+    with transaction.atomic():
+        require_role(actor, record.case, WRITE_ROLES, f"restore a {record._meta.model_name}")
+        record = model.objects.select_for_update().get(pk=record.pk)
+        if record.deleted_at is None:
+            raise InvalidInput("record", f"{object_id(record)} is not deleted")
+        deleted_reason = record.deleted_reason
+        record.deleted_at = None
+        record.deleted_reason = ""
+        record.save(update_fields=["deleted_at", "deleted_reason"])
+        record_write(actor, "restore_record", record, {
+            "model": record._meta.model_name, "deleted_reason": deleted_reason,
+            "reason": reason or ""})
     return record

@@ -249,3 +249,44 @@ class Comment(NoHardDelete, models.Model):
     class Meta:
         indexes = (models.Index(fields=["target_type", "target_id"]),)
         ordering = ["created_at"]  # noqa: RUF012 (Django reads a list)
+
+
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", "draft"
+    SUBMITTED = "submitted", "submitted"
+    VERIFIED = "verified", "verified"
+
+
+class Review(models.Model):
+    """Where an act or a testimony stands in peer review: draft › submitted › verified.
+
+    A table of its own rather than columns of the act and testimony tables, so that adding it
+    left the digests the audit log keeps of every existing act and testimony row unchanged. A
+    record without a row here is a draft. Written only by the review services
+    (`actions.do_submit_for_review`, `do_verify`, `do_return_to_draft`) and by a change to the
+    record, which returns it to draft.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    act = models.OneToOneField(Act, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="review")
+    testimony = models.OneToOneField(Testimony, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="review")
+    status = models.CharField(max_length=16, choices=ReviewStatus.choices,
+                              default=ReviewStatus.DRAFT, db_index=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    verified_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = (
+            models.CheckConstraint(
+                condition=(models.Q(act__isnull=False, testimony__isnull=True)
+                           | models.Q(act__isnull=True, testimony__isnull=False)),
+                name="review_of_one_act_or_testimony",
+            ),
+        )

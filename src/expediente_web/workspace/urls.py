@@ -13,6 +13,9 @@ from expediente_web.workspace.views import (
     structure,
     testimonies,
 )
+from expediente_web.workspace.views import edit as edit_views
+from expediente_web.workspace.views import history as history_views
+from expediente_web.workspace.views import review as review_views
 from expediente_web.workspace.views import entry as entry_views
 
 app_name = "workspace"
@@ -41,4 +44,18 @@ urlpatterns = [
     path("entry/excerpts/<str:uid>/act/", entry_views.new_act, name="entry-act"),
     path("entry/places/", entry_views.find_places, name="entry-places"),
     path("entry/people/", entry_views.find_people, name="entry-people"),
+    # -- changing records, their history, deletion and review
+    path("acts/<str:uid>/edit/", edit_views.act_edit, name="act-edit"),
+    path("persons/<str:uid>/edit/", edit_views.person_edit, name="person-edit"),
+    path("testimonies/<str:uid>/edit/", edit_views.testimony_edit, name="testimony-edit"),
+    path("events/<str:uid>/edit/", edit_views.event_edit, name="event-edit"),
+    path("units/<str:uid>/edit/", edit_views.unit_edit, name="unit-edit"),
+    path("locations/<str:uid>/edit/", edit_views.location_edit, name="location-edit"),
+    path("records/<str:kind>/<str:uid>/history/", history_views.record_history,
+         name="record-history"),
+    path("records/<str:kind>/<str:uid>/delete/", edit_views.record_delete, name="record-delete"),
+    path("records/<str:kind>/<str:uid>/restore/", edit_views.record_restore,
+         name="record-restore"),
+    path("records/<str:kind>/<str:uid>/review/", review_views.record_review,
+         name="record-review"),
 ]

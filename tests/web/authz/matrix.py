@@ -65,6 +65,12 @@ OPEN = dict.fromkeys(PERSONAS, 200)
 SIGNED_IN = {**dict.fromkeys(PERSONAS, 200), "anonymous": 302}
 
 
+#: Pages and forms for those who write the record (owner, analyst, documenter).
+WRITER_PAGE = {**_members(403), "owner": 200, "analyst": 200, "documenter": 200}
+WRITER_FORM = {**_members(403), "owner": 400, "analyst": 400, "documenter": 400}
+WRITER_DONE = {**_members(403), "owner": 302, "analyst": 302, "documenter": 302}
+
+
 def CASE(world: Any) -> dict[str, Any]:
     return {"code": world.case.code}
 
@@ -127,6 +133,40 @@ ROUTES: dict[str, list[Check]] = {
     "workspace:location": [get(READ, uid_of("state"))],
     "workspace:evidence": [get(READ)],
     "workspace:evidence-item": [get(READ, uid_of("item"))],
+    # -- changing records, their history, deletion and review (workspace) --------------------
+    # Those who write the record (owner, analyst, documenter) change, delete and restore it;
+    # every member reads its history. An empty form is refused at its fields (400), except a
+    # person's, whose fields are all optional. Deleting without a reason and restoring a live
+    # record come back to the page with a message. Submitting for review is for writers.
+    "workspace:act-edit": [get(WRITER_PAGE, uid_of("act")), post(WRITER_FORM, uid_of("act"))],
+    "workspace:person-edit": [
+        get(WRITER_PAGE, uid_of("victim")),
+        post(WRITER_DONE, uid_of("victim")),
+    ],
+    "workspace:testimony-edit": [
+        get(WRITER_PAGE, uid_of("testimony")),
+        post(WRITER_FORM, uid_of("testimony")),
+    ],
+    "workspace:event-edit": [
+        get(WRITER_PAGE, uid_of("event")),
+        post(WRITER_FORM, uid_of("event")),
+    ],
+    "workspace:unit-edit": [get(WRITER_PAGE, uid_of("unit")), post(WRITER_FORM, uid_of("unit"))],
+    "workspace:location-edit": [
+        get(WRITER_PAGE, uid_of("state")),
+        post(WRITER_FORM, uid_of("state")),
+    ],
+    "workspace:record-history": [get(READ, lambda w: _record_of(w, "act"))],
+    "workspace:record-delete": [post(WRITER_DONE, lambda w: _record_of(w, "act"))],
+    "workspace:record-restore": [post(WRITER_DONE, lambda w: _record_of(w, "testimony"))],
+    "workspace:record-review": [
+        post(WRITER_DONE, lambda w: _record_of(w, "act"), data={"step": "submit"}),
+        post(
+            expect(_members(403), owner=302, analyst=302, reviewer=302),
+            lambda w: _record_of(w, "testimony"),
+            data={"step": "verify"},
+        ),
+    ],
     # -- linkage and patterns (analyses) ------------------------------------------------------
     "analyses:overview": [get(READ)],
     "analyses:run": [

@@ -23,20 +23,20 @@ def test_every_record_page_has_a_bound(record):
 BOUNDS = {
     "case-records": 16,
     "workspace:acts": 22,
-    "workspace:act": 32,
+    "workspace:act": 35,  # + its history and review (record_tools)
     "workspace:persons": 22,
-    "workspace:person": 34,
+    "workspace:person": 36,  # + its history (record_tools)
     "workspace:resolved": 22,
     "workspace:events": 12,
-    "workspace:event": 23,
+    "workspace:event": 25,  # + its history (record_tools)
     "workspace:testimonies": 22,
-    "workspace:testimony": 25,
+    "workspace:testimony": 28,  # + its history and review (record_tools)
     "workspace:sources": 20,
     "workspace:source": 21,
     "workspace:units": 12,
-    "workspace:unit": 28,
+    "workspace:unit": 30,  # + its history (record_tools)
     "workspace:locations": 12,
-    "workspace:location": 19,
+    "workspace:location": 21,  # + its history (record_tools)
     "workspace:evidence": 16,
     "workspace:evidence-item": 14,
 }

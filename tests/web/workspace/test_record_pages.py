@@ -240,17 +240,16 @@ def test_a_malformed_or_foreign_uid_is_a_404(record, viewer, as_user):
     assert client.get(f"/cases/{code}/sources/NOPE/").status_code == 404
 
 
-def test_a_deleted_record_has_no_page(record, documenter, as_user):
+def test_a_deleted_record_has_no_page_but_says_it_was_deleted(record, documenter, as_user):
     from expediente_web.records.actions import do_delete_record
 
     do_delete_record(documenter, record.other_act, "duplicate entry")
     client = as_user(documenter)
-    assert (
-        client.get(
-            url(record, "workspace:act").replace(str(record.act.uid), str(record.other_act.uid))
-        ).status_code
-        == 404
+    gone = client.get(
+        url(record, "workspace:act").replace(str(record.act.uid), str(record.other_act.uid))
     )
+    assert gone.status_code == 410
+    assert "duplicate entry" in gone.content.decode()
     page = text(client.get(url(record, "workspace:act")))
     assert str(record.other_act.uid) not in page
 

@@ -24,17 +24,19 @@ from expediente_web.workspace.listing import (
 )
 from expediente_web.workspace.tree import descendants
 from expediente_web.workspace.views.common import reader
+from expediente_web.workspace.views.history import REVIEW_CHOICES, filter_review, or_deleted
 
 
 class ActFilter(DateRange):
     act_type = forms.ChoiceField(label=_("Type"), required=False)
     outcome = forms.ChoiceField(label=_("Outcome"), required=False)
     source = forms.ChoiceField(label=_("Source"), required=False)
+    review = forms.ChoiceField(label=_("Review status"), required=False, choices=REVIEW_CHOICES)
     location = forms.UUIDField(required=False, widget=forms.HiddenInput)
     unit = forms.UUIDField(required=False, widget=forms.HiddenInput)
     event = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
-    field_order = ("act_type", "outcome", "source", "date_from", "date_to")
+    field_order = ("act_type", "outcome", "source", "review", "date_from", "date_to")
 
     def __init__(self, *args: Any, sources: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -57,6 +59,8 @@ def act_list(request: HttpRequest, code: str) -> HttpResponse:
         rows = rows.filter(outcome=given["outcome"])
     if "source" in given:
         rows = rows.filter(source__code=given["source"])
+    if "review" in given:
+        rows = filter_review(rows, given["review"])
     if "location" in given:
         place = access_record_by_uid(request.user, r.case, Location, given["location"])
         places = access_records(request.user, r.case, Location).values_list("id", "parent_id")
@@ -72,7 +76,7 @@ def act_list(request: HttpRequest, code: str) -> HttpResponse:
     rows = filter_dates(rows, given)
     page = paginate(
         request,
-        rows.select_related("victim", "location", "source", "event").order_by(
+        rows.select_related("victim", "location", "source", "event", "review").order_by(
             "date_earliest", "id"
         ),
     )
@@ -82,6 +86,7 @@ def act_list(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+@or_deleted("act")
 def act_detail(request: HttpRequest, code: str, uid: str) -> HttpResponse:
     r = reader(request, code)
     act = access_record_by_uid(request.user, r.case, Act, uid)

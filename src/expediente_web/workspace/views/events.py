@@ -13,6 +13,7 @@ from expediente_web.records.models import Act, Event, Location
 from expediente_web.workspace.listing import DateRange, filter_dates, paginate
 from expediente_web.workspace.tree import descendants
 from expediente_web.workspace.views.common import reader
+from expediente_web.workspace.views.history import or_deleted
 
 
 class EventFilter(DateRange):
@@ -48,6 +49,7 @@ def event_list(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+@or_deleted("event")
 def event_detail(request: HttpRequest, code: str, uid: str) -> HttpResponse:
     r = reader(request, code)
     event = access_record_by_uid(request.user, r.case, Event, uid)

@@ -26,6 +26,7 @@ from expediente_web.workspace.access import access_sources
 from expediente_web.workspace.listing import FilterForm, paginate, term_choices
 from expediente_web.workspace.views.acts import _resolved_person
 from expediente_web.workspace.views.common import reader
+from expediente_web.workspace.views.history import or_deleted
 
 
 class PersonFilter(FilterForm):
@@ -93,6 +94,7 @@ def person_list(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+@or_deleted("person")
 def person_detail(request: HttpRequest, code: str, uid: str) -> HttpResponse:
     r = reader(request, code)
     person = access_record_by_uid(request.user, r.case, Person, uid)

@@ -17,6 +17,7 @@ from expediente_web.records.models import Act, Event, Location, Position, Unit
 from expediente_web.workspace.listing import FilterForm, term_choices
 from expediente_web.workspace.tree import ancestors, flatten, natural
 from expediente_web.workspace.views.common import reader
+from expediente_web.workspace.views.history import or_deleted
 
 
 class KindFilter(FilterForm):
@@ -48,6 +49,7 @@ class OnDate(forms.Form):
 
 
 @login_required
+@or_deleted("unit")
 def unit_detail(request: HttpRequest, code: str, uid: str) -> HttpResponse:
     r = reader(request, code)
     unit = access_record_by_uid(request.user, r.case, Unit, uid)
@@ -113,6 +115,7 @@ def location_list(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+@or_deleted("location")
 def location_detail(request: HttpRequest, code: str, uid: str) -> HttpResponse:
     r = reader(request, code)
     place = access_record_by_uid(request.user, r.case, Location, uid)

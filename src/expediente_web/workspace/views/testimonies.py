@@ -20,6 +20,7 @@ from expediente_web.records.models import Act, Testimony
 from expediente_web.workspace.access import access_sources
 from expediente_web.workspace.listing import DateRange, filter_dates, paginate, term_choices
 from expediente_web.workspace.views.common import reader
+from expediente_web.workspace.views.history import REVIEW_CHOICES, filter_review, or_deleted
 
 
 class TestimonyFilter(DateRange):
@@ -30,8 +31,9 @@ class TestimonyFilter(DateRange):
         choices=[("", _("any")), ("es", _("Spanish")), ("en", _("English"))],
     )
     consent = forms.ChoiceField(label=_("Consent given for"), required=False)
+    review = forms.ChoiceField(label=_("Review status"), required=False, choices=REVIEW_CHOICES)
 
-    field_order = ("source", "language", "consent", "date_from", "date_to")
+    field_order = ("source", "language", "consent", "review", "date_from", "date_to")
 
     def __init__(self, *args: Any, sources: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -53,9 +55,11 @@ def testimony_list(request: HttpRequest, code: str) -> HttpResponse:
     if "consent" in given:
         # JSON containment is not on SQLite: a scope id is quoted in the stored list.
         rows = rows.filter(consent_scopes__icontains=f'"{given["consent"]}"')
+    if "review" in given:
+        rows = filter_review(rows, given["review"])
     rows = filter_dates(rows, given)
     rows = (
-        rows.select_related("source", "witness")
+        rows.select_related("source", "witness", "review")
         .annotate(n_excerpts=Count("excerpts"))
         .order_by("date_earliest", "id")
     )
@@ -93,6 +97,7 @@ def segments(narrative: str, excerpts: list[Excerpt]) -> list[Segment]:
 
 
 @login_required
+@or_deleted("testimony")
 def testimony_detail(request: HttpRequest, code: str, uid: str) -> HttpResponse:
     r = reader(request, code)
     testimony = access_record_by_uid(request.user, r.case, Testimony, uid)
