@@ -47,6 +47,10 @@ def choices(vocabulary: str, *, blank: str | None = None, tree: bool = False) ->
     return ([("", blank)] if blank is not None else []) + found
 
 
+#: How a measure's unit reads after its label: `(kg)`, `(days)`.
+UNIT_LABELS = {"day": _("days")}
+
+
 def measures() -> list[Any]:
     """The measure terms, whose units label their fields."""
     return list(load_vocabularies().terms("measures"))
@@ -211,7 +215,11 @@ class ActForm(forms.Form):
         lang = language()
         for term in measures():
             self.fields[fact_field(term.id)] = forms.FloatField(
-                label=f"{term.label(lang)} ({term.unit})" if term.unit else term.label(lang),
+                label=(
+                    f"{term.label(lang)} ({UNIT_LABELS.get(term.unit, term.unit)})"
+                    if term.unit
+                    else term.label(lang)
+                ),
                 required=False,
                 min_value=0,
             )

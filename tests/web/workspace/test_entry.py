@@ -502,3 +502,54 @@ def test_hostile_strings_render_inert_through_the_flow(case, writer, documenter)
     assert HOSTILE not in found and "&lt;script&gt;" in found
     people = writer.get(_url("entry-people", case), {"field": "victim", "victim_q": "script pwned"})
     assert HOSTILE not in people.content.decode()
+
+
+# -- query counts -----------------------------------------------------------------------------
+
+#: Most queries each page of the flow makes (for a documenter, on a record of 60 or more rows
+#: of each kind), with the session, the case and role checks and the identity-view entry.
+ENTRY_BOUNDS = {
+    "entry-testimony": 12,
+    "entry-excerpt": 12,
+    "entry-act": 16,
+    "entry-places": 14,
+    "entry-people": 16,
+    "entry-act-warned": 30,
+}
+
+
+def _entry_pages(record, case):
+    return {
+        "entry-testimony": (_url("entry-testimony", case), {}),
+        "entry-excerpt": (_url("entry-excerpt", case, uid=record.testimony.uid), {}),
+        "entry-act": (_url("entry-act", case, uid=record.excerpt.uid), {}),
+        "entry-places": (_url("entry-places", case), {"place_q": "sitio"}),
+        "entry-people": (_url("entry-people", case), {"field": "victim", "victim_q": "ana"}),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(set(ENTRY_BOUNDS) - {"entry-act-warned"}))
+def test_the_pages_of_the_flow_make_a_bounded_number_of_queries(record, case, writer, name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    address, params = _entry_pages(record, case)[name]
+    writer.get(address, params)
+    with CaptureQueriesContext(connection) as queries:
+        response = writer.get(address, params)
+    assert response.status_code == 200
+    assert len(queries) <= ENTRY_BOUNDS[name], f"{name}: {len(queries)}\n" + "\n".join(
+        q["sql"][:160] for q in queries
+    )
+
+
+def test_a_duplicate_warning_makes_a_bounded_number_of_queries(record, case, writer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    address = _url("entry-act", case, uid=record.excerpt.uid)
+    data = act_data(victim_full_name="Ana Ficticia Pérez", victim_id_number="V-10.000.001")
+    with CaptureQueriesContext(connection) as queries:
+        response = writer.post(address, data)
+    assert response.status_code == 200 and response.context["warnings"]["victim"]
+    assert len(queries) <= ENTRY_BOUNDS["entry-act-warned"], len(queries)
