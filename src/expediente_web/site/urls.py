@@ -10,5 +10,6 @@ urlpatterns = [
     path("cases/<slug:code>/", include("expediente_web.workspace.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("cases/<slug:code>/jobs/", include("expediente_web.jobs.urls")),
+    path("cases/<slug:code>/import/", include("expediente_web.intake.urls")),
     path("cases/<slug:code>/search/", include("expediente_web.search.urls")),
 ]

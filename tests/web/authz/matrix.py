@@ -258,3 +258,37 @@ ROUTES: dict[str, list[Check]] = {
               data={"field": "victim", "victim_q": "ma"}),
     ],
 }
+
+
+# -- import from the browser (intake) -------------------------------------------------------------
+# Only writers (owner, analyst, documenter) import; other members are refused, someone outside
+# the case gets a 404. A POST with nothing in it is refused with the form (400) or a message
+# (302 back to the upload's page).
+_IMPORT_WRITERS = expect(_members(403), owner=200, analyst=200, documenter=200)
+_IMPORT_POST = expect(_members(403), owner=302, analyst=302, documenter=302)
+
+
+def _upload(world: Any) -> dict[str, Any]:
+    """kwargs of an upload of the world's case, checked and waiting (made once per world)."""
+    upload = getattr(world, "_intake_upload", None)
+    if upload is None:
+        from expediente_web.intake.models import ImportUpload
+
+        upload = ImportUpload.objects.create(
+            case=world.case, actor="matrix_documenter", filename="lista.csv", suffix=".csv",
+            sha256="0" * 64, kind="victims", kind_chosen=True, source_code="",
+            status=ImportUpload.CHECKED,
+        )
+        world._intake_upload = upload
+    return {"code": world.case.code, "uid": str(upload.uid)}
+
+
+ROUTES.update({
+    "intake:start": [get(_IMPORT_WRITERS),
+                     post(expect(_IMPORT_WRITERS, owner=400, analyst=400, documenter=400))],
+    "intake:upload": [get(_IMPORT_WRITERS, _upload)],
+    "intake:status": [get(_IMPORT_WRITERS, _upload)],
+    "intake:map": [post(_IMPORT_POST, _upload)],
+    "intake:run": [post(_IMPORT_POST, _upload)],
+    "intake:discard": [post(_IMPORT_POST, _upload)],
+})
