@@ -20,9 +20,10 @@ SPAN = {
     "es": "me llevaron a la Sede Ficticia y me golpearon durante nueve días",
     "en": "they took me to the Fictitious Headquarters and beat me for nine days",
 }
+LATER = {"es": "Después me soltaron", "en": "Then they let me go"}
 NARRATIVE = {
-    "es": "Soy testigo inventado. En junio de 2017 {span}. {hostile} Después me soltaron.",
-    "en": "I am a made-up witness. In June 2017 {span}. {hostile} Then they let me go.",
+    "es": "Soy testigo inventado 😢. En junio de 2017 {span}. {hostile} Después me soltaron.",
+    "en": "I am a made-up witness 😢. In June 2017 {span}. {hostile} Then they let me go.",
 }
 
 
@@ -161,6 +162,12 @@ def test_from_a_new_testimony_to_an_act_with_its_excerpt(page, live_server, worl
     page.goto(f"/cases/{case.code}/testimonies/{testimony.uid}/")
     assert page.locator(".narrative mark").first.inner_text().startswith(SPAN[lang])
     assert page.evaluate("window.__pwned") is None  # the hostile text never ran
+    # After a highlighted excerpt (and its number), offsets still count the narrative only.
+    later = LATER[lang]
+    _select(page, later)
+    start = int(page.locator("[data-excerpt-start]").input_value())
+    assert start == testimony.narrative.index(later)
+    assert int(page.locator("[data-excerpt-end]").input_value()) == start + len(later)
 
 
 def test_a_likely_duplicate_is_shown_and_chosen(page, live_server, world, shot):

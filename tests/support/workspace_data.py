@@ -391,4 +391,5 @@ def url_kwargs(record: Record) -> dict[str, dict[str, str]]:
         "workspace:location": {"code": code, "uid": str(record.state.uid)},
         "workspace:evidence": {"code": code},
         "workspace:evidence-item": {"code": code, "uid": str(record.item.uid)},
+        "workspace:evidence-upload": {"code": code},
     }

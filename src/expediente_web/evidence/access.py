@@ -1,7 +1,10 @@
 """Permission-checked reads of evidence items, their custody and the excerpts records cite.
 
 Every member of a case may read its evidence metadata (file names, hashes, custody); a user
-without a role in the case gets a 404, as for the case itself.
+without a role in the case gets a 404, as for the case itself. The files themselves (a scanned
+statement, a photograph, a recording) may name or show the people of the case: only the roles
+that see protected fields open them (`CONTENT_ROLES`); reviewers, viewers and partners see the
+metadata and are refused the bytes, in a preview as in a download.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
 
-from expediente_web.cases.access import role_in
+from expediente_web.cases.access import PROTECTED_ROLES, NotPermitted, role_in
 from expediente_web.cases.models import Case
 from expediente_web.evidence.models import Citation, EvidenceItem, Excerpt
 
@@ -40,6 +43,25 @@ def access_evidence_item_by_uid(user: Any, case: Case, uid: str) -> EvidenceItem
     item = items.filter(uid=uid).select_related("source", "parent").first()
     if item is None:
         raise Http404(f"No evidence item {uid} in case {case.code}")
+    return item
+
+
+#: The roles that may open an evidence file (preview it or download it).
+CONTENT_ROLES = PROTECTED_ROLES
+
+
+def may_open_evidence(user: Any, case: Case) -> bool:
+    """Whether the user may see the content of the case's evidence files."""
+    return role_in(user, case) in CONTENT_ROLES
+
+
+def access_evidence_content(user: Any, case: Case, uid: str) -> EvidenceItem:
+    """One live item whose file the user may open; 404 as `access_evidence_item_by_uid`,
+    `NotPermitted` (403) for a member whose role does not open evidence files."""
+    item = access_evidence_item_by_uid(user, case, uid)
+    if not may_open_evidence(user, case):
+        raise NotPermitted(f"role {role_in(user, case)} in case {case.code} does not open "
+                           "evidence files")
     return item
 
 

@@ -4,6 +4,7 @@ transactional, audited."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 from typing import Any, BinaryIO
 
 from django.contrib.contenttypes.models import ContentType
@@ -20,6 +21,7 @@ from expediente_web.cases.validation import (
     check_term,
 )
 from expediente_web.evidence import store as evidence_store
+from expediente_web.evidence.access import CONTENT_ROLES
 from expediente_web.evidence.models import Citation, CustodyEvent, EvidenceItem, Excerpt
 from expediente_web.records.actions import same_case
 from expediente_web.records.models import Testimony
@@ -29,8 +31,12 @@ def do_store_evidence(actor: Any, case: Case, stream: BinaryIO, filename: str, *
                       kind: str = "evidence.document", media_type: str = "", title: str = "",
                       description: str = "", source: Source | None = None,
                       parent: EvidenceItem | None = None, transformation: str = "",
-                      received_from: str = "", place: str = "") -> EvidenceItem:
+                      received_from: str = "", place: str = "", pages: int | None = None,
+                      duration_seconds: Decimal | None = None) -> EvidenceItem:
     """Store a file under its SHA-256 and record its receipt (`custody.received`).
+
+    `pages` (of a PDF) and `duration_seconds` (of a recording), read from the content by
+    `evidence.media.describe`, bound the excerpts that may later cite it.
 
     The file is written once and never overwritten; content already stored is not written
     again. An item whose content is already in the case is refused, naming the existing item.
@@ -45,6 +51,10 @@ def do_store_evidence(actor: Any, case: Case, stream: BinaryIO, filename: str, *
         raise InvalidInput("parent", f"{parent.uid} belongs to another case")
     if parent is not None and not transformation:
         raise InvalidInput("transformation", "a derivative must say how it was made")
+    if pages is not None and pages < 1:
+        raise InvalidInput("pages", f"{pages} is not a page count")
+    if duration_seconds is not None:
+        duration_seconds = _seconds("duration_seconds", duration_seconds)
     require_role(actor, case, WRITE_ROLES, "store evidence")
     try:
         stored = evidence_store.store(stream)
@@ -58,15 +68,43 @@ def do_store_evidence(actor: Any, case: Case, stream: BinaryIO, filename: str, *
         item = EvidenceItem.objects.create(
             case=case, source=source, sha256=stored.sha256, size=stored.size, filename=filename,
             media_type=media_type, kind=kind, title=title, description=description,
-            parent=parent, transformation=transformation)
+            parent=parent, transformation=transformation, pages=pages,
+            duration_seconds=duration_seconds)
         CustodyEvent.objects.create(
             item=item, action="custody.received", at=timezone.now(), actor=actor,
             actor_name=actor_name(actor), from_party=received_from, place=place,
             hash_observed=stored.sha256)
         record_write(actor, "store_evidence", item, changes(
             item, ["sha256", "size", "filename", "media_type", "kind", "source", "parent",
-                   "transformation"]))
+                   "transformation", "pages", "duration_seconds"]))
     return item
+
+
+def do_record_evidence_access(actor: Any, item: EvidenceItem, purpose: str) -> CustodyEvent:
+    """Record that `actor` opened the file of `item` (`custody.accessed`): `purpose` says how
+    ("view", "download", "view page 3"). Called by every view that serves the file's bytes,
+    before it serves them; refused for a role that does not open evidence files."""
+    check_required("purpose", purpose)
+    check_length("purpose", purpose, 200)
+    with transaction.atomic():
+        require_role(actor, item.case, CONTENT_ROLES, "open evidence files")
+        event = CustodyEvent.objects.create(
+            item=item, action="custody.accessed", at=timezone.now(), actor=actor,
+            actor_name=actor_name(actor), purpose=purpose)
+        record_write(actor, "record_evidence_access", item, {
+            "purpose": purpose, "custody_event": event.pk}, case_code=item.case.code)
+    return event
+
+
+def _seconds(field: str, value: Any) -> Decimal:
+    """A time in a recording, in seconds (to the millisecond), not negative."""
+    try:
+        seconds = Decimal(str(value)).quantize(Decimal("0.001"))
+    except (InvalidOperation, ValueError):
+        raise InvalidInput(field, f"{value!r} is not a number of seconds") from None
+    if not seconds.is_finite() or seconds < 0:
+        raise InvalidInput(field, f"{value} is not a time in a recording")
+    return seconds
 
 
 def do_record_custody_event(actor: Any, item: EvidenceItem, action: str, *,
@@ -102,15 +140,23 @@ def do_record_custody_event(actor: Any, item: EvidenceItem, action: str, *,
 
 def do_create_excerpt(actor: Any, case: Case, *, testimony: Testimony | None = None,
                       item: EvidenceItem | None = None, start: int | None = None,
-                      end: int | None = None, page: int | None = None) -> Excerpt:
-    """A span of a testimony's narrative (`start` ≤ `end`, character offsets) or a page of a
-    document that records may cite. The quote of a testimony span is kept with it."""
+                      end: int | None = None, page: int | None = None,
+                      start_seconds: Any = None, end_seconds: Any = None,
+                      quote: str = "") -> Excerpt:
+    """A span of a testimony's narrative (`start` ≤ `end`, character offsets), a page of a
+    document or a time range of a recording (`start_seconds` < `end_seconds`) that records may
+    cite. The quote of a testimony span is kept with it; an item's excerpt may carry what the
+    documenter read or heard there as its `quote`.
+
+    A page beyond the document's page count, or a time range beyond the recording's length,
+    is refused where the item knows them (`pages`, `duration_seconds`).
+    """
     if (testimony is None) == (item is None):
         raise InvalidInput("testimony", "an excerpt is of one testimony or one evidence item")
     same_case("testimony", testimony, case)
     if item is not None:
         same_case("item", item, case)
-    quote = ""
+    quote = (quote or "").strip()
     if testimony is not None:
         if start is None or end is None:
             raise InvalidInput("start", "a testimony excerpt needs start and end offsets")
@@ -126,13 +172,32 @@ def do_create_excerpt(actor: Any, case: Case, *, testimony: Testimony | None = N
         raise InvalidInput("start", f"span {start}–{end} is not a span")
     if page is not None and page < 1:
         raise InvalidInput("page", f"{page} is not a page number")
+    if item is not None and page is not None and item.pages is not None and page > item.pages:
+        raise InvalidInput("page", f"page {page} is beyond the document's {item.pages} pages")
+    if (start_seconds is None) != (end_seconds is None):
+        raise InvalidInput("start_seconds" if start_seconds is None else "end_seconds",
+                           "a time range needs its start and its end")
+    if start_seconds is not None:
+        if item is None:
+            raise InvalidInput("start_seconds", "a time range is of a recording")
+        start_seconds = _seconds("start_seconds", start_seconds)
+        end_seconds = _seconds("end_seconds", end_seconds)
+        if end_seconds <= start_seconds:
+            raise InvalidInput("end_seconds", f"{end_seconds} s is not after {start_seconds} s")
+        if item.duration_seconds is not None and end_seconds > item.duration_seconds:
+            raise InvalidInput("end_seconds", f"{end_seconds} s is beyond the recording's "
+                                              f"{item.duration_seconds} s")
+    if testimony is None:
+        check_length("quote", quote, 5000)
     with transaction.atomic():
         require_role(actor, case, WRITE_ROLES, "create excerpts")
         excerpt = Excerpt.objects.create(case=case, testimony=testimony, item=item, start=start,
-                                         end=end, page=page, quote=quote)
+                                         end=end, page=page, start_seconds=start_seconds,
+                                         end_seconds=end_seconds, quote=quote)
         # The quote is not copied into the log: testimony text may identify people.
         record_write(actor, "create_excerpt", excerpt, changes(
-            excerpt, ["testimony", "item", "start", "end", "page"]))
+            excerpt, ["testimony", "item", "start", "end", "page", "start_seconds",
+                      "end_seconds"]))
     return excerpt
 
 

@@ -30,6 +30,10 @@ class EvidenceItem(NoHardDelete, models.Model):
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="derivatives")
     transformation = models.CharField(max_length=200, blank=True)
+    # Read from the content when it is stored, where the format says (null: not known).
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    duration_seconds = models.DecimalField(max_digits=12, decimal_places=3, null=True,
+                                           blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     deleted_reason = models.TextField(blank=True)
@@ -60,7 +64,8 @@ class CustodyEvent(models.Model):
 
 
 class Excerpt(models.Model):
-    """A span of a testimony (character offsets) or a page of a document that a record cites."""
+    """A span of a testimony (character offsets), a page of a document or a time range of a
+    recording (seconds) that a record cites."""
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="excerpts")
@@ -71,6 +76,8 @@ class Excerpt(models.Model):
     start = models.PositiveIntegerField(null=True, blank=True)
     end = models.PositiveIntegerField(null=True, blank=True)
     page = models.PositiveIntegerField(null=True, blank=True)
+    start_seconds = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
+    end_seconds = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
     quote = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -279,6 +279,33 @@ class EvidenceReader:
             self._buffer = b""
         yield from self._segments
 
+    def iter_range(self, start: int, stop: int) -> Iterator[bytes]:
+        """The plaintext bytes `start` to `stop` (exclusive), decrypting only the segments
+        that hold them (a recording played from its middle). Use on a fresh reader."""
+        index = max(start, 0) // self._segment
+        self._handle.seek(HEADER_BYTES + index * (self._segment + _TAG))
+        offset = index * self._segment
+        while offset < stop:
+            block = self._handle.read(self._segment + _TAG)
+            final = len(block) < self._segment + _TAG
+            if not block:
+                raise EvidenceUnreadable(f"The evidence file {self.sha256} is cut off: its last "
+                                         "segment is missing")
+            try:
+                plain = self._aead.decrypt(_nonce(index), block,
+                                           _segment_aad(self._file_id, index, final))
+            except InvalidTag:
+                raise EvidenceUnreadable(
+                    f"Segment {index} of the evidence file {self.sha256} does not decrypt: the "
+                    "file was altered or cut off") from None
+            low, high = max(start - offset, 0), min(stop - offset, len(plain))
+            if low < high:
+                yield plain[low:high]
+            if final:
+                return
+            offset += len(plain)
+            index += 1
+
     def read(self, size: int = -1) -> bytes:
         parts = [self._buffer]
         have = len(self._buffer)

@@ -37,7 +37,16 @@ urlpatterns = [
     path("locations/", structure.location_list, name="locations"),
     path("locations/<str:uid>/", structure.location_detail, name="location"),
     path("evidence/", evidence.evidence_list, name="evidence"),
+    path("evidence/upload/", evidence.evidence_upload, name="evidence-upload"),
     path("evidence/<str:uid>/", evidence.evidence_detail, name="evidence-item"),
+    path("evidence/<str:uid>/file/", evidence.evidence_file, name="evidence-file"),
+    path("evidence/<str:uid>/pages/<int:page>/", evidence.evidence_page, name="evidence-page"),
+    path("evidence/<str:uid>/excerpts/", evidence.evidence_excerpt, name="evidence-excerpt"),
+    path(
+        "evidence/<str:uid>/excerpts/<str:excerpt>/cite/",
+        evidence.evidence_cite,
+        name="evidence-cite",
+    ),
     # -- guided entry: a testimony, an excerpt of it, the act the excerpt supports
     path("entry/testimony/", entry_views.new_testimony, name="entry-testimony"),
     path("entry/testimonies/<str:uid>/excerpt/", entry_views.new_excerpt, name="entry-excerpt"),

@@ -38,7 +38,8 @@ BOUNDS = {
     "workspace:locations": 12,
     "workspace:location": 21,  # + its history (record_tools)
     "workspace:evidence": 16,
-    "workspace:evidence-item": 14,
+    "workspace:evidence-item": 16,
+    "workspace:evidence-upload": 12,
 }
 
 
