@@ -553,3 +553,11 @@ def test_a_duplicate_warning_makes_a_bounded_number_of_queries(record, case, wri
         response = writer.post(address, data)
     assert response.status_code == 200 and response.context["warnings"]["victim"]
     assert len(queries) <= ENTRY_BOUNDS["entry-act-warned"], len(queries)
+
+
+def test_the_form_shows_back_what_a_period_was_read_as(case, writer, excerpt, victim):
+    data = act_data(victim_full_name="Maria Jose Peres de la Cruz", victim_id_number="")
+    response = writer.post(_url("entry-act", case, uid=excerpt.uid), data)
+    assert response.context["warnings"]  # the form comes back, nothing written yet
+    assert response.context["read_as"] == "2017-05/2017-08"
+    assert "2017-05/2017-08" in response.content.decode()

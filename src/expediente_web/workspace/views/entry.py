@@ -18,6 +18,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from expediente.dates import DateError, parse_date
 from expediente.linkage.folding import fold
 from expediente_web.cases.access import WRITE_ROLES, NotPermitted
 from expediente_web.cases.validation import InvalidInput
@@ -206,9 +207,21 @@ def new_act(request: HttpRequest, code: str, uid: str) -> HttpResponse:
         else:
             status = 400
     context["chosen"] = _chosen(request, r, form)
+    context["read_as"] = _read_as(form)
     response = r.render("workspace/entry_act.html", context)
     response.status_code = status
     return response
+
+
+def _read_as(form: ActForm) -> str:
+    """The canonical period the form's date was read as, shown back when the form returns."""
+    text = (getattr(form, "cleaned_data", {}) or {}).get("date") or ""
+    if not text or "date" in form.errors:
+        return ""
+    try:
+        return str(parse_date(text))
+    except DateError:
+        return ""
 
 
 def _uuid(text: str) -> str | None:
