@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "axes",
     "expediente_web.protection",
     "expediente_web.audit",
@@ -156,6 +157,16 @@ AXES_VERBOSE = False
 # Two factors (django-otp): the issuer shown in authenticator apps; codes of the TOTP devices
 # are throttled after each wrong one (django-otp's default back-off).
 OTP_TOTP_ISSUER = "Expediente"
+# Security keys (django-otp-webauthn) are a second factor only: never a way to skip the password
+# (and with it the lockout). The relying party is the host the page was served from, which
+# ALLOWED_HOSTS has already checked (accounts.security_keys).
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_HELPER_CLASS = "expediente_web.accounts.security_keys.SecurityKeyHelper"
+OTP_WEBAUTHN_RP_ID_CALLABLE = "expediente_web.accounts.security_keys.relying_party_id"
+OTP_WEBAUTHN_RP_NAME = "Expediente"
+# The allowed origin is the request's own scheme and host (the helper says so per request; a
+# fixed list could not name the port the demo picks).
+SILENCED_SYSTEM_CHECKS = ["otp_webauthn.E030"]
 # Sessions end after 30 idle minutes (the cookie's age is renewed by every request) and at the
 # latest 12 hours after signing in (accounts.middleware.SessionLimitsMiddleware).
 SESSION_COOKIE_AGE = env_int("EXPEDIENTE_SESSION_IDLE_MINUTES", 30) * 60

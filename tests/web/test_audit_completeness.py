@@ -200,6 +200,9 @@ RECIPES: dict[str, Callable[[World], Any]] = {
     "evidence.do_record_evidence_access": lambda w: importlib.import_module(
         "expediente_web.evidence.actions"
     ).do_record_evidence_access(w.owner, w.item, "view"),
+    "evidence.do_record_evidence_access": lambda w: importlib.import_module(
+        "expediente_web.evidence.actions"
+    ).do_record_evidence_access(w.owner, w.item, "view"),
     "evidence.do_create_excerpt": _excerpt,
     "evidence.do_cite_excerpt": lambda w: (
         e := _excerpt(w),

@@ -70,9 +70,28 @@ def pending_invitations(case: Case) -> dict[int, Invitation]:
     return {invitation.user_id: invitation for invitation in pending}
 
 
+def security_keys(user: Any) -> QuerySet[Any]:
+    """The user's own security keys, oldest first."""
+    from expediente_web.accounts.security_keys import credential_model
+
+    return credential_model().objects.filter(user=user, confirmed=True).order_by("created_at")
+
+
+def access_own_security_key(user: Any, pk: int) -> Any:
+    """One of the user's own security keys; 404 for anyone else's."""
+    key = security_keys(user).filter(pk=pk).first()
+    if key is None:
+        raise Http404("You have no security key with this number")
+    return key
+
+
 def two_factor_users(users: list[Any]) -> set[int]:
-    """Of these users, the ids of those with a confirmed authenticator."""
+    """Of these users, the ids of those with a confirmed authenticator app or security key."""
+    from expediente_web.accounts.security_keys import credential_model
+
     ids = [u.pk for u in users]
-    return set(
-        TOTPDevice.objects.filter(user_id__in=ids, confirmed=True).values_list("user_id", flat=True)
-    )
+    apps = TOTPDevice.objects.filter(user_id__in=ids, confirmed=True).values_list("user_id",
+                                                                                 flat=True)
+    keys = credential_model().objects.filter(user_id__in=ids, confirmed=True).values_list(
+        "user_id", flat=True)
+    return set(apps) | set(keys)

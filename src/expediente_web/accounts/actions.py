@@ -178,3 +178,23 @@ def do_create_recovery_codes(user: Any) -> list[str]:
             user, "create_recovery_codes", user, {"user": user.username, "count": len(codes)}
         )
     return codes
+
+
+def do_remove_security_key(user: Any, key: Any) -> None:
+    """Remove one of the user's security keys (the account page asks for a verified session).
+    The last second factor of a role that needs one cannot be removed."""
+    from django_otp import devices_for_user
+
+    from expediente_web.cases.access import needs_two_factor
+
+    with transaction.atomic():
+        others = [
+            device for device in devices_for_user(user)
+            if not isinstance(device, StaticDevice) and device.persistent_id != key.persistent_id
+        ]
+        if needs_two_factor(user) and not others:
+            raise InvalidInput("key", "this is your only second factor and your role needs one: "
+                                      "set up an authenticator app or another key first")
+        name = key.name
+        key.delete()
+        record_write(user, "remove_security_key", user, {"user": user.username, "key": name})

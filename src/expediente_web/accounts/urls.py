@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from expediente_web.accounts import views
 
@@ -13,6 +13,10 @@ urlpatterns = [
     path(
         "account/two-factor/recovery-codes/", views.recovery_codes, name="two-factor-recovery-codes"
     ),
+    path("account/keys/<int:pk>/remove/", views.remove_security_key, name="security-key-remove"),
+    # django-otp-webauthn's ceremonies (JSON, posted by its script on the account and the
+    # second-step pages).
+    path("account/keys/webauthn/", include("django_otp_webauthn.urls", namespace="otp_webauthn")),
     path("invitation/<str:token>/", views.accept_invitation, name="accept-invitation"),
     path("cases/<slug:code>/team/", views.team, name="case-team"),
     path("cases/<slug:code>/team/invite/", views.team_invite, name="case-team-invite"),

@@ -31,7 +31,9 @@ from expediente_web.accounts.access import (
     confirmed_totp,
     has_second_factor,
     pending_invitations,
+    access_own_security_key,
     recovery_codes_left,
+    security_keys,
     two_factor_users,
 )
 from expediente_web.accounts.forms import (
@@ -124,7 +126,11 @@ def verify(request: HttpRequest) -> HttpResponse:
                 "each try waits longer)."
             ),
         )
-    return render(request, "accounts/verify.html", {"form": form, "next": target})
+    return render(
+        request,
+        "accounts/verify.html",
+        {"form": form, "next": target, "has_key": security_keys(user).exists()},
+    )
 
 
 @never_cache
@@ -196,8 +202,33 @@ def account(request: HttpRequest) -> HttpResponse:
             "codes_left": recovery_codes_left(user),
             "required": needs_two_factor(user),
             "memberships": memberships,
+            "keys": security_keys(user),
         },
     )
+
+
+@never_cache
+@login_required
+@require_POST
+def remove_security_key(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove one of your security keys; with a second factor, only in a verified session."""
+    user: Any = request.user
+    key = access_own_security_key(user, pk)
+    if has_second_factor(user) and not user.is_verified():
+        return redirect(_with_next("two-factor-verify", reverse("account")))
+    try:
+        actions.do_remove_security_key(user, key)
+    except InvalidInput:
+        messages.error(
+            request,
+            _(
+                "This is your only second factor and your role needs one: set up an "
+                "authenticator app or another security key first."
+            ),
+        )
+    else:
+        messages.success(request, _("The security key was removed."))
+    return redirect("account")
 
 
 @never_cache

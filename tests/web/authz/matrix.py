@@ -119,6 +119,21 @@ def _stored_pdf(world: Any) -> dict[str, Any]:
     return {"code": world.case.code, "uid": str(item.uid)}
 
 
+def _stored_pdf(world: Any) -> dict[str, Any]:
+    """kwargs of an evidence item whose file (a one-page PDF) is in the store (evidence area)."""
+    item = getattr(world, "_stored_pdf_item", None)
+    if item is None:
+        import io
+
+        from expediente_web.evidence.actions import do_store_evidence
+        from support.synthetic_files import pdf
+
+        item = do_store_evidence(world.users["owner"], world.case, io.BytesIO(pdf(1)),
+                                 "matriz.pdf", media_type="application/pdf", pages=1)
+        world._stored_pdf_item = item
+    return {"code": world.case.code, "uid": str(item.uid)}
+
+
 ROUTES: dict[str, list[Check]] = {
     # -- site ---------------------------------------------------------------------------------
     "home": [get(SIGNED_IN, NOTHING)],
@@ -148,6 +163,32 @@ ROUTES: dict[str, list[Check]] = {
     "workspace:location": [get(READ, uid_of("state"))],
     "workspace:evidence": [get(READ)],
     "workspace:evidence-item": [get(READ, uid_of("item"))],
+    # -- evidence files: uploading, the bytes, excerpts -----------------------------------------
+    # The roles that write upload and cite; the bytes of a file (preview or download) go only
+    # to the roles that see protected fields: reviewers, viewers and partners are refused them.
+    # An empty form is refused (400) for those who may send it.
+    "workspace:evidence-upload": [
+        get(expect(_members(403), owner=200, analyst=200, documenter=200)),
+        post(expect(_members(403), owner=400, analyst=400, documenter=400), data={}),
+    ],
+    "workspace:evidence-file": [
+        get(expect(_members(403), owner=200, analyst=200, documenter=200), _stored_pdf),
+    ],
+    "workspace:evidence-page": [
+        get(
+            expect(_members(403), owner=200, analyst=200, documenter=200),
+            lambda w: {**_stored_pdf(w), "page": 1},
+        ),
+    ],
+    "workspace:evidence-excerpt": [
+        post(expect(_members(403), owner=400, analyst=400, documenter=400), uid_of("item")),
+    ],
+    "workspace:evidence-cite": [
+        post(
+            expect(_members(403), owner=400, analyst=400, documenter=400),
+            lambda w: {**uid_of("item")(w), "excerpt": str(w.record.item.excerpts.first().uid)},
+        ),
+    ],
     # -- evidence files: uploading, the bytes, excerpts -----------------------------------------
     # The roles that write upload and cite; the bytes of a file (preview or download) go only
     # to the roles that see protected fields: reviewers, viewers and partners are refused them.

@@ -188,6 +188,28 @@ ES: dict[str, str | list[str]] = {
     "The role of %(user)s was changed.": "Se cambió el rol de %(user)s.",
     "%(user)s: %(error)s": "%(user)s: %(error)s",
     "%(user)s no longer has a role in the case.": "%(user)s ya no tiene un rol en el caso.",
+    "Security keys": "Llaves de seguridad",
+    "A security key (a USB or NFC key, or a passkey on this device) can replace the code "
+    "from the app at the second step. It never replaces your password.":
+        "Una llave de seguridad (una llave USB o NFC, o una llave de acceso en este "
+        "dispositivo) puede reemplazar el código de la aplicación en el segundo paso. Nunca "
+        "reemplaza su contraseña.",
+    "added %(added)s": "añadida el %(added)s",
+    "last used %(used)s": "último uso: %(used)s",
+    "Remove": "Quitar",
+    "No security key yet.": "Todavía no hay ninguna llave de seguridad.",
+    "Add a security key": "Añadir una llave de seguridad",
+    "This browser cannot use security keys.": "Este navegador no puede usar llaves de seguridad.",
+    "Or use your security key.": "O use su llave de seguridad.",
+    "Use a security key": "Usar una llave de seguridad",
+    "This browser cannot use security keys: enter a code instead.":
+        "Este navegador no puede usar llaves de seguridad: escriba un código.",
+    "The security key was removed.": "Se quitó la llave de seguridad.",
+    "This is your only second factor and your role needs one: set up an authenticator app "
+    "or another security key first.":
+        "Es su único segundo factor y su rol lo necesita: configure antes una aplicación de "
+        "autenticación u otra llave de seguridad.",
+    "Security key %(number)d": "Llave de seguridad %(number)d",
 }
 # fmt: on
 
