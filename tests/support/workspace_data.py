@@ -392,5 +392,4 @@ def url_kwargs(record: Record) -> dict[str, dict[str, str]]:
         "workspace:evidence": {"code": code},
         "workspace:evidence-item": {"code": code, "uid": str(record.item.uid)},
         "workspace:evidence-upload": {"code": code},
-        "workspace:evidence-upload": {"code": code},
     }

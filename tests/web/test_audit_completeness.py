@@ -200,9 +200,6 @@ RECIPES: dict[str, Callable[[World], Any]] = {
     "evidence.do_record_evidence_access": lambda w: importlib.import_module(
         "expediente_web.evidence.actions"
     ).do_record_evidence_access(w.owner, w.item, "view"),
-    "evidence.do_record_evidence_access": lambda w: importlib.import_module(
-        "expediente_web.evidence.actions"
-    ).do_record_evidence_access(w.owner, w.item, "view"),
     "evidence.do_create_excerpt": _excerpt,
     "evidence.do_cite_excerpt": lambda w: (
         e := _excerpt(w),
@@ -276,34 +273,6 @@ RECIPES: dict[str, Callable[[World], Any]] = {
     "records.do_restore_record": lambda w: (
         _records().do_delete_record(w.owner, w.testimony, "duplicado"),
         lambda: _records().do_restore_record(w.owner, w.testimony, "no era duplicado"),
-    )[-1],
-    # -- discussion
-    "discussion.do_post_comment": lambda w: importlib.import_module(
-        "expediente_web.discussion.actions"
-    ).do_post_comment(w.owner, w.act, "Nota ficticia para @ana_analyst"),
-    "discussion.do_delete_comment": lambda w: (
-        c := importlib.import_module("expediente_web.discussion.actions").do_post_comment(
-            w.owner, w.act, "Nota ficticia"
-        ),
-        lambda: importlib.import_module("expediente_web.discussion.actions").do_delete_comment(
-            w.owner, c, "duplicada"
-        ),
-    )[-1],
-    "discussion.do_mark_notification_read": lambda w: (
-        c := importlib.import_module("expediente_web.discussion.actions").do_post_comment(
-            w.owner, w.act, "@ana_analyst mira"
-        ),
-        lambda: importlib.import_module(
-            "expediente_web.discussion.actions"
-        ).do_mark_notification_read(w.analyst, c.notifications.get()),
-    )[-1],
-    "discussion.do_mark_all_notifications_read": lambda w: (
-        c := importlib.import_module("expediente_web.discussion.actions").do_post_comment(
-            w.owner, w.act, "@ana_analyst mira"
-        ),
-        lambda: importlib.import_module(
-            "expediente_web.discussion.actions"
-        ).do_mark_all_notifications_read(w.analyst, c.notifications.all()),
     )[-1],
     "search.do_save_search": _saved_search,
     "search.do_delete_saved_search": lambda w: (

@@ -119,21 +119,6 @@ def _stored_pdf(world: Any) -> dict[str, Any]:
     return {"code": world.case.code, "uid": str(item.uid)}
 
 
-def _stored_pdf(world: Any) -> dict[str, Any]:
-    """kwargs of an evidence item whose file (a one-page PDF) is in the store (evidence area)."""
-    item = getattr(world, "_stored_pdf_item", None)
-    if item is None:
-        import io
-
-        from expediente_web.evidence.actions import do_store_evidence
-        from support.synthetic_files import pdf
-
-        item = do_store_evidence(world.users["owner"], world.case, io.BytesIO(pdf(1)),
-                                 "matriz.pdf", media_type="application/pdf", pages=1)
-        world._stored_pdf_item = item
-    return {"code": world.case.code, "uid": str(item.uid)}
-
-
 ROUTES: dict[str, list[Check]] = {
     # -- site ---------------------------------------------------------------------------------
     "home": [get(SIGNED_IN, NOTHING)],
@@ -163,32 +148,6 @@ ROUTES: dict[str, list[Check]] = {
     "workspace:location": [get(READ, uid_of("state"))],
     "workspace:evidence": [get(READ)],
     "workspace:evidence-item": [get(READ, uid_of("item"))],
-    # -- evidence files: uploading, the bytes, excerpts -----------------------------------------
-    # The roles that write upload and cite; the bytes of a file (preview or download) go only
-    # to the roles that see protected fields: reviewers, viewers and partners are refused them.
-    # An empty form is refused (400) for those who may send it.
-    "workspace:evidence-upload": [
-        get(expect(_members(403), owner=200, analyst=200, documenter=200)),
-        post(expect(_members(403), owner=400, analyst=400, documenter=400), data={}),
-    ],
-    "workspace:evidence-file": [
-        get(expect(_members(403), owner=200, analyst=200, documenter=200), _stored_pdf),
-    ],
-    "workspace:evidence-page": [
-        get(
-            expect(_members(403), owner=200, analyst=200, documenter=200),
-            lambda w: {**_stored_pdf(w), "page": 1},
-        ),
-    ],
-    "workspace:evidence-excerpt": [
-        post(expect(_members(403), owner=400, analyst=400, documenter=400), uid_of("item")),
-    ],
-    "workspace:evidence-cite": [
-        post(
-            expect(_members(403), owner=400, analyst=400, documenter=400),
-            lambda w: {**uid_of("item")(w), "excerpt": str(w.record.item.excerpts.first().uid)},
-        ),
-    ],
     # -- evidence files: uploading, the bytes, excerpts -----------------------------------------
     # The roles that write upload and cite; the bytes of a file (preview or download) go only
     # to the roles that see protected fields: reviewers, viewers and partners are refused them.
@@ -276,34 +235,6 @@ ROUTES: dict[str, list[Check]] = {
     "search:save": [post(_members(302), data={})],
     "search:persons": [get(expect(READ, reviewer=403, viewer=403, partner=403))],
     "search:delete-saved": [post(_members(302), lambda w: {"code": w.case.code, "pk": 0})],
-    # -- discussion ------------------------------------------------------------------------------
-    # The case team's own: every member but a partner reads it; those who comment post (a
-    # redirect back to the record); only its author deletes a comment. Notifications are one's
-    # own: anyone else's is "not found".
-    "discussion:case": [get(expect(READ, partner=403))],
-    "discussion:thread": [
-        get(expect(READ, partner=403), lambda w: _thread_of_act(w)),
-        post(
-            expect(_members(302), viewer=403, partner=403),
-            lambda w: _thread_of_act(w),
-            data={"body": "Nota de la matriz"},
-        ),
-    ],
-    "discussion:delete": [
-        post(
-            expect(_members(403), documenter=302),
-            lambda w: {"code": w.case.code, "pk": _documenters_comment(w).pk},
-            data={"reason": "duplicada"},
-        )
-    ],
-    "notifications:list": [get(SIGNED_IN, NOTHING)],
-    "notifications:read": [
-        post(
-            {**dict.fromkeys(PERSONAS, 404), "documenter": 302, "anonymous": 302},
-            lambda w: {"pk": _documenters_notification(w).pk},
-        )
-    ],
-    "notifications:read-all": [post(dict.fromkeys(PERSONAS, 302), NOTHING)],
     # -- accounts -----------------------------------------------------------------------------
     # Personas here hold both factors where their role needs them; signing in with one factor
     # only, and the second step itself, are covered in tests/web/accounts/test_sign_in.py.
@@ -402,32 +333,3 @@ ROUTES.update({
     "intake:run": [post(_IMPORT_POST, _upload)],
     "intake:discard": [post(_IMPORT_POST, _upload)],
 })
-
-
-# -- discussion: the records its routes need -----------------------------------------------------
-
-
-def _thread_of_act(world: Any) -> dict[str, Any]:
-    return {"code": world.case.code, "kind": "act", "ref": str(world.record.act.uid)}
-
-
-def _documenters_comment(world: Any) -> Any:
-    """A comment by the documenter that mentions them too (made once per world)."""
-    comment = getattr(world, "_discussion_comment", None)
-    if comment is None:
-        from expediente_web.discussion.actions import do_post_comment
-
-        comment = do_post_comment(world.users["documenter"], world.record.act, "Nota")
-        world._discussion_comment = comment
-    return comment
-
-
-def _documenters_notification(world: Any) -> Any:
-    note = getattr(world, "_discussion_notification", None)
-    if note is None:
-        from expediente_web.discussion.actions import do_post_comment
-
-        comment = do_post_comment(world.users["owner"], world.record.act, "@matrix_documenter")
-        note = comment.notifications.get()
-        world._discussion_notification = note
-    return note

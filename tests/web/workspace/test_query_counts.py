@@ -27,7 +27,7 @@ BOUNDS = {
     "workspace:persons": 22,
     "workspace:person": 36,  # + its history (record_tools)
     "workspace:resolved": 22,
-    "workspace:events": 13,  # + the header's count of unread notifications
+    "workspace:events": 12,
     "workspace:event": 25,  # + its history (record_tools)
     "workspace:testimonies": 22,
     "workspace:testimony": 28,  # + its history and review (record_tools)
