@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "expediente_web.accounts",
     "ninja",  # the API's documentation page, from its own static files (no CDN)
     "expediente_web.api",
+    "expediente_web.discussion",
 ]
 
 MIDDLEWARE = [

@@ -24,20 +24,29 @@ HOSTILE = '"><img src=x onerror="window.__pwned=1">'
 @pytest.fixture
 def world(tmp_path):
     case = Case.objects.create(code="demo-ve", title="Caso sintético de prueba", country="XX")
-    Source.objects.create(case=case, code="ONG-1", name="Lista ficticia de una ONG",
-                          kind="source.ngo_list")
-    Location.objects.create(case=case, code="VE-X", name="Estado Ficticio",
-                            kind="location.state")
+    Source.objects.create(
+        case=case, code="ONG-1", name="Lista ficticia de una ONG", kind="source.ngo_list"
+    )
+    Location.objects.create(case=case, code="VE-X", name="Estado Ficticio", kind="location.state")
     user = get_user_model().objects.create_user("dora")
     Membership.objects.create(case=case, user=user, role="role.documenter")
     path = tmp_path / "lista_ficticia.csv"
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["record_id", "full_name", "sex", "state", "act_type", "date"])
-        writer.writerow(["V1", "Ana Ficticia Uno", "sex.female", "VE-X",
-                         "Detenido arbitrariamente", "2017-05-03"])
-        writer.writerow(["V2", "Luis Ficticio Dos", "sex.male", "",
-                         "Detenido arbitrariamente", "2017-05-04"])
+        writer.writerow(
+            [
+                "V1",
+                "Ana Ficticia Uno",
+                "sex.female",
+                "VE-X",
+                "Detenido arbitrariamente",
+                "2017-05-03",
+            ]
+        )
+        writer.writerow(
+            ["V2", "Luis Ficticio Dos", "sex.male", "", "Detenido arbitrariamente", "2017-05-04"]
+        )
         writer.writerow(["V3", "Eva Ficticia Tres", HOSTILE, "VE-X", "act.torture", "2017-06"])
     return case, user, path
 
@@ -101,7 +110,10 @@ def test_upload_report_map_and_import_with_progress(page, live_server, world, wi
     assert _no_sideways_scroll(page)
     assert Person.objects.filter(case=case).count() == 3
     assert sorted(Act.objects.filter(case=case).values_list("act_type", flat=True)) == [
-        "act.detention.arbitrary", "act.detention.arbitrary", "act.torture"]
+        "act.detention.arbitrary",
+        "act.detention.arbitrary",
+        "act.torture",
+    ]
     assert Person.objects.get(source_record_id="V3").sex == ""
     page.locator("section.result a[href$='/sources/ONG-1/']").click()
     assert page.url.endswith("/sources/ONG-1/")

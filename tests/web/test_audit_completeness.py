@@ -274,6 +274,34 @@ RECIPES: dict[str, Callable[[World], Any]] = {
         _records().do_delete_record(w.owner, w.testimony, "duplicado"),
         lambda: _records().do_restore_record(w.owner, w.testimony, "no era duplicado"),
     )[-1],
+    # -- discussion
+    "discussion.do_post_comment": lambda w: importlib.import_module(
+        "expediente_web.discussion.actions"
+    ).do_post_comment(w.owner, w.act, "Nota ficticia para @ana_analyst"),
+    "discussion.do_delete_comment": lambda w: (
+        c := importlib.import_module("expediente_web.discussion.actions").do_post_comment(
+            w.owner, w.act, "Nota ficticia"
+        ),
+        lambda: importlib.import_module("expediente_web.discussion.actions").do_delete_comment(
+            w.owner, c, "duplicada"
+        ),
+    )[-1],
+    "discussion.do_mark_notification_read": lambda w: (
+        c := importlib.import_module("expediente_web.discussion.actions").do_post_comment(
+            w.owner, w.act, "@ana_analyst mira"
+        ),
+        lambda: importlib.import_module(
+            "expediente_web.discussion.actions"
+        ).do_mark_notification_read(w.analyst, c.notifications.get()),
+    )[-1],
+    "discussion.do_mark_all_notifications_read": lambda w: (
+        c := importlib.import_module("expediente_web.discussion.actions").do_post_comment(
+            w.owner, w.act, "@ana_analyst mira"
+        ),
+        lambda: importlib.import_module(
+            "expediente_web.discussion.actions"
+        ).do_mark_all_notifications_read(w.analyst, c.notifications.all()),
+    )[-1],
     "search.do_save_search": _saved_search,
     "search.do_delete_saved_search": lambda w: (
         s := _saved_search(w),

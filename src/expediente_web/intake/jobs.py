@@ -41,8 +41,11 @@ def _upload(case: Case, params: Mapping[str, Any]) -> Any:
 
     upload = ImportUpload.objects.filter(case=case, uid=params["upload"]).first()
     if upload is None or upload.status in ImportUpload.DONE:
-        raise InvalidInput("upload", "this upload was imported or discarded; its file is no "
-                                     "longer kept — upload the file again")
+        raise InvalidInput(
+            "upload",
+            "this upload was imported or discarded; its file is no "
+            "longer kept — upload the file again",
+        )
     return upload
 
 
@@ -56,8 +59,9 @@ def _kind_of(upload: Any, path: Path) -> str | None:
     return stem if stem in KINDS else guess_kind(path)
 
 
-def run_check(actor: Any, case: Case, params: Mapping[str, Any],
-              progress: Reporter) -> dict[str, Any]:
+def run_check(
+    actor: Any, case: Case, params: Mapping[str, Any], progress: Reporter
+) -> dict[str, Any]:
     """Check an upload (a dry run of its import) and keep the report on it."""
     from expediente_web.intake.importer import ImportRefused, do_import_table
     from expediente_web.intake.models import ImportUpload
@@ -76,14 +80,23 @@ def run_check(actor: Any, case: Case, params: Mapping[str, Any],
         if kind is None:
             report = file_problem("", "cannot tell which table the file holds: choose it")
         elif kind != "sources" and not upload.source_code:
-            report = file_problem(kind, f"a {kind} file needs the source its rows come from: "
-                                        "choose it")
+            report = file_problem(
+                kind, f"a {kind} file needs the source its rows come from: choose it"
+            )
         else:
             try:
                 outcome = do_import_table(
-                    case, path, kind=kind, source_code=upload.source_code or None,
-                    mapping=mapping_of(kind, mapped_values(upload)), actor=actor, dry_run=True,
-                    progress=progress.rows, update=upload.update, name=upload.filename)
+                    case,
+                    path,
+                    kind=kind,
+                    source_code=upload.source_code or None,
+                    mapping=mapping_of(kind, mapped_values(upload)),
+                    actor=actor,
+                    dry_run=True,
+                    progress=progress.rows,
+                    update=upload.update,
+                    name=upload.filename,
+                )
             except ImportRefused as refused:
                 outcome = refused.outcome
             except InvalidInput as exc:
@@ -95,12 +108,12 @@ def run_check(actor: Any, case: Case, params: Mapping[str, Any],
     upload.report = json.dumps(report, ensure_ascii=False)
     upload.status = ImportUpload.CHECKED
     upload.save(update_fields=["kind", "report", "status", "updated_at"])
-    return {"upload": str(upload.uid), "rows": report["rows"],
-            "problems": report["problem_count"]}
+    return {"upload": str(upload.uid), "rows": report["rows"], "problems": report["problem_count"]}
 
 
-def run_import(actor: Any, case: Case, params: Mapping[str, Any],
-               progress: Reporter) -> dict[str, Any]:
+def run_import(
+    actor: Any, case: Case, params: Mapping[str, Any], progress: Reporter
+) -> dict[str, Any]:
     """Import a checked upload, all or nothing; then its file leaves the store."""
     from expediente_web.intake.importer import ImportRefused, do_import_table
     from expediente_web.intake.models import ImportBatch, ImportUpload
@@ -119,16 +132,26 @@ def run_import(actor: Any, case: Case, params: Mapping[str, Any],
     try:
         with plaintext_copy(upload) as path:
             outcome = do_import_table(
-                case, path, kind=upload.kind, source_code=upload.source_code or None,
-                mapping=mapping_of(upload.kind, mapped_values(upload)), actor=actor,
-                progress=progress.rows, update=upload.update, name=upload.filename)
+                case,
+                path,
+                kind=upload.kind,
+                source_code=upload.source_code or None,
+                mapping=mapping_of(upload.kind, mapped_values(upload)),
+                actor=actor,
+                progress=progress.rows,
+                update=upload.update,
+                name=upload.filename,
+            )
     except ImportRefused as refused:
         # The case changed since the check (a row id imported meanwhile): the new report.
         upload.report = json.dumps(report_of(refused.outcome, upload.kind), ensure_ascii=False)
         upload.status = ImportUpload.CHECKED
         upload.save(update_fields=["report", "status", "updated_at"])
-        raise InvalidInput("file", f"{refused.outcome.problem_count} problem(s) found while "
-                                   "importing; nothing was imported") from None
+        raise InvalidInput(
+            "file",
+            f"{refused.outcome.problem_count} problem(s) found while "
+            "importing; nothing was imported",
+        ) from None
     except BaseException:
         ImportUpload.objects.filter(pk=upload.pk).update(status=ImportUpload.CHECKED)
         raise
@@ -145,7 +168,11 @@ def register() -> None:
     """Add the two kinds to the job queue's kinds."""
     from expediente_web.jobs.kinds import KINDS, Kind
 
-    KINDS.setdefault("import_check", Kind("import_check", "check of a file to import",
-                                          _may_import, _upload_param, run_check))
-    KINDS.setdefault("import_file", Kind("import_file", "import of a file", _may_import,
-                                         _upload_param, run_import))
+    KINDS.setdefault(
+        "import_check",
+        Kind("import_check", "check of a file to import", _may_import, _upload_param, run_check),
+    )
+    KINDS.setdefault(
+        "import_file",
+        Kind("import_file", "import of a file", _may_import, _upload_param, run_import),
+    )

@@ -33,8 +33,12 @@ def _names(vocabulary: str, digest: str) -> tuple[tuple[str, tuple[str, ...]], .
     vocab = load_vocabularies()
     out = []
     for term in vocab.terms(vocabulary):
-        names = {fold(term.id), fold(term.id.rsplit(".", 1)[-1].replace("_", " ")),
-                 fold(term.en), fold(term.es)}
+        names = {
+            fold(term.id),
+            fold(term.id.rsplit(".", 1)[-1].replace("_", " ")),
+            fold(term.en),
+            fold(term.es),
+        }
         for lang in LANGUAGES:
             names.update(fold(a) for a in term.aliases.get(lang, ()))
         out.append((term.id, tuple(sorted(n for n in names if n))))
@@ -49,8 +53,14 @@ def _score(value: str, name: str) -> float:
     return ratio
 
 
-def suggest(vocabulary: str, raw: str, lang: str = "en", *, shown: int = SHOWN,
-            vocabularies: VocabularySet | None = None) -> list[Suggestion]:
+def suggest(
+    vocabulary: str,
+    raw: str,
+    lang: str = "en",
+    *,
+    shown: int = SHOWN,
+    vocabularies: VocabularySet | None = None,
+) -> list[Suggestion]:
     """The closest terms of `vocabulary` to `raw`, best first, labelled in `lang`."""
     vocab = vocabularies or load_vocabularies()
     value = fold(raw)
@@ -68,5 +78,6 @@ def suggest(vocabulary: str, raw: str, lang: str = "en", *, shown: int = SHOWN,
 def choices(vocabulary: str, lang: str = "en") -> list[tuple[str, str]]:
     """Every term of the vocabulary as (id, label in `lang`), by label."""
     vocab = load_vocabularies()
-    return sorted(((t.id, t.label(lang)) for t in vocab.terms(vocabulary)),
-                  key=lambda item: fold(item[1]))
+    return sorted(
+        ((t.id, t.label(lang)) for t in vocab.terms(vocabulary)), key=lambda item: fold(item[1])
+    )

@@ -45,8 +45,14 @@ def max_bytes() -> int:
 
 
 def _audit(actor: Any, action: str, upload: ImportUpload, payload: dict[str, Any]) -> None:
-    append(actor_name(actor), action, case_code=upload.case.code, object_type="import_upload",
-           object_id=str(upload.uid), payload=payload)
+    append(
+        actor_name(actor),
+        action,
+        case_code=upload.case.code,
+        object_type="import_upload",
+        object_id=str(upload.uid),
+        payload=payload,
+    )
 
 
 def _pending(case: Case, uid: str) -> ImportUpload:
@@ -54,14 +60,23 @@ def _pending(case: Case, uid: str) -> ImportUpload:
     if upload is None:
         raise InvalidInput("upload", "no such upload in this case")
     if upload.status in ImportUpload.DONE:
-        raise InvalidInput("upload", f"this upload was {upload.status}; its file is no longer "
-                                     "kept — upload the file again")
+        raise InvalidInput(
+            "upload",
+            f"this upload was {upload.status}; its file is no longer kept — upload the file again",
+        )
     return upload
 
 
-def do_receive_import_file(actor: Any, case: Case, stream: BinaryIO, filename: str, *,
-                           kind: str = "", source_code: str = "",
-                           update: bool = False) -> ImportUpload:
+def do_receive_import_file(
+    actor: Any,
+    case: Case,
+    stream: BinaryIO,
+    filename: str,
+    *,
+    kind: str = "",
+    source_code: str = "",
+    update: bool = False,
+) -> ImportUpload:
     """Keep an uploaded table file encrypted and queue its check.
 
     Raises:
@@ -77,8 +92,11 @@ def do_receive_import_file(actor: Any, case: Case, stream: BinaryIO, filename: s
     try:
         detect_format(name)
     except ValueError:
-        raise InvalidInput("file", "the file must be CSV, XLSX, JSON, JSON Lines or Parquet "
-                                   "(.csv, .xlsx, .json, .jsonl, .parquet)") from None
+        raise InvalidInput(
+            "file",
+            "the file must be CSV, XLSX, JSON, JSON Lines or Parquet "
+            "(.csv, .xlsx, .json, .jsonl, .parquet)",
+        ) from None
     if kind and kind not in UPLOAD_KINDS:
         raise InvalidInput("kind", f"unknown table {kind!r}")
     if kind == "sources":
@@ -86,24 +104,44 @@ def do_receive_import_file(actor: Any, case: Case, stream: BinaryIO, filename: s
     elif source_code and not Source.objects.filter(case=case, code=source_code).exists():
         raise InvalidInput("source", f"the case has no source {source_code!r}")
     if update and kind and kind not in ("victims", "acts", "testimonies"):
-        raise InvalidInput("update", "a new version of a list updates rows by their row id: "
-                                     "victims, acts and testimonies files only")
+        raise InvalidInput(
+            "update",
+            "a new version of a list updates rows by their row id: "
+            "victims, acts and testimonies files only",
+        )
     try:
         stored = evidence_store.store(stream, max_bytes=max_bytes())
     except evidence_store.TooLarge:
-        raise InvalidInput("file", f"the file is larger than the limit of "
-                                   f"{max_bytes() // (1024 * 1024):,} MB") from None
+        raise InvalidInput(
+            "file", f"the file is larger than the limit of {max_bytes() // (1024 * 1024):,} MB"
+        ) from None
     with transaction.atomic():
         upload = ImportUpload.objects.create(
-            case=case, actor=actor_name(actor), filename=name,
-            suffix=Path(name).suffix.lower(), size=stored.size, sha256=stored.sha256,
-            kind=kind, kind_chosen=bool(kind), source_code=source_code, update=update,
+            case=case,
+            actor=actor_name(actor),
+            filename=name,
+            suffix=Path(name).suffix.lower(),
+            size=stored.size,
+            sha256=stored.sha256,
+            kind=kind,
+            kind_chosen=bool(kind),
+            source_code=source_code,
+            update=update,
         )
-        _audit(actor, "receive_import_file", upload, {
-            "file": name, "sha256": stored.sha256, "size": stored.size, "kind": kind or None,
-            "source": source_code or None, "update": update})
-        upload.check_job = do_enqueue_job(actor, case, "import_check",
-                                          {"upload": str(upload.uid)})
+        _audit(
+            actor,
+            "receive_import_file",
+            upload,
+            {
+                "file": name,
+                "sha256": stored.sha256,
+                "size": stored.size,
+                "kind": kind or None,
+                "source": source_code or None,
+                "update": update,
+            },
+        )
+        upload.check_job = do_enqueue_job(actor, case, "import_check", {"upload": str(upload.uid)})
         upload.save(update_fields=["check_job", "updated_at"])
     return upload
 
@@ -113,8 +151,9 @@ def mapped_values(upload: ImportUpload) -> dict[str, dict[str, str | None]]:
     return json.loads(upload.values) if upload.values else {}
 
 
-def do_map_import_values(actor: Any, case: Case, uid: str,
-                         values: Mapping[str, Mapping[str, str | None]]) -> ImportUpload:
+def do_map_import_values(
+    actor: Any, case: Case, uid: str, values: Mapping[str, Mapping[str, str | None]]
+) -> ImportUpload:
     """Add the documenter's choices of terms for raw values, and check the file again.
 
     Raises:
@@ -134,12 +173,15 @@ def do_map_import_values(actor: Any, case: Case, uid: str,
             mapping_of(upload.kind, merged)  # refuses a bad field or term
         upload.values = json.dumps(merged, ensure_ascii=False, sort_keys=True)
         upload.status = ImportUpload.CHECKING
-        upload.check_job = do_enqueue_job(actor, case, "import_check",
-                                          {"upload": str(upload.uid)})
+        upload.check_job = do_enqueue_job(actor, case, "import_check", {"upload": str(upload.uid)})
         upload.save()
         # The raw values are the file's cells: the entry names only the fields and how many.
-        _audit(actor, "map_import_values", upload,
-               {"fields": {f: len(t) for f, t in sorted(values.items())}})
+        _audit(
+            actor,
+            "map_import_values",
+            upload,
+            {"fields": {f: len(t) for f, t in sorted(values.items())}},
+        )
     return upload
 
 
@@ -154,8 +196,7 @@ def do_start_import(actor: Any, case: Case, uid: str) -> ImportUpload:
         if upload.status != ImportUpload.CHECKED or not report or report.get("problem_count"):
             raise InvalidInput("upload", "only a file whose check found no problem is imported")
         upload.status = ImportUpload.IMPORTING
-        upload.import_job = do_enqueue_job(actor, case, "import_file",
-                                           {"upload": str(upload.uid)})
+        upload.import_job = do_enqueue_job(actor, case, "import_file", {"upload": str(upload.uid)})
         upload.save()
         _audit(actor, "start_import", upload, {"job": str(upload.import_job.uid)})
     return upload
@@ -203,8 +244,11 @@ def remove_file(upload: ImportUpload) -> bool:
     from expediente_web.evidence.models import EvidenceItem
     from expediente_web.evidence.store import path_for
 
-    others = (ImportUpload.objects.filter(sha256=upload.sha256).exclude(pk=upload.pk)
-              .exclude(status__in=ImportUpload.DONE))
+    others = (
+        ImportUpload.objects.filter(sha256=upload.sha256)
+        .exclude(pk=upload.pk)
+        .exclude(status__in=ImportUpload.DONE)
+    )
     if EvidenceItem._base_manager.filter(sha256=upload.sha256).exists() or others.exists():
         ImportUpload.objects.filter(pk=upload.pk).update(file_removed=True)
         return False
@@ -221,9 +265,10 @@ def mapping_of(kind: str, values: Mapping[str, Mapping[str, str | None]]) -> Tab
     if not values:
         return TableMapping.identity(kind)
     try:
-        return mapping_from_dict({"kind": kind, "values": {f: dict(t) for f, t in
-                                                           values.items()}},
-                                 source="mapped values")
+        return mapping_from_dict(
+            {"kind": kind, "values": {f: dict(t) for f, t in values.items()}},
+            source="mapped values",
+        )
     except MappingError as exc:
         raise InvalidInput("values", str(exc).removeprefix("mapped values: ")) from None
 
@@ -248,8 +293,14 @@ def report_of(outcome: Any, kind: str) -> dict[str, Any]:
                 continue
             field = columns.get(column, column)
             vocabulary = spec.field(field).vocabulary if field in spec.field_names else None
-            unmapped.append({"column": column, "field": field, "vocabulary": vocabulary,
-                             "values": counts.most_common()})
+            unmapped.append(
+                {
+                    "column": column,
+                    "field": field,
+                    "vocabulary": vocabulary,
+                    "values": counts.most_common(),
+                }
+            )
     return {
         "kind": kind,
         "rows": outcome.rows,
@@ -267,15 +318,21 @@ def _fields_of_columns(check: Any) -> dict[str, str]:
     folded = {fold(n): n for n in names}
     out = {}
     for column in check.unmapped:
-        out[column] = column if column in names else folded.get(
-            fold(column).replace(" ", "_"), column)
+        out[column] = (
+            column if column in names else folded.get(fold(column).replace(" ", "_"), column)
+        )
     return out
 
 
 def file_problem(kind: str, message: str) -> dict[str, Any]:
     """A report of one problem with the whole file (no table, no source)."""
-    return {"kind": kind, "rows": 0, "problem_count": 1,
-            "problems": [[None, None, "malformed_file", message]], "unmapped": []}
+    return {
+        "kind": kind,
+        "rows": 0,
+        "problem_count": 1,
+        "problems": [[None, None, "malformed_file", message]],
+        "unmapped": [],
+    }
 
 
 KIND_NAMES = tuple(k for k in KINDS if k in UPLOAD_KINDS)

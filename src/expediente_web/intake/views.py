@@ -39,8 +39,10 @@ NO_VALUE = "-"
 
 
 def _sources(case: Any) -> list[tuple[str, str]]:
-    return [(s.code, f"{s.code} · {s.name}")
-            for s in Source.objects.filter(case=case).order_by("code").only("code", "name")]
+    return [
+        (s.code, f"{s.code} · {s.name}")
+        for s in Source.objects.filter(case=case).order_by("code").only("code", "name")
+    ]
 
 
 @login_required
@@ -53,18 +55,35 @@ def import_start(request: HttpRequest, code: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             upload = do_receive_import_file(
-                request.user, case, data["file"], data["file"].name, kind=data["kind"],
-                source_code=data["source"], update=data["update"])
+                request.user,
+                case,
+                data["file"],
+                data["file"].name,
+                kind=data["kind"],
+                source_code=data["source"],
+                update=data["update"],
+            )
         except InvalidInput as exc:
             form.add_error(exc.field if exc.field in form.fields else "file", exc.reason)
         else:
             return redirect("intake:upload", code=case.code, uid=upload.uid)
     page = Paginator(uploads_of_case(request.user, case), PAGE_SIZE).get_page(
-        request.GET.get("page"))
+        request.GET.get("page")
+    )
     status = 400 if request.method == "POST" else 200
-    return render(request, "intake/start.html",
-                  {"case": case, "role": role, "form": form, "page": page,
-                   "kinds": KIND_LABELS, "has_sources": bool(sources)}, status=status)
+    return render(
+        request,
+        "intake/start.html",
+        {
+            "case": case,
+            "role": role,
+            "form": form,
+            "page": page,
+            "kinds": KIND_LABELS,
+            "has_sources": bool(sources),
+        },
+        status=status,
+    )
 
 
 def _running_job(upload: ImportUpload) -> Any:
@@ -86,9 +105,16 @@ def _unmapped(report: dict[str, Any], lang: str) -> list[dict[str, Any]]:
         if vocabulary not in terms:
             terms[vocabulary] = choices(vocabulary, lang)
         for raw, count in entry["values"]:
-            rows.append({"column": entry["column"], "field": entry["field"], "raw": raw,
-                         "count": count, "suggestions": suggest(vocabulary, raw, lang),
-                         "terms": terms[vocabulary]})
+            rows.append(
+                {
+                    "column": entry["column"],
+                    "field": entry["field"],
+                    "raw": raw,
+                    "count": count,
+                    "suggestions": suggest(vocabulary, raw, lang),
+                    "terms": terms[vocabulary],
+                }
+            )
     return rows
 
 
@@ -96,21 +122,31 @@ def _context(request: HttpRequest, case: Any, role: str, upload: ImportUpload) -
     report = stored_report(upload)
     job = _running_job(upload)
     lang = (get_language() or "en")[:2]
-    failed_import = (upload.import_job if upload.status == ImportUpload.CHECKED
-                     and upload.import_job is not None
-                     and upload.import_job.status == "failed" else None)
+    failed_import = (
+        upload.import_job
+        if upload.status == ImportUpload.CHECKED
+        and upload.import_job is not None
+        and upload.import_job.status == "failed"
+        else None
+    )
     problems = report.get("problems", [])
     by_code: dict[str, int] = {}
     for problem in problems:
         by_code[problem[2]] = by_code.get(problem[2], 0) + 1
     return {
-        "case": case, "role": role, "upload": upload, "report": report,
-        "problems": problems, "by_code": sorted(by_code.items()),
+        "case": case,
+        "role": role,
+        "upload": upload,
+        "report": report,
+        "problems": problems,
+        "by_code": sorted(by_code.items()),
         "hidden_problems": max(0, report.get("problem_count", 0) - len(problems)),
         "unmapped": _unmapped(report, lang) if upload.status == ImportUpload.CHECKED else [],
-        "mapped": mapped_values(upload), "job": job,
+        "mapped": mapped_values(upload),
+        "job": job,
         "snapshot": progress.read(str(job.uid)) if job is not None else None,
-        "failed_import": failed_import, "kind_label": KIND_LABELS.get(upload.kind, ""),
+        "failed_import": failed_import,
+        "kind_label": KIND_LABELS.get(upload.kind, ""),
         "no_value": NO_VALUE,
     }
 

@@ -235,6 +235,34 @@ ROUTES: dict[str, list[Check]] = {
     "search:save": [post(_members(302), data={})],
     "search:persons": [get(expect(READ, reviewer=403, viewer=403, partner=403))],
     "search:delete-saved": [post(_members(302), lambda w: {"code": w.case.code, "pk": 0})],
+    # -- discussion ------------------------------------------------------------------------------
+    # The case team's own: every member but a partner reads it; those who comment post (a
+    # redirect back to the record); only its author deletes a comment. Notifications are one's
+    # own: anyone else's is "not found".
+    "discussion:case": [get(expect(READ, partner=403))],
+    "discussion:thread": [
+        get(expect(READ, partner=403), lambda w: _thread_of_act(w)),
+        post(
+            expect(_members(302), viewer=403, partner=403),
+            lambda w: _thread_of_act(w),
+            data={"body": "Nota de la matriz"},
+        ),
+    ],
+    "discussion:delete": [
+        post(
+            expect(_members(403), documenter=302),
+            lambda w: {"code": w.case.code, "pk": _documenters_comment(w).pk},
+            data={"reason": "duplicada"},
+        )
+    ],
+    "notifications:list": [get(SIGNED_IN, NOTHING)],
+    "notifications:read": [
+        post(
+            {**dict.fromkeys(PERSONAS, 404), "documenter": 302, "anonymous": 302},
+            lambda w: {"pk": _documenters_notification(w).pk},
+        )
+    ],
+    "notifications:read-all": [post(dict.fromkeys(PERSONAS, 302), NOTHING)],
     # -- accounts -----------------------------------------------------------------------------
     # Personas here hold both factors where their role needs them; signing in with one factor
     # only, and the second step itself, are covered in tests/web/accounts/test_sign_in.py.
@@ -333,3 +361,32 @@ ROUTES.update({
     "intake:run": [post(_IMPORT_POST, _upload)],
     "intake:discard": [post(_IMPORT_POST, _upload)],
 })
+
+
+# -- discussion: the records its routes need -----------------------------------------------------
+
+
+def _thread_of_act(world: Any) -> dict[str, Any]:
+    return {"code": world.case.code, "kind": "act", "ref": str(world.record.act.uid)}
+
+
+def _documenters_comment(world: Any) -> Any:
+    """A comment by the documenter that mentions them too (made once per world)."""
+    comment = getattr(world, "_discussion_comment", None)
+    if comment is None:
+        from expediente_web.discussion.actions import do_post_comment
+
+        comment = do_post_comment(world.users["documenter"], world.record.act, "Nota")
+        world._discussion_comment = comment
+    return comment
+
+
+def _documenters_notification(world: Any) -> Any:
+    note = getattr(world, "_discussion_notification", None)
+    if note is None:
+        from expediente_web.discussion.actions import do_post_comment
+
+        comment = do_post_comment(world.users["owner"], world.record.act, "@matrix_documenter")
+        note = comment.notifications.get()
+        world._discussion_notification = note
+    return note

@@ -47,8 +47,7 @@ def latest_upload():
 
 
 def page(client, case, upload) -> str:
-    response = client.get(reverse("intake:upload", kwargs={"code": case.code,
-                                                           "uid": upload.uid}))
+    response = client.get(reverse("intake:upload", kwargs={"code": case.code, "uid": upload.uid}))
     assert response.status_code == 200
     return response.content.decode()
 
@@ -71,9 +70,11 @@ BAD_VICTIMS = (
 
 
 def test_the_report_shows_every_problem_of_every_row_and_column_at_once(
-        structured_case, source, writer_client):
-    response = upload_file(writer_client, structured_case, csv_bytes(*BAD_VICTIMS),
-                           kind="victims", source="SRC-01")
+    structured_case, source, writer_client
+):
+    response = upload_file(
+        writer_client, structured_case, csv_bytes(*BAD_VICTIMS), kind="victims", source="SRC-01"
+    )
     assert response.status_code == 302
     upload = latest_upload()
     assert upload.status == "checking"
@@ -100,16 +101,23 @@ def test_the_report_shows_every_problem_of_every_row_and_column_at_once(
 
 
 def test_unknown_values_are_listed_with_suggestions_in_the_readers_language(
-        structured_case, source, writer_client):
-    data = csv_bytes(["record_id", "victim_record_id", "act_type", "date"],
-                     [["A1", "V2", "Detenido arbitrariamente", "2017-05"],
-                      ["A2", "V3", "Detenido arbitrariamente", "2017-06"]])
-    victims = csv_bytes(["record_id", "full_name"], [["V2", "Luis Ficticio"],
-                                                     ["V3", "Eva Ficticia"]])
+    structured_case, source, writer_client
+):
+    data = csv_bytes(
+        ["record_id", "victim_record_id", "act_type", "date"],
+        [
+            ["A1", "V2", "Detenido arbitrariamente", "2017-05"],
+            ["A2", "V3", "Detenido arbitrariamente", "2017-06"],
+        ],
+    )
+    victims = csv_bytes(
+        ["record_id", "full_name"], [["V2", "Luis Ficticio"], ["V3", "Eva Ficticia"]]
+    )
     upload_file(writer_client, structured_case, victims, "victims.csv", source="SRC-01")
     run_jobs()
-    writer_client.post(reverse("intake:run", kwargs={"code": structured_case.code,
-                                                     "uid": latest_upload().uid}))
+    writer_client.post(
+        reverse("intake:run", kwargs={"code": structured_case.code, "uid": latest_upload().uid})
+    )
     run_jobs()
     assert latest_upload().status == "imported"
 
@@ -126,46 +134,60 @@ def test_unknown_values_are_listed_with_suggestions_in_the_readers_language(
 
     response = writer_client.post(
         reverse("intake:map", kwargs={"code": structured_case.code, "uid": upload.uid}),
-        {"field-1": "act_type", "raw-1": "Detenido arbitrariamente",
-         "term-1": "act.detention.arbitrary"})
+        {
+            "field-1": "act_type",
+            "raw-1": "Detenido arbitrariamente",
+            "term-1": "act.detention.arbitrary",
+        },
+    )
     assert response.status_code == 302
     run_jobs()
     upload.refresh_from_db()
     assert json.loads(upload.report)["problem_count"] == 0
     assert json.loads(upload.values) == {
-        "act_type": {"Detenido arbitrariamente": "act.detention.arbitrary"}}
+        "act_type": {"Detenido arbitrariamente": "act.detention.arbitrary"}
+    }
 
-    writer_client.post(reverse("intake:run", kwargs={"code": structured_case.code,
-                                                     "uid": upload.uid}))
+    writer_client.post(
+        reverse("intake:run", kwargs={"code": structured_case.code, "uid": upload.uid})
+    )
     run_jobs()
     from expediente_web.records.models import Act
 
     assert sorted(Act.objects.values_list("act_type", flat=True)) == [
-        "act.detention.arbitrary", "act.detention.arbitrary"]
+        "act.detention.arbitrary",
+        "act.detention.arbitrary",
+    ]
 
 
-def test_a_mapping_to_a_term_of_another_vocabulary_is_refused(structured_case, source,
-                                                              writer_client):
+def test_a_mapping_to_a_term_of_another_vocabulary_is_refused(
+    structured_case, source, writer_client
+):
     data = csv_bytes(["record_id", "full_name", "sex"], [["V1", "Ana Ficticia", "Mujer?"]])
     upload_file(writer_client, structured_case, data, kind="victims", source="SRC-01")
     run_jobs()
     upload = latest_upload()
     response = writer_client.post(
         reverse("intake:map", kwargs={"code": structured_case.code, "uid": upload.uid}),
-        {"field-1": "sex", "raw-1": "Mujer?", "term-1": "act.torture"}, follow=True)
+        {"field-1": "sex", "raw-1": "Mujer?", "term-1": "act.torture"},
+        follow=True,
+    )
     assert "not a term of" in response.content.decode()
     upload.refresh_from_db()
     assert upload.values == "" and upload.status == "checked"
 
 
 def test_the_import_job_writes_the_rows_and_the_page_shows_the_result(
-        structured_case, source, writer_client):
+    structured_case, source, writer_client
+):
     from expediente_web.audit.models import AuditEntry
     from expediente_web.evidence.store import path_for
     from expediente_web.records.models import Person
 
-    data = csv_bytes(["record_id", "full_name", "sex"],
-                     [["V1", "Ana Ficticia", "sex.female"], ["V2", "Luis Ficticio", "sex.male"]])
+    data = csv_bytes(
+        ["record_id", "full_name", "sex"],
+        [["V1", "Ana Ficticia", "sex.female"], ["V2", "Luis Ficticio", "sex.male"]],
+    )
     upload_file(writer_client, structured_case, data, kind="victims", source="SRC-01")
     upload = latest_upload()
     # Kept encrypted: neither the stored file nor the database row holds a cell in clear.
@@ -179,8 +201,9 @@ def test_the_import_job_writes_the_rows_and_the_page_shows_the_result(
         (stored,) = cursor.fetchone()
     assert stored and "sex.female" not in stored and "rows" not in stored
 
-    response = writer_client.post(reverse("intake:run", kwargs={"code": structured_case.code,
-                                                                "uid": upload.uid}))
+    response = writer_client.post(
+        reverse("intake:run", kwargs={"code": structured_case.code, "uid": upload.uid})
+    )
     assert response.status_code == 302
     upload.refresh_from_db()
     assert upload.status == "importing"
@@ -191,21 +214,26 @@ def test_the_import_job_writes_the_rows_and_the_page_shows_the_result(
     assert upload.status == "imported" and upload.file_removed
     assert not path_for(upload.sha256).exists()
     assert Person.objects.filter(source__code="SRC-01").count() == 2
-    status = writer_client.get(reverse("intake:status", kwargs={"code": structured_case.code,
-                                                                "uid": upload.uid}))
+    status = writer_client.get(
+        reverse("intake:status", kwargs={"code": structured_case.code, "uid": upload.uid})
+    )
     assert status["HX-Refresh"] == "true"
     html = page(writer_client, structured_case, upload)
     assert "2 rows were imported." in html
-    assert reverse("workspace:source", kwargs={"code": structured_case.code,
-                                               "source": "SRC-01"}) in html
-    actions = list(AuditEntry.objects.filter(object_id=str(upload.uid))
-                   .values_list("action", flat=True))
+    assert (
+        reverse("workspace:source", kwargs={"code": structured_case.code, "source": "SRC-01"})
+        in html
+    )
+    actions = list(
+        AuditEntry.objects.filter(object_id=str(upload.uid)).values_list("action", flat=True)
+    )
     assert actions == ["receive_import_file", "start_import"]
     assert AuditEntry.objects.filter(action="import_table", actor="dora_documenter").exists()
 
 
-def test_an_import_that_fails_writes_nothing_and_says_why(structured_case, source,
-                                                          writer_client, documenter, tmp_path):
+def test_an_import_that_fails_writes_nothing_and_says_why(
+    structured_case, source, writer_client, documenter, tmp_path
+):
     from intake_tables import table_counts
 
     from expediente_web.intake.importer import do_import_table
@@ -216,13 +244,13 @@ def test_an_import_that_fails_writes_nothing_and_says_why(structured_case, sourc
     upload_file(writer_client, structured_case, data, kind="victims", source="SRC-01")
     run_jobs()
     upload = latest_upload()
-    writer_client.post(reverse("intake:run", kwargs={"code": structured_case.code,
-                                                     "uid": upload.uid}))
+    writer_client.post(
+        reverse("intake:run", kwargs={"code": structured_case.code, "uid": upload.uid})
+    )
     # Meanwhile, the same row id arrives from the command line: the import must refuse.
     other = tmp_path / "other.csv"
     other.write_bytes(csv_bytes(["record_id", "full_name"], [["V9", "Ya importado"]]))
-    do_import_table(structured_case, other, kind="victims", source_code="SRC-01",
-                    actor=documenter)
+    do_import_table(structured_case, other, kind="victims", source_code="SRC-01", actor=documenter)
     before = table_counts()
     run_jobs()
     after = table_counts()
@@ -238,30 +266,37 @@ def test_an_import_that_fails_writes_nothing_and_says_why(structured_case, sourc
 
 
 def test_a_new_version_of_a_list_updates_the_changed_rows_from_the_browser(
-        structured_case, source, writer_client):
+    structured_case, source, writer_client
+):
     from expediente_web.audit.models import AuditEntry
     from expediente_web.records.models import Person
 
-    first = csv_bytes(["record_id", "full_name", "age"], [["V1", "Ana Ficticia", "30"],
-                                                          ["V2", "Luis Ficticio", "40"]])
+    first = csv_bytes(
+        ["record_id", "full_name", "age"],
+        [["V1", "Ana Ficticia", "30"], ["V2", "Luis Ficticio", "40"]],
+    )
     upload_file(writer_client, structured_case, first, kind="victims", source="SRC-01")
     run_jobs()
-    writer_client.post(reverse("intake:run", kwargs={"code": structured_case.code,
-                                                     "uid": latest_upload().uid}))
+    writer_client.post(
+        reverse("intake:run", kwargs={"code": structured_case.code, "uid": latest_upload().uid})
+    )
     run_jobs()
-    second = csv_bytes(["record_id", "full_name", "age"], [["V1", "Ana Ficticia", "31"],
-                                                           ["V2", "Luis Ficticio", "40"],
-                                                           ["V3", "Eva Ficticia", ""]])
+    second = csv_bytes(
+        ["record_id", "full_name", "age"],
+        [["V1", "Ana Ficticia", "31"], ["V2", "Luis Ficticio", "40"], ["V3", "Eva Ficticia", ""]],
+    )
     upload_file(writer_client, structured_case, second, kind="victims", source="SRC-01")
     run_jobs()
     assert json.loads(latest_upload().report)["problem_count"] == 2  # refused as before
-    upload_file(writer_client, structured_case, second, kind="victims", source="SRC-01",
-                update="on")
+    upload_file(
+        writer_client, structured_case, second, kind="victims", source="SRC-01", update="on"
+    )
     run_jobs()
     upload = latest_upload()
     assert json.loads(upload.report)["problem_count"] == 0
-    writer_client.post(reverse("intake:run", kwargs={"code": structured_case.code,
-                                                     "uid": upload.uid}))
+    writer_client.post(
+        reverse("intake:run", kwargs={"code": structured_case.code, "uid": upload.uid})
+    )
     run_jobs()
     upload.refresh_from_db()
     assert upload.counts == {"rows": 3, "persons": 1, "persons_updated": 1, "unchanged": 1}
@@ -279,35 +314,44 @@ def test_only_writers_may_import(structured_case, source, client, persona, reque
     client.force_login(request.getfixturevalue(persona))
     url = reverse("intake:start", kwargs={"code": structured_case.code})
     assert client.get(url).status_code == 403
-    response = upload_file(client, structured_case, csv_bytes(["record_id", "full_name"],
-                                                              [["V1", "Ana"]]),
-                           kind="victims", source="SRC-01")
+    response = upload_file(
+        client,
+        structured_case,
+        csv_bytes(["record_id", "full_name"], [["V1", "Ana"]]),
+        kind="victims",
+        source="SRC-01",
+    )
     assert response.status_code == 403
     assert not ImportUpload.objects.exists()
     case_page = client.get(reverse("case-records", kwargs={"code": structured_case.code}))
     assert url not in case_page.content.decode()
 
 
-def test_someone_outside_the_case_does_not_learn_it_exists(structured_case, source, client,
-                                                           outsider):
+def test_someone_outside_the_case_does_not_learn_it_exists(
+    structured_case, source, client, outsider
+):
     client.force_login(outsider)
     url = reverse("intake:start", kwargs={"code": structured_case.code})
     assert client.get(url).status_code == 404
 
 
-def test_the_import_page_is_linked_from_the_case_page_for_writers(structured_case,
-                                                                  writer_client):
-    html = writer_client.get(reverse("case-records",
-                                     kwargs={"code": structured_case.code})).content.decode()
+def test_the_import_page_is_linked_from_the_case_page_for_writers(structured_case, writer_client):
+    html = writer_client.get(
+        reverse("case-records", kwargs={"code": structured_case.code})
+    ).content.decode()
     assert reverse("intake:start", kwargs={"code": structured_case.code}) in html
 
 
-def test_hostile_strings_in_cells_are_inert_on_the_report_page(structured_case, source,
-                                                               writer_client):
-    data = csv_bytes(["record_id", "full_name", "sex", HOSTILE_ATTR],
-                     [["V1", "Ana Ficticia", HOSTILE, "x"], ["V2", HOSTILE, HOSTILE_ATTR, ""]])
-    upload_file(writer_client, structured_case, data, "<b>lista</b>.csv", kind="victims",
-                source="SRC-01")
+def test_hostile_strings_in_cells_are_inert_on_the_report_page(
+    structured_case, source, writer_client
+):
+    data = csv_bytes(
+        ["record_id", "full_name", "sex", HOSTILE_ATTR],
+        [["V1", "Ana Ficticia", HOSTILE, "x"], ["V2", HOSTILE, HOSTILE_ATTR, ""]],
+    )
+    upload_file(
+        writer_client, structured_case, data, "<b>lista</b>.csv", kind="victims", source="SRC-01"
+    )
     run_jobs()
     html = page(writer_client, structured_case, latest_upload())
     assert "<script>alert(1)</script>" not in html
@@ -316,24 +360,25 @@ def test_hostile_strings_in_cells_are_inert_on_the_report_page(structured_case, 
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
-def test_a_file_over_the_size_limit_is_refused_with_a_clear_message(structured_case, source,
-                                                                    writer_client, settings):
+def test_a_file_over_the_size_limit_is_refused_with_a_clear_message(
+    structured_case, source, writer_client, settings
+):
     from expediente_web.intake.models import ImportUpload
 
     settings.EXPEDIENTE_MAX_UPLOAD_BYTES = 1024 * 1024
-    data = csv_bytes(["record_id", "full_name"], [[f"V{i}", "Ana Ficticia " * 20]
-                                                  for i in range(5000)])
-    response = upload_file(writer_client, structured_case, data, kind="victims",
-                           source="SRC-01")
+    data = csv_bytes(
+        ["record_id", "full_name"], [[f"V{i}", "Ana Ficticia " * 20] for i in range(5000)]
+    )
+    response = upload_file(writer_client, structured_case, data, kind="victims", source="SRC-01")
     assert response.status_code == 400
     assert "the largest file accepted is 1 MB" in response.content.decode()
     assert not ImportUpload.objects.exists()
 
 
-def test_a_file_type_the_import_does_not_read_is_refused(structured_case, source,
-                                                         writer_client):
-    response = upload_file(writer_client, structured_case, b"%PDF-1.4", "lista.pdf",
-                           kind="victims", source="SRC-01")
+def test_a_file_type_the_import_does_not_read_is_refused(structured_case, source, writer_client):
+    response = upload_file(
+        writer_client, structured_case, b"%PDF-1.4", "lista.pdf", kind="victims", source="SRC-01"
+    )
     assert response.status_code == 400
     assert "CSV, XLSX, JSON, JSON Lines or Parquet" in response.content.decode()
 
@@ -341,30 +386,88 @@ def test_a_file_type_the_import_does_not_read_is_refused(structured_case, source
 def test_a_discarded_upload_leaves_no_file(structured_case, source, writer_client):
     from expediente_web.evidence.store import path_for
 
-    upload_file(writer_client, structured_case, csv_bytes(["record_id", "full_name"],
-                                                          [["V1", "Ana"]]),
-                kind="victims", source="SRC-01")
+    upload_file(
+        writer_client,
+        structured_case,
+        csv_bytes(["record_id", "full_name"], [["V1", "Ana"]]),
+        kind="victims",
+        source="SRC-01",
+    )
     run_jobs()
     upload = latest_upload()
     assert path_for(upload.sha256).exists()
-    response = writer_client.post(reverse("intake:discard", kwargs={
-        "code": structured_case.code, "uid": upload.uid}))
+    response = writer_client.post(
+        reverse("intake:discard", kwargs={"code": structured_case.code, "uid": upload.uid})
+    )
     assert response.status_code == 302
     upload.refresh_from_db()
     assert upload.status == "discarded" and not path_for(upload.sha256).exists()
-    again = writer_client.post(reverse("intake:run", kwargs={"code": structured_case.code,
-                                                             "uid": upload.uid}), follow=True)
+    again = writer_client.post(
+        reverse("intake:run", kwargs={"code": structured_case.code, "uid": upload.uid}), follow=True
+    )
     assert "no longer kept" in again.content.decode()
 
 
 def test_a_row_with_a_bad_cell_reports_its_reference_problem_in_the_same_pass(
-        structured_case, source, tmp_path):
+    structured_case, source, tmp_path
+):
     from expediente_web.intake.importer import ImportRefused, do_import_table
 
     path = tmp_path / "acts.csv"
-    path.write_bytes(csv_bytes(["record_id", "victim_record_id", "act_type", "date"],
-                               [["A1", "V-NOPE", "act.nonsense", "2017-05"]]))
+    path.write_bytes(
+        csv_bytes(
+            ["record_id", "victim_record_id", "act_type", "date"],
+            [["A1", "V-NOPE", "act.nonsense", "2017-05"]],
+        )
+    )
     with pytest.raises(ImportRefused) as refused:
         do_import_table(structured_case, path, kind="acts", source_code="SRC-01")
     found = {(p.column, str(p.code)) for p in refused.value.outcome.checks[0].problems}
     assert found == {("act_type", "unknown_term"), ("victim_record_id", "unknown_reference")}
+
+
+def test_the_import_pages_make_a_bounded_number_of_queries(structured_case, source, writer_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from expediente_web.intake.models import ImportUpload
+
+    problems = [[row, "sex", "unknown_term", f"'x{row}' is not a term"] for row in range(2, 400)]
+    report = {
+        "kind": "victims",
+        "rows": 398,
+        "problem_count": len(problems),
+        "problems": problems,
+        "unmapped": [
+            {
+                "column": "sex",
+                "field": "sex",
+                "vocabulary": "sex",
+                "values": [[f"x{row}", 1] for row in range(2, 40)],
+            }
+        ],
+    }
+    for i in range(30):
+        ImportUpload.objects.create(
+            case=structured_case,
+            actor="dora_documenter",
+            filename=f"lista-{i}.csv",
+            suffix=".csv",
+            sha256=f"{i:064x}",
+            kind="victims",
+            kind_chosen=True,
+            source_code="SRC-01",
+            status=ImportUpload.CHECKED,
+            report=json.dumps(report),
+        )
+    upload = ImportUpload.objects.latest("id")
+    for address, bound in (
+        (reverse("intake:start", kwargs={"code": structured_case.code}), 16),
+        (reverse("intake:upload", kwargs={"code": structured_case.code, "uid": upload.uid}), 14),
+        (reverse("intake:status", kwargs={"code": structured_case.code, "uid": upload.uid}), 14),
+    ):
+        writer_client.get(address)
+        with CaptureQueriesContext(connection) as queries:
+            response = writer_client.get(address)
+        assert response.status_code == 200
+        assert len(queries) <= bound, (address, len(queries))

@@ -27,7 +27,7 @@ BOUNDS = {
     "workspace:persons": 22,
     "workspace:person": 36,  # + its history (record_tools)
     "workspace:resolved": 22,
-    "workspace:events": 12,
+    "workspace:events": 13,  # + the header's count of unread notifications
     "workspace:event": 25,  # + its history (record_tools)
     "workspace:testimonies": 22,
     "workspace:testimony": 28,  # + its history and review (record_tools)
@@ -38,8 +38,8 @@ BOUNDS = {
     "workspace:locations": 12,
     "workspace:location": 21,  # + its history (record_tools)
     "workspace:evidence": 16,
-    "workspace:evidence-item": 16,
-    "workspace:evidence-upload": 12,
+    "workspace:evidence-item": 18,  # + its discussion and the header's count
+    "workspace:evidence-upload": 13,  # + the header's count of unread notifications
 }
 
 
