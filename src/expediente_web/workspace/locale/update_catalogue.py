@@ -1,8 +1,9 @@
 """Update and compile the catalogue of the site's pages: `make messages`.
 
 Collects every translatable string of the templates and code of `site`, `workspace`,
-`analyses`, `jobs` and `search` into `workspace/locale/es/LC_MESSAGES/django.po` (Django's
-makemessages, which needs GNU gettext's xgettext), then compiles it to `django.mo` with polib
+`analyses`, `jobs`, `search`, `discussion` and `intake` into
+`workspace/locale/es/LC_MESSAGES/django.po` (Django's makemessages, which needs GNU gettext's
+xgettext), then compiles it to `django.mo` with polib
 (no gettext needed), so that a fresh checkout has working catalogues without any tool: the .mo
 is committed and a test checks that it says what the .po says.
 
@@ -26,6 +27,8 @@ SCANNED = {
     "analyses": WEB / "analyses",
     "jobs": WEB / "jobs",
     "search": WEB / "search",
+    "discussion": WEB / "discussion",
+    "intake": WEB / "intake",
 }
 
 
