@@ -57,11 +57,15 @@ def _field_name(name: str) -> str | None:
 
 def entries_of(case: Case, record: Any) -> list[HistoryEntry]:
     """Every audit entry about `record`, oldest first, each with its field changes."""
-    rows = AuditEntry.objects.filter(
-        case_code=case.code,
-        object_type=record._meta.model_name,
-        object_id=object_id(record),
-    ).order_by("seq").values_list("seq", "at", "actor", "action", "payload")
+    rows = (
+        AuditEntry.objects.filter(
+            case_code=case.code,
+            object_type=record._meta.model_name,
+            object_id=object_id(record),
+        )
+        .order_by("seq")
+        .values_list("seq", "at", "actor", "action", "payload")
+    )
     known: dict[str, Any] = {}
     history = []
     for seq, at, actor, action, payload in rows:
@@ -83,20 +87,36 @@ def entries_of(case: Case, record: Any) -> list[HistoryEntry]:
                 )
             else:
                 entry.changes.append(
-                    FieldChange(name, before=known.get(raw), after=value,
-                                known_before=raw in known)
+                    FieldChange(name, before=known.get(raw), after=value, known_before=raw in known)
                 )
             known[raw] = value
         for name in payload.get("protected_changed") or ():
             entry.changes.append(FieldChange(name, protected=True))
         for name, sizes in (payload.get("lengths_changed") or {}).items():
-            entry.changes.append(FieldChange(name, before=sizes.get("before"),
-                                             after=sizes.get("after"), known_before=True,
-                                             length=True))
+            entry.changes.append(
+                FieldChange(
+                    name,
+                    before=sizes.get("before"),
+                    after=sizes.get("after"),
+                    known_before=True,
+                    length=True,
+                )
+            )
         entry.details = {
-            k: v for k, v in payload.items()
-            if k in ("reason", "deleted_reason", "review", "degree", "measure", "value", "unit",
-                     "person", "narrative_length")
+            k: v
+            for k, v in payload.items()
+            if k
+            in (
+                "reason",
+                "deleted_reason",
+                "review",
+                "degree",
+                "measure",
+                "value",
+                "unit",
+                "person",
+                "narrative_length",
+            )
         }
         if action.startswith("add_") and "unit" in payload:
             entry.details["unit"] = payload["unit"]

@@ -46,13 +46,16 @@ def test_an_act_is_changed_and_its_page_shows_the_change(record, documenter, as_
     assert response.status_code == 302
     act.refresh_from_db()
     assert (act.outcome, act.date_text, act.date_precision) == (
-        "outcome.still_detained", "2017-03", "month")
+        "outcome.still_detained",
+        "2017-03",
+        "month",
+    )
     entry = AuditEntry.objects.filter(action="update_act").latest("seq")
     assert entry.actor == documenter.username
     assert entry.payload["before"]["outcome"] == "outcome.released"
     assert entry.payload["fields"]["outcome"] == "outcome.still_detained"
     page = client.get(_url(record, "workspace:act", act)).content.decode()
-    history = page[page.index('class="history"'):]
+    history = page[page.index('class="history"') :]
     assert documenter.username in history
     # old → new, by the terms' labels in the reader's language (Spanish by default)
     assert "<del>Liberado" in history or "<del>Liberada" in history, history[:2000]
@@ -62,8 +65,12 @@ def test_an_act_is_changed_and_its_page_shows_the_change(record, documenter, as_
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("date", "2017-02-30"), ("act_type", "act.no_such_type"), ("methods", ["method.nope"]),
-     ("date", "2017-07/2017-05")],
+    [
+        ("date", "2017-02-30"),
+        ("act_type", "act.no_such_type"),
+        ("methods", ["method.nope"]),
+        ("date", "2017-07/2017-05"),
+    ],
 )
 def test_a_bad_value_is_refused_at_its_field_and_changes_nothing(
     record, documenter, as_user, field, value
@@ -71,8 +78,10 @@ def test_a_bad_value_is_refused_at_its_field_and_changes_nothing(
     client = as_user(documenter)
     act = record.act
     before = AuditEntry.objects.count()
-    response = client.post(_url(record, "workspace:act-edit", act),
-                           _act_form(act, outcome="outcome.killed", **{field: value}))
+    response = client.post(
+        _url(record, "workspace:act-edit", act),
+        _act_form(act, outcome="outcome.killed", **{field: value}),
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert f'id="id_{field}_errors"' in page
@@ -86,8 +95,13 @@ def test_only_those_who_write_the_record_change_it(record, reviewer, viewer, as_
     for user in (reviewer, viewer):
         client = as_user(user)
         assert client.get(_url(record, "workspace:act-edit", record.act)).status_code == 403
-        assert client.post(_url(record, "workspace:act-edit", record.act),
-                           _act_form(record.act, outcome="outcome.killed")).status_code == 403
+        assert (
+            client.post(
+                _url(record, "workspace:act-edit", record.act),
+                _act_form(record.act, outcome="outcome.killed"),
+            ).status_code
+            == 403
+        )
     record.act.refresh_from_db()
     assert record.act.outcome == "outcome.released"
 
@@ -114,13 +128,16 @@ def test_protected_fields_are_edited_and_never_shown_in_the_history(record, docu
     assert client.post(_url(record, "workspace:person-edit", person), data).status_code == 302
     person.refresh_from_db()
     assert (person.full_name, person.id_number, person.age) == (
-        "Ana Ficticia Pérez Nueva", "V-10.000.002", 38)
+        "Ana Ficticia Pérez Nueva",
+        "V-10.000.002",
+        38,
+    )
     entry = AuditEntry.objects.filter(action="update_person").latest("seq")
     flat = str(entry.payload)
     assert "V-10.000" not in flat and "Ficticia" not in flat
     assert set(entry.payload["protected_changed"]) == {"full_name", "id_number"}
     page = client.get(_url(record, "workspace:person", person)).content.decode()
-    history = page[page.index('class="history"'):]
+    history = page[page.index('class="history"') :]
     assert "V-10.000.001" not in history and "V-10.000.002" not in history
     assert "Nueva" not in history
     assert "<del>37</del> → <ins>38</ins>" in history
@@ -143,10 +160,15 @@ def test_a_person_form_has_no_protected_field_for_a_role_that_does_not_see_them(
 def test_a_testimony_change_keeps_its_excerpts_reading_as_quoted(record, documenter, as_user):
     client = as_user(documenter)
     t = record.testimony
-    data = {"narrative": "Otro relato que ya no dice lo mismo.", "language": "es",
-            "date": t.date_text, "interviewer": t.interviewer,
-            "consent_scopes": list(t.consent_scopes), "witness_name": t.witness_name,
-            "witness_contact": t.witness_contact}
+    data = {
+        "narrative": "Otro relato que ya no dice lo mismo.",
+        "language": "es",
+        "date": t.date_text,
+        "interviewer": t.interviewer,
+        "consent_scopes": list(t.consent_scopes),
+        "witness_name": t.witness_name,
+        "witness_contact": t.witness_contact,
+    }
     response = client.post(_url(record, "workspace:testimony-edit", t), data)
     assert response.status_code == 400
     assert 'id="id_narrative_errors"' in response.content.decode()
@@ -162,22 +184,40 @@ def test_a_testimony_change_keeps_its_excerpts_reading_as_quoted(record, documen
 
 def test_events_units_and_places_are_changed_too(record, documenter, as_user):
     client = as_user(documenter)
-    response = client.post(_url(record, "workspace:event-edit", record.event),
-                           {"title": "Detenciones de junio", "code": "EV-1", "date": "2017-06",
-                            "location": str(record.state.uid)})
+    response = client.post(
+        _url(record, "workspace:event-edit", record.event),
+        {
+            "title": "Detenciones de junio",
+            "code": "EV-1",
+            "date": "2017-06",
+            "location": str(record.state.uid),
+        },
+    )
     assert response.status_code == 302
     record.event.refresh_from_db()
     assert (record.event.title, record.event.date_text) == ("Detenciones de junio", "2017-06")
     # A code another unit has is refused at the code.
-    response = client.post(_url(record, "workspace:unit-edit", record.unit),
-                           {"name": "Dirección", "code": "ORG", "unit_type": "unit.intelligence",
-                            "parent": str(record.organization.uid)})
+    response = client.post(
+        _url(record, "workspace:unit-edit", record.unit),
+        {
+            "name": "Dirección",
+            "code": "ORG",
+            "unit_type": "unit.intelligence",
+            "parent": str(record.organization.uid),
+        },
+    )
     assert response.status_code == 400
     assert 'id="id_code_errors"' in response.content.decode()
     # A place cannot be put inside itself.
-    response = client.post(_url(record, "workspace:location-edit", record.state),
-                           {"name": "Estado Norte", "code": "XX-1", "kind": "location.state",
-                            "parent": str(record.site.uid)})
+    response = client.post(
+        _url(record, "workspace:location-edit", record.state),
+        {
+            "name": "Estado Norte",
+            "code": "XX-1",
+            "kind": "location.state",
+            "parent": str(record.site.uid),
+        },
+    )
     assert response.status_code == 400
     assert 'id="id_parent_errors"' in response.content.decode()
 
@@ -219,8 +259,10 @@ def test_hostile_text_in_a_change_is_inert_in_the_history(record, documenter, as
     from support.workspace_data import HOSTILE
 
     client = as_user(documenter)
-    response = client.post(_url(record, "workspace:act-edit", record.act),
-                           _act_form(record.act, description=HOSTILE, notes=HOSTILE))
+    response = client.post(
+        _url(record, "workspace:act-edit", record.act),
+        _act_form(record.act, description=HOSTILE, notes=HOSTILE),
+    )
     assert response.status_code == 302
     page = client.get(_url(record, "workspace:act", record.act)).content.decode()
     assert HOSTILE not in page
@@ -256,8 +298,10 @@ def test_history_queries_do_not_grow_with_the_number_of_changes(record, document
 
     client = as_user(documenter)
     act = record.act
-    pages = [_url(record, "workspace:act", act),
-             _url(record, "workspace:record-history", act, "act")]
+    pages = [
+        _url(record, "workspace:act", act),
+        _url(record, "workspace:record-history", act, "act"),
+    ]
 
     def count(address):
         client.get(address)
@@ -268,7 +312,8 @@ def test_history_queries_do_not_grow_with_the_number_of_changes(record, document
     do_update_act(documenter, act, notes="una", location=record.state)
     few = [count(p) for p in pages]
     for n in range(30):
-        do_update_act(documenter, act, notes=f"cambio {n}", location=record.state if n % 2
-                      else record.site)
+        do_update_act(
+            documenter, act, notes=f"cambio {n}", location=record.state if n % 2 else record.site
+        )
     assert [count(p) for p in pages] == few
     assert few[1] <= 17

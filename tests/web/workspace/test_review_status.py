@@ -4,7 +4,6 @@ person only, and a change after submission returns the record to draft."""
 from __future__ import annotations
 
 import pytest
-from django.urls import reverse
 
 from expediente_web.audit.models import AuditEntry
 from expediente_web.cases.access import NotPermitted
@@ -35,9 +34,13 @@ def test_a_record_starts_as_draft_and_is_verified_by_a_second_person(act, docume
     assert _status(act) == "submitted"
     review = do_verify(reviewer, act)
     assert (review.status, review.verified_by, review.submitted_by) == (
-        "verified", reviewer, documenter)
-    actions = list(AuditEntry.objects.filter(object_id=str(act.uid)).values_list(
-        "action", flat=True))
+        "verified",
+        reviewer,
+        documenter,
+    )
+    actions = list(
+        AuditEntry.objects.filter(object_id=str(act.uid)).values_list("action", flat=True)
+    )
     assert actions[-2:] == ["submit_for_review", "verify"]
 
 

@@ -393,13 +393,14 @@ def _edit(request: HttpRequest, code: str, uid: str, slug: str) -> HttpResponse:
 
 def _title(kind: Kind, record: Any) -> str:
     from expediente_web.site.templatetags.vocab import term
+    from expediente_web.workspace.templatetags.records import when
 
     if kind.slug == "act":
-        return f"{term(record.act_type)} · {record.date_text or '—'}"
+        return f"{term(record.act_type)} · {when(record.date_text)}"
     if kind.slug == "person":
         return str(_t("Person record"))
     if kind.slug == "testimony":
-        return f"{_t('Testimony')} {record.date_text or ''}".strip()
+        return f"{_t('Testimony')} {when(record.date_text) if record.date_text else ''}".strip()
     if kind.slug == "event":
         return record.title
     return record.name

@@ -79,14 +79,14 @@ FIELD_LABELS = {
 
 ACTION_LABELS = {
     "update": _("changed"),
-    "create": _("created"),
+    "create": _("created the record"),
     "add_involvement": _("added a perpetrator"),
     "add_measured_fact": _("added a measured fact"),
-    "delete_record": _("deleted"),
-    "restore_record": _("restored"),
-    "submit_for_review": _("submitted for review"),
-    "verify": _("verified"),
-    "return_to_draft": _("returned to draft"),
+    "delete_record": _("deleted the record"),
+    "restore_record": _("restored the record"),
+    "submit_for_review": _("submitted it for review"),
+    "verify": _("verified the record"),
+    "return_to_draft": _("returned it to draft"),
 }
 
 STATUS_LABELS = {
