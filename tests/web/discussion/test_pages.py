@@ -210,3 +210,20 @@ def test_notifications_end_with_access(record, documenter, analyst, as_user):
     Membership.objects.filter(user=analyst).update(expires_at=timezone.now())
     html = as_user(analyst).get(reverse("notifications:list")).content.decode()
     assert "mentioned you" not in html and '<span class="count">' not in html
+
+
+def test_the_thread_alone_with_htmx_and_as_a_page_without(record, documenter, as_user):
+    do_post_comment(documenter, record.act, "una nota")
+    client = as_user(documenter)
+    fragment = client.get(_thread_url(record), **HTMX).content.decode()
+    assert fragment.lstrip().startswith("<section") and "una nota" in fragment
+    page = client.get(_thread_url(record)).content.decode()
+    assert "<html" in page and "una nota" in page and _act_url(record) in page
+
+
+def test_a_mention_of_a_non_member_stays_plain_text(record, documenter, make_user, as_user):
+    make_user("oscar_outsider")
+    do_post_comment(documenter, record.act, "pregunta a @oscar_outsider")
+    html = as_user(documenter).get(_act_url(record)).content.decode()
+    assert "pregunta a @oscar_outsider" in html
+    assert "member=oscar_outsider" not in html

@@ -153,3 +153,17 @@ def test_marking_read_one_and_all(record, documenter, analyst, reviewer):
     # Someone else's unread notification is not touched by "mark all".
     assert Notification.objects.filter(user=reviewer, read_at__isnull=True).count() == 1
     assert do_mark_all_notifications_read(analyst, Notification.objects.all()) == 0
+
+
+def test_a_member_whose_access_expired_is_not_mentioned(record, documenter, reviewer, analyst):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from expediente_web.cases.models import Membership
+
+    Membership.objects.filter(user=reviewer).update(
+        expires_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+    comment = do_post_comment(documenter, record.act, "@rita_reviewer @ana_analyst")
+    assert _notified(comment) == {"ana_analyst": "mention"}
