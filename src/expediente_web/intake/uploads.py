@@ -67,6 +67,15 @@ def _pending(case: Case, uid: str) -> ImportUpload:
     return upload
 
 
+def busy(upload: ImportUpload) -> bool:
+    """Whether a check or an import of the upload is queued or running now (a job that ended
+    without recording its outcome, an internal error, leaves the upload free again)."""
+    job = {ImportUpload.CHECKING: upload.check_job, ImportUpload.IMPORTING: upload.import_job}.get(
+        upload.status
+    )
+    return job is not None and not job.finished
+
+
 def do_receive_import_file(
     actor: Any,
     case: Case,
@@ -164,7 +173,7 @@ def do_map_import_values(
     require_role(actor, case, WRITE_ROLES, "import files")
     with transaction.atomic():
         upload = _pending(case, uid)
-        if upload.status in (ImportUpload.CHECKING, ImportUpload.IMPORTING):
+        if busy(upload):
             raise InvalidInput("upload", "wait until the check or import running now ends")
         merged = mapped_values(upload)
         for field, table in values.items():
@@ -207,7 +216,7 @@ def do_discard_import_upload(actor: Any, case: Case, uid: str) -> ImportUpload:
     require_role(actor, case, WRITE_ROLES, "import files")
     with transaction.atomic():
         upload = _pending(case, uid)
-        if upload.status in (ImportUpload.CHECKING, ImportUpload.IMPORTING):
+        if busy(upload):
             raise InvalidInput("upload", "wait until the check or import running now ends")
         upload.status = ImportUpload.DISCARDED
         upload.save(update_fields=["status", "updated_at"])

@@ -129,6 +129,7 @@ def _context(request: HttpRequest, case: Any, role: str, upload: ImportUpload) -
         and upload.import_job.status == "failed"
         else None
     )
+    stuck = job if job is not None and job.status == "failed" else None
     problems = report.get("problems", [])
     by_code: dict[str, int] = {}
     for problem in problems:
@@ -146,6 +147,7 @@ def _context(request: HttpRequest, case: Any, role: str, upload: ImportUpload) -
         "job": job,
         "snapshot": progress.read(str(job.uid)) if job is not None else None,
         "failed_import": failed_import,
+        "failed_job": stuck,
         "kind_label": KIND_LABELS.get(upload.kind, ""),
         "no_value": NO_VALUE,
     }

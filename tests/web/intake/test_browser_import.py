@@ -471,3 +471,30 @@ def test_the_import_pages_make_a_bounded_number_of_queries(structured_case, sour
             response = writer_client.get(address)
         assert response.status_code == 200
         assert len(queries) <= bound, (address, len(queries))
+
+
+def test_a_check_that_stops_says_so_and_the_upload_can_be_discarded(
+    structured_case, source, writer_client
+):
+    from expediente_web.evidence.store import path_for
+
+    upload_file(
+        writer_client,
+        structured_case,
+        csv_bytes(["record_id", "full_name"], [["V1", "Ana"]]),
+        kind="victims",
+        source="SRC-01",
+    )
+    upload = latest_upload()
+    path_for(upload.sha256).unlink()  # the stored file is gone: the job cannot read it
+    run_jobs()
+    upload.refresh_from_db()
+    assert upload.status == "checking" and upload.check_job.status == "failed"
+    html = page(writer_client, structured_case, upload)
+    assert "stopped and nothing of it was written" in html and "every 1s" not in html
+    response = writer_client.post(
+        reverse("intake:discard", kwargs={"code": structured_case.code, "uid": upload.uid})
+    )
+    assert response.status_code == 302
+    upload.refresh_from_db()
+    assert upload.status == "discarded"
