@@ -400,3 +400,35 @@ def test_an_image_is_cited_whole(client, case, documenter):
     assert made.status_code == 302
     excerpt = Excerpt.objects.get(item=item)
     assert (excerpt.page, excerpt.start_seconds, excerpt.quote) == (None, None, "Una celda")
+
+
+def test_an_items_page_makes_as_many_queries_for_many_excerpts_as_for_one(
+    client, case, documenter, record_act
+):
+    import io
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from expediente_web.evidence.actions import do_cite_excerpt, do_create_excerpt
+    from expediente_web.evidence.actions import do_store_evidence as store
+
+    item = store(
+        documenter, case, io.BytesIO(pdf(12)), "acta.pdf", media_type="application/pdf", pages=12
+    )
+    client.force_login(documenter)
+    address = reverse("workspace:evidence-item", args=[case.code, item.uid])
+
+    def queries() -> int:
+        client.get(address)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(address).status_code == 200
+        return len(captured)
+
+    do_cite_excerpt(documenter, do_create_excerpt(documenter, case, item=item, page=1), record_act)
+    one = queries()
+    for page in range(2, 12):
+        do_cite_excerpt(
+            documenter, do_create_excerpt(documenter, case, item=item, page=page), record_act
+        )
+    assert queries() == one
