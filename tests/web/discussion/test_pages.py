@@ -99,12 +99,14 @@ def test_a_viewer_reads_without_a_form_and_a_partner_sees_no_discussion(
     client = as_user(viewer)
     html = client.get(_act_url(record)).content.decode()
     assert "nota interna del equipo" in html and 'name="body"' not in html
+    assert f'href="/cases/{record.case.code}/discussion/"' in html  # in the case's menu
     assert client.post(_thread_url(record), {"body": "intento"}).status_code == 403
     client = as_user(partner)
     page = client.get(_act_url(record))
     assert page.status_code == 200
     assert "nota interna del equipo" not in page.content.decode()
     assert 'id="discussion"' not in page.content.decode()
+    assert f'href="/cases/{record.case.code}/discussion/"' not in page.content.decode()
     assert client.get(_thread_url(record)).status_code == 403
     assert client.get(reverse("discussion:case", args=[record.case.code])).status_code == 403
 
