@@ -4,6 +4,7 @@ person only, and a change after submission returns the record to draft."""
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from expediente_web.audit.models import AuditEntry
 from expediente_web.cases.access import NotPermitted
@@ -136,3 +137,54 @@ def test_a_deleted_record_is_not_reviewed(act, documenter):
     do_delete_record(documenter, act, "duplicado")
     with pytest.raises(InvalidInput, match="deleted"):
         do_submit_for_review(documenter, act)
+
+
+def test_whoever_imported_the_record_cannot_verify_it(act, documenter, analyst):
+    from expediente_web.intake.models import ImportBatch
+    from expediente_web.records.actions import do_submit_for_review, do_verify
+    from expediente_web.records.models import Act
+
+    batch = ImportBatch.objects.create(
+        case=act.case, kind="acts", filename="actos.csv", sha256="0" * 64, actor=analyst.username
+    )
+    Act.objects.filter(pk=act.pk).update(import_batch=batch)
+    act.refresh_from_db()
+    do_submit_for_review(documenter, act)
+    with pytest.raises(NotPermitted, match="wrote or changed"):
+        do_verify(analyst, act)
+
+
+def test_the_lists_filter_by_review_status(record, documenter, reviewer, as_user):
+    from expediente_web.records.actions import do_submit_for_review
+
+    do_submit_for_review(documenter, record.act)
+    do_submit_for_review(documenter, record.testimony)
+    client = as_user(reviewer)
+    code = record.case.code
+    for name, obj in (("workspace:acts", record.act), ("workspace:testimonies", record.testimony)):
+        submitted = client.get(reverse(name, kwargs={"code": code}), {"review": "submitted"})
+        page = submitted.content.decode()
+        assert str(obj.uid) in page and page.count("status-submitted") == 1
+        drafts = client.get(reverse(name, kwargs={"code": code}), {"review": "draft"})
+        assert str(obj.uid) not in drafts.content.decode()
+        assert "status-draft" in drafts.content.decode()
+
+
+def test_review_steps_in_the_browser_forms(record, documenter, reviewer, owner, as_user):
+    code = record.case.code
+    address = reverse(
+        "workspace:record-review", kwargs={"code": code, "kind": "act", "uid": record.act.uid}
+    )
+    assert as_user(reviewer).post(address, {"step": "submit"}).status_code == 403
+    assert as_user(documenter).post(address, {"step": "submit"}).status_code == 302
+    # The owner did not write it: the owner may verify; the documenter may not (a writer role).
+    assert as_user(documenter).post(address, {"step": "verify"}).status_code == 403
+    response = as_user(reviewer).post(address, {"step": "return", "reason": ""}, follow=True)
+    assert _status(record.act) == "submitted"
+    assert "flash error" in response.content.decode()
+    assert as_user(owner).post(address, {"step": "verify"}).status_code == 302
+    assert _status(record.act) == "verified"
+    units = reverse(
+        "workspace:record-review", kwargs={"code": code, "kind": "unit", "uid": record.unit.uid}
+    )
+    assert as_user(owner).post(units, {"step": "submit"}).status_code == 404
