@@ -29,9 +29,7 @@ def world():
 
 def upload(page, name, content, mime, title=""):
     page.goto("/cases/demo-ev/evidence/upload/")
-    page.get_by_label("File").set_input_files(
-        {"name": name, "mimeType": mime, "buffer": content}
-    )
+    page.get_by_label("File").set_input_files({"name": name, "mimeType": mime, "buffer": content})
     if title:
         page.get_by_label("Title").fill(title)
     with page.expect_navigation():
