@@ -71,6 +71,10 @@ WRITER_FORM = {**_members(403), "owner": 400, "analyst": 400, "documenter": 400}
 WRITER_DONE = {**_members(403), "owner": 302, "analyst": 302, "documenter": 302}
 
 
+def _record_of(world: Any, kind: str) -> dict[str, Any]:
+    return {"code": world.case.code, "kind": kind, "uid": str(getattr(world.record, kind).uid)}
+
+
 def CASE(world: Any) -> dict[str, Any]:
     return {"code": world.case.code}
 
