@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest
 from expediente_web.cases.access import access_case_by_code, can_view_protected, role_in
 from expediente_web.cases.models import Case, Source
 from expediente_web.cases.validation import InvalidInput
+from expediente_web.discussion.access import require_discussion
 from expediente_web.evidence.access import (
     access_evidence_item_by_uid,
     access_excerpts,
@@ -96,10 +97,12 @@ def excerpt_by_uid(reader: Reader, uid: str) -> Excerpt:
 
 
 def access_comments(user: Any, case: Case) -> QuerySet[Comment]:
-    """The case's live comments, oldest first; 404 for a user without a role in the case.
-    (The record apps offer no read of comments; this is the API's, in the same form.)"""
+    """The case's live comments, oldest first; 404 for a user without a role in the case, 403
+    for a role that does not read the discussion (a partner). The discussion pages read them
+    through `discussion.access`; this is the API's, in the same form."""
     if role_in(user, case) is None:
         raise Http404(f"No case {case.code!r}")
+    require_discussion(user, case)
     return Comment.objects.live().filter(case=case).select_related("author", "target_type")
 
 

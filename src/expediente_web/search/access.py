@@ -14,9 +14,10 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Q
 
 from expediente.search import Query, QueryError, Segment, parse_query, snippet
-from expediente_web.cases.access import can_view_protected, role_in
+from expediente_web.cases.access import NotPermitted, can_view_protected, role_in
 from expediente_web.cases.models import Case
 from expediente_web.cases.validation import InvalidInput
+from expediente_web.discussion.access import DISCUSSION_ROLES
 from expediente_web.search import backends
 from expediente_web.search.index import FACETS, MODELS, _text
 from expediente_web.search.models import OBJECT_TYPES, SearchDocument
@@ -101,7 +102,8 @@ def access_search(user: Any, case: Case, text: str, *, kinds: list[str] | None =
         Http404 (through `role_in` None): the user is not a member of the case.
         InvalidInput: a query that cannot be run, or an unknown kind of record.
     """
-    if user is not None and role_in(user, case) is None:
+    role = role_in(user, case) if user is not None else None
+    if user is not None and role is None:
         from django.http import Http404
 
         raise Http404(f"No case {case.code!r}")
@@ -109,6 +111,11 @@ def access_search(user: Any, case: Case, text: str, *, kinds: list[str] | None =
     unknown = sorted(set(kinds) - set(OBJECT_TYPES))
     if unknown:
         raise InvalidInput("kind", f"unknown kind of record: {', '.join(unknown)}")
+    if role is not None and role not in DISCUSSION_ROLES:
+        # The discussion is the team's own: a partner finds records, not comments.
+        if kinds == ["comment"]:
+            raise NotPermitted(f"role {role} may not read the discussion in case {case.code}")
+        kinds = [k for k in (kinds or OBJECT_TYPES) if k != "comment"]
     query: Query | None = None
     if text.strip():
         try:

@@ -201,9 +201,11 @@ ROUTES: dict[str, list[Call]] = {
             action="cite_excerpt",
         )
     ],
+    # The discussion is the team's own: a partner reads the record, not its comments.
     "GET /cases/{code}/comments": [
-        call(READ, query=lambda w: {"target_type": "act", "target": str(w.record.act.uid)}),
-        call(READ),
+        call(expect(READ, partner=403),
+             query=lambda w: {"target_type": "act", "target": str(w.record.act.uid)}),
+        call(expect(READ, partner=403)),
     ],
     "POST /cases/{code}/comments": [
         call(

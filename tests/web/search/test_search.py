@@ -109,6 +109,30 @@ def test_services_keep_the_index_up_to_date(case, documenter, testimonies, victi
     assert [h.kind for h in _search(documenter, case, "calabozo").hits] == ["comment"]
 
 
+def test_a_partner_finds_the_record_but_not_the_discussion(case, owner, documenter, victim,
+                                                          make_user):
+    from expediente_web.cases.access import NotPermitted
+    from expediente_web.cases.actions import do_set_membership
+    from expediente_web.records.actions import do_add_comment, do_create_act
+
+    import datetime as dt
+
+    from django.utils import timezone
+
+    partner = make_user("paula_partner")
+    do_set_membership(owner, case, partner, "role.partner",
+                      expires_at=timezone.now() + dt.timedelta(days=30))
+    act = do_create_act(documenter, case, victim, "act.torture", date="2017-06",
+                        description="Lo llevaron al calabozo.")
+    do_add_comment(documenter, act, "Revisar el calabozo mencionado.")
+    assert sorted(h.kind for h in _search(documenter, case, "calabozo").hits) == ["act",
+                                                                                 "comment"]
+    assert [h.kind for h in _search(partner, case, "calabozo").hits] == ["act"]
+    assert _search(partner, case, "calabozo").total == 1
+    with pytest.raises(NotPermitted):
+        _search(partner, case, "calabozo", kinds=["comment"])
+
+
 def test_facets_count_and_filter(case, documenter, testimonies, victim, state_location, unit):
     from expediente_web.evidence.actions import do_cite_excerpt, do_create_excerpt
     from expediente_web.records.actions import do_add_involvement, do_create_act
