@@ -112,6 +112,20 @@ def _totp(w: World) -> Any:
     return lambda: do_confirm_totp(w.owner, device, code_for_key(device.bin_key))
 
 
+def _remove_key(w: World) -> Any:
+    import secrets
+
+    from expediente_web.accounts.actions import do_remove_security_key
+    from expediente_web.accounts.security_keys import credential_model
+    from support.two_factor import enrol_totp
+
+    enrol_totp(w.owner)
+    key = credential_model().objects.create(
+        user=w.owner, name="Security key 1", confirmed=True, credential_id=secrets.token_bytes(32),
+        public_key=secrets.token_bytes(77), sign_count=0, transports=[], discoverable=True)
+    return lambda: do_remove_security_key(w.owner, key)
+
+
 def _api_token(w: World) -> Any:
     from expediente_web.api.actions import do_create_api_token
 
@@ -156,6 +170,7 @@ RECIPES: dict[str, Callable[[World], Any]] = {
         "expediente_web.accounts.actions"
     ).do_start_totp(w.owner),
     "accounts.do_confirm_totp": _totp,
+    "accounts.do_remove_security_key": _remove_key,
     "accounts.do_create_recovery_codes": lambda w: importlib.import_module(
         "expediente_web.accounts.actions"
     ).do_create_recovery_codes(w.owner),
@@ -249,31 +264,6 @@ RECIPES: dict[str, Callable[[World], Any]] = {
     "records.do_delete_record": lambda w: importlib.import_module(
         "expediente_web.records.actions"
     ).do_delete_record(w.owner, w.testimony, "duplicado"),
-    # -- changing records, review and restore
-    "records.do_update_testimony": lambda w: _records().do_update_testimony(
-        w.owner, w.testimony, interviewer="Entrevistador ficticio"
-    ),
-    "records.do_update_event": lambda w: (
-        e := _records().do_create_event(w.owner, w.case, "Evento ficticio"),
-        lambda: _records().do_update_event(w.owner, e, title="Evento ficticio cambiado"),
-    )[-1],
-    "records.do_update_unit": lambda w: _records().do_update_unit(w.owner, w.unit, acronym="UF"),
-    "records.do_update_location": lambda w: _records().do_update_location(
-        w.owner, w.place, name="Estado Ficticio Norte"
-    ),
-    "records.do_submit_for_review": lambda w: _records().do_submit_for_review(w.owner, w.act),
-    "records.do_verify": lambda w: (
-        _records().do_submit_for_review(w.owner, w.act),
-        lambda: _records().do_verify(w.analyst, w.act),
-    )[-1],
-    "records.do_return_to_draft": lambda w: (
-        _records().do_submit_for_review(w.owner, w.act),
-        lambda: _records().do_return_to_draft(w.analyst, w.act, "falta la fuente"),
-    )[-1],
-    "records.do_restore_record": lambda w: (
-        _records().do_delete_record(w.owner, w.testimony, "duplicado"),
-        lambda: _records().do_restore_record(w.owner, w.testimony, "no era duplicado"),
-    )[-1],
     # -- discussion
     "discussion.do_post_comment": lambda w: importlib.import_module(
         "expediente_web.discussion.actions"
@@ -301,6 +291,31 @@ RECIPES: dict[str, Callable[[World], Any]] = {
         lambda: importlib.import_module(
             "expediente_web.discussion.actions"
         ).do_mark_all_notifications_read(w.analyst, c.notifications.all()),
+    )[-1],
+    # -- changing records, review and restore
+    "records.do_update_testimony": lambda w: _records().do_update_testimony(
+        w.owner, w.testimony, interviewer="Entrevistador ficticio"
+    ),
+    "records.do_update_event": lambda w: (
+        e := _records().do_create_event(w.owner, w.case, "Evento ficticio"),
+        lambda: _records().do_update_event(w.owner, e, title="Evento ficticio cambiado"),
+    )[-1],
+    "records.do_update_unit": lambda w: _records().do_update_unit(w.owner, w.unit, acronym="UF"),
+    "records.do_update_location": lambda w: _records().do_update_location(
+        w.owner, w.place, name="Estado Ficticio Norte"
+    ),
+    "records.do_submit_for_review": lambda w: _records().do_submit_for_review(w.owner, w.act),
+    "records.do_verify": lambda w: (
+        _records().do_submit_for_review(w.owner, w.act),
+        lambda: _records().do_verify(w.analyst, w.act),
+    )[-1],
+    "records.do_return_to_draft": lambda w: (
+        _records().do_submit_for_review(w.owner, w.act),
+        lambda: _records().do_return_to_draft(w.analyst, w.act, "falta la fuente"),
+    )[-1],
+    "records.do_restore_record": lambda w: (
+        _records().do_delete_record(w.owner, w.testimony, "duplicado"),
+        lambda: _records().do_restore_record(w.owner, w.testimony, "no era duplicado"),
     )[-1],
     "search.do_save_search": _saved_search,
     "search.do_delete_saved_search": lambda w: (

@@ -278,6 +278,24 @@ ROUTES: dict[str, list[Check]] = {
     # Signed in with both factors already: sent on to where they were going.
     "two-factor-verify": [get(dict.fromkeys(PERSONAS, 302), NOTHING)],
     "two-factor-recovery-codes": [get(SIGNED_IN, NOTHING)],
+    # Security keys: one's own only (key 0 is nobody's); django-otp-webauthn's ceremonies need a
+    # signed-in user (password-less sign-in is off), and a ceremony not begun is refused.
+    "security-key-remove": [
+        post({**dict.fromkeys(PERSONAS, 404), "anonymous": 302}, lambda w: {"pk": 0})
+    ],
+    "otp_webauthn:credential-registration-begin": [
+        post({**dict.fromkeys(PERSONAS, 200), "anonymous": 403}, NOTHING)
+    ],
+    "otp_webauthn:credential-registration-complete": [
+        post({**dict.fromkeys(PERSONAS, 400), "anonymous": 403}, NOTHING)
+    ],
+    "otp_webauthn:credential-authentication-begin": [
+        post({**dict.fromkeys(PERSONAS, 200), "anonymous": 403}, NOTHING)
+    ],
+    "otp_webauthn:credential-authentication-complete": [
+        post({**dict.fromkeys(PERSONAS, 400), "anonymous": 403}, NOTHING)
+    ],
+    "otp_webauthn:js-i18n-catalog": [get(OPEN, NOTHING)],
     # An invitation that does not exist is "not found" for everybody.
     "accept-invitation": [
         get(dict.fromkeys(PERSONAS, 404), lambda w: {"token": "no-such-invitation"})
@@ -333,6 +351,35 @@ ROUTES: dict[str, list[Check]] = {
 }
 
 
+# -- discussion: the records its routes need -----------------------------------------------------
+
+
+def _thread_of_act(world: Any) -> dict[str, Any]:
+    return {"code": world.case.code, "kind": "act", "ref": str(world.record.act.uid)}
+
+
+def _documenters_comment(world: Any) -> Any:
+    """A comment by the documenter that mentions them too (made once per world)."""
+    comment = getattr(world, "_discussion_comment", None)
+    if comment is None:
+        from expediente_web.discussion.actions import do_post_comment
+
+        comment = do_post_comment(world.users["documenter"], world.record.act, "Nota")
+        world._discussion_comment = comment
+    return comment
+
+
+def _documenters_notification(world: Any) -> Any:
+    note = getattr(world, "_discussion_notification", None)
+    if note is None:
+        from expediente_web.discussion.actions import do_post_comment
+
+        comment = do_post_comment(world.users["owner"], world.record.act, "@matrix_documenter")
+        note = comment.notifications.get()
+        world._discussion_notification = note
+    return note
+
+
 # -- import from the browser (intake) -------------------------------------------------------------
 # Only writers (owner, analyst, documenter) import; other members are refused, someone outside
 # the case gets a 404. A POST with nothing in it is refused with the form (400) or a message
@@ -365,32 +412,3 @@ ROUTES.update({
     "intake:run": [post(_IMPORT_POST, _upload)],
     "intake:discard": [post(_IMPORT_POST, _upload)],
 })
-
-
-# -- discussion: the records its routes need -----------------------------------------------------
-
-
-def _thread_of_act(world: Any) -> dict[str, Any]:
-    return {"code": world.case.code, "kind": "act", "ref": str(world.record.act.uid)}
-
-
-def _documenters_comment(world: Any) -> Any:
-    """A comment by the documenter that mentions them too (made once per world)."""
-    comment = getattr(world, "_discussion_comment", None)
-    if comment is None:
-        from expediente_web.discussion.actions import do_post_comment
-
-        comment = do_post_comment(world.users["documenter"], world.record.act, "Nota")
-        world._discussion_comment = comment
-    return comment
-
-
-def _documenters_notification(world: Any) -> Any:
-    note = getattr(world, "_discussion_notification", None)
-    if note is None:
-        from expediente_web.discussion.actions import do_post_comment
-
-        comment = do_post_comment(world.users["owner"], world.record.act, "@matrix_documenter")
-        note = comment.notifications.get()
-        world._discussion_notification = note
-    return note
