@@ -232,6 +232,17 @@ def test_a_row_edited_in_the_database_is_named(people):
     )
 
 
+def test_a_review_status_set_in_the_database_is_named(case, documenter, victim):
+    """Marking an act verified by hand, without a second person, is a changed row."""
+    from expediente_web.records.actions import do_create_act, do_submit_for_review
+
+    act = do_create_act(documenter, case, victim, "act.torture", date="2017-06")
+    review = do_submit_for_review(documenter, act)
+    assert check_rows() == []
+    _sql("UPDATE records_review SET status = 'verified' WHERE id = %s", review.pk)
+    assert [(p.table, p.row_id) for p in check_rows()] == [("records_review", review.pk)]
+
+
 def test_a_ciphertext_copied_onto_another_row_is_named(people):
     a, b = people[1], people[2]
     _sql(

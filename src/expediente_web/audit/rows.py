@@ -41,6 +41,7 @@ TRACKED = (
     "records.involvement",
     "records.testimony",
     "records.comment",
+    "records.review",
     "evidence.evidenceitem",
     "evidence.custodyevent",
     "evidence.excerpt",
@@ -51,7 +52,9 @@ TRACKED = (
 # `record_write` digests these children of its object as well (e.g. the measured facts and
 # involvements of an act, the custody events of an evidence item).
 CHILDREN = {
-    "records.act": (("records.measuredfact", "act"), ("records.involvement", "act")),
+    "records.act": (("records.measuredfact", "act"), ("records.involvement", "act"),
+                    ("records.review", "act")),
+    "records.testimony": (("records.review", "testimony"),),
     "evidence.evidenceitem": (("evidence.custodyevent", "item"),),
     "evidence.excerpt": (("evidence.citation", "excerpt"),),
     "cases.case": (("cases.membership", "case"),),
