@@ -38,6 +38,10 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["seq"]  # noqa: RUF012 (Django reads a list)
         verbose_name_plural = "audit entries"
+        # A record's history and its authors are read by case, type and id.
+        indexes = [  # noqa: RUF012
+            models.Index(fields=["object_type", "object_id"], name="audit_entry_object"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id} by {self.actor}"
