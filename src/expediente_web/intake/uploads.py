@@ -233,10 +233,9 @@ def plaintext_copy(upload: ImportUpload) -> Iterator[Path]:
     """The upload decrypted into a temporary file readable by this process only, removed on
     leaving (the readers need a file with its extension)."""
     from expediente_web.evidence.store import open_evidence
+    from expediente_web.intake.upload_handler import work_dir
 
-    work = Path(settings.DATA_DIR) / "intake-work"
-    work.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd, name = tempfile.mkstemp(dir=work, prefix="upload-", suffix=upload.suffix)
+    fd, name = tempfile.mkstemp(dir=work_dir(), prefix="upload-", suffix=upload.suffix)
     path = Path(name)
     try:
         with os.fdopen(fd, "wb") as out, open_evidence(upload.sha256) as reader:

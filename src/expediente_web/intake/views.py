@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from expediente_web.cases.models import Source
@@ -23,6 +24,7 @@ from expediente_web.intake.access import access_import_case, access_upload, uplo
 from expediente_web.intake.forms import KIND_LABELS, UploadForm
 from expediente_web.intake.models import ImportUpload
 from expediente_web.intake.suggestions import choices, suggest
+from expediente_web.intake.upload_handler import PrivateUploadHandler
 from expediente_web.intake.uploads import (
     do_discard_import_upload,
     do_map_import_values,
@@ -45,9 +47,19 @@ def _sources(case: Any) -> list[tuple[str, str]]:
     ]
 
 
-@login_required
+@csrf_exempt  # the CSRF check runs below, once the upload handler is set (csrf_protect)
 def import_start(request: HttpRequest, code: str) -> HttpResponse:
-    """The upload form and the case's uploads; POST receives a file and queues its check."""
+    """The upload form and the case's uploads; POST receives a file and queues its check.
+
+    The file is spooled to the data directory while it arrives (`upload_handler`), never to
+    the system's temporary directory."""
+    request.upload_handlers = [PrivateUploadHandler(request)]
+    return _import_start(request, code)
+
+
+@csrf_protect
+@login_required
+def _import_start(request: HttpRequest, code: str) -> HttpResponse:
     case, role = access_import_case(request.user, code)
     sources = _sources(case)
     form = UploadForm(request.POST or None, request.FILES or None, sources=sources)

@@ -498,3 +498,34 @@ def test_a_check_that_stops_says_so_and_the_upload_can_be_discarded(
     assert response.status_code == 302
     upload.refresh_from_db()
     assert upload.status == "discarded"
+
+
+def test_the_upload_waits_in_the_data_directory_and_leaves_nothing_there(
+    structured_case, source, writer_client, monkeypatch, settings
+):
+    import tempfile
+    from pathlib import Path
+
+    from expediente_web.intake import upload_handler
+
+    spooled = []
+    real = tempfile.NamedTemporaryFile
+
+    def spy(*args, **kwargs):
+        handle = real(*args, **kwargs)
+        spooled.append(Path(handle.name))
+        return handle
+
+    monkeypatch.setattr(upload_handler.tempfile, "NamedTemporaryFile", spy)
+    upload_file(
+        writer_client,
+        structured_case,
+        csv_bytes(["record_id", "full_name"], [["V1", "Ana Ficticia"]]),
+        kind="victims",
+        source="SRC-01",
+    )
+    work = Path(settings.DATA_DIR) / "intake-work"
+    assert [p.parent for p in spooled] == [work]
+    assert work.stat().st_mode & 0o077 == 0
+    run_jobs()
+    assert list(work.iterdir()) == []  # neither the spooled upload nor the job's copy
