@@ -14,9 +14,9 @@ from expediente_web.workspace.views import (
     testimonies,
 )
 from expediente_web.workspace.views import edit as edit_views
+from expediente_web.workspace.views import entry as entry_views
 from expediente_web.workspace.views import history as history_views
 from expediente_web.workspace.views import review as review_views
-from expediente_web.workspace.views import entry as entry_views
 
 app_name = "workspace"
 
@@ -47,12 +47,6 @@ urlpatterns = [
         evidence.evidence_cite,
         name="evidence-cite",
     ),
-    # -- guided entry: a testimony, an excerpt of it, the act the excerpt supports
-    path("entry/testimony/", entry_views.new_testimony, name="entry-testimony"),
-    path("entry/testimonies/<str:uid>/excerpt/", entry_views.new_excerpt, name="entry-excerpt"),
-    path("entry/excerpts/<str:uid>/act/", entry_views.new_act, name="entry-act"),
-    path("entry/places/", entry_views.find_places, name="entry-places"),
-    path("entry/people/", entry_views.find_people, name="entry-people"),
     # -- changing records, their history, deletion and review
     path("acts/<str:uid>/edit/", edit_views.act_edit, name="act-edit"),
     path("persons/<str:uid>/edit/", edit_views.person_edit, name="person-edit"),
@@ -67,4 +61,10 @@ urlpatterns = [
          name="record-restore"),
     path("records/<str:kind>/<str:uid>/review/", review_views.record_review,
          name="record-review"),
+    # -- guided entry: a testimony, an excerpt of it, the act the excerpt supports
+    path("entry/testimony/", entry_views.new_testimony, name="entry-testimony"),
+    path("entry/testimonies/<str:uid>/excerpt/", entry_views.new_excerpt, name="entry-excerpt"),
+    path("entry/excerpts/<str:uid>/act/", entry_views.new_act, name="entry-act"),
+    path("entry/places/", entry_views.find_places, name="entry-places"),
+    path("entry/people/", entry_views.find_people, name="entry-people"),
 ]
