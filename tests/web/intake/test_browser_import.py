@@ -529,3 +529,27 @@ def test_the_upload_waits_in_the_data_directory_and_leaves_nothing_there(
     assert work.stat().st_mode & 0o077 == 0
     run_jobs()
     assert list(work.iterdir()) == []  # neither the spooled upload nor the job's copy
+
+
+@pytest.mark.parametrize(
+    ("vocabulary", "raw", "expected"),
+    [
+        ("act_types", "DETENCION ARBITRARIA!", "act.detention.arbitrary"),  # case, accents
+        ("act_types", "tortúra", "act.torture"),
+        ("methods", "golpes", "method.beating"),
+        ("sex", "femenina", "sex.female"),
+        ("act_types", "arbitrary", "act.detention.arbitrary"),  # part of the id
+    ],
+)
+def test_suggestions_ignore_case_and_accents(vocabulary, raw, expected):
+    from expediente_web.intake.suggestions import suggest
+
+    assert suggest(vocabulary, raw, "es")[0].term_id == expected
+
+
+def test_suggestions_are_labelled_in_the_readers_language():
+    from expediente_web.intake.suggestions import suggest
+
+    assert suggest("act_types", "tortura", "es")[0].label == "Tortura"
+    assert suggest("act_types", "tortura", "en")[0].label == "Torture"
+    assert suggest("act_types", "zzzz qqqq") == []
