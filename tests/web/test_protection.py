@@ -235,8 +235,8 @@ def test_a_file_no_item_names_does_not_keep_an_old_key(victim, key_file, tmp_pat
     neither stops the rotation nor keeps the old key in the ring."""
     import io
 
-    from expediente_web.evidence.store import key_usage as evidence_key_usage
     from expediente_web.evidence.store import _encrypt_into, path_for
+    from expediente_web.evidence.store import key_usage as evidence_key_usage
     from expediente_web.protection.rotation import retire_old_keys, rotate
 
     foreign = new_keyring()  # its data key is also "k1"

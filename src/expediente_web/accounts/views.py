@@ -27,11 +27,11 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from expediente_web.accounts import actions
 from expediente_web.accounts.access import (
     access_invitation,
+    access_own_security_key,
     access_team,
     confirmed_totp,
     has_second_factor,
     pending_invitations,
-    access_own_security_key,
     recovery_codes_left,
     security_keys,
     two_factor_users,

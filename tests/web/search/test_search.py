@@ -111,13 +111,13 @@ def test_services_keep_the_index_up_to_date(case, documenter, testimonies, victi
 
 def test_a_partner_finds_the_record_but_not_the_discussion(case, owner, documenter, victim,
                                                           make_user):
-    from expediente_web.cases.access import NotPermitted
-    from expediente_web.cases.actions import do_set_membership
-    from expediente_web.records.actions import do_add_comment, do_create_act
-
     import datetime as dt
 
     from django.utils import timezone
+
+    from expediente_web.cases.access import NotPermitted
+    from expediente_web.cases.actions import do_set_membership
+    from expediente_web.records.actions import do_add_comment, do_create_act
 
     partner = make_user("paula_partner")
     do_set_membership(owner, case, partner, "role.partner",

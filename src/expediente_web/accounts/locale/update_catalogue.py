@@ -196,7 +196,6 @@ ES: dict[str, str | list[str]] = {
         "reemplaza su contraseña.",
     "added %(added)s": "añadida el %(added)s",
     "last used %(used)s": "último uso: %(used)s",
-    "Remove": "Quitar",
     "No security key yet.": "Todavía no hay ninguna llave de seguridad.",
     "Add a security key": "Añadir una llave de seguridad",
     "This browser cannot use security keys.": "Este navegador no puede usar llaves de seguridad.",
