@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Sum
 from rapidfuzz import fuzz
 
@@ -21,7 +22,7 @@ from expediente.linkage.folding import fold
 from expediente.linkage.lexicon import load_lexicon
 from expediente.linkage.names import name_tokens, normalise_nickname, parse_name
 from expediente.linkage.phonetics import phonetic_key
-from expediente_web.protection.cipher import blind_index
+from expediente_web.protection.cipher import blind_index, current_keyring
 from expediente_web.protection.keyring import KeyRing
 
 #: Weight of each kind of token: an exact part counts most, one letter off least.
@@ -30,6 +31,8 @@ WEIGHTS = {"n": 4, "c": 3, "p": 2, "d": 1}
 MIN_DELETE_LENGTH = 4
 #: Most candidates decrypted and ranked for one search.
 MAX_CANDIDATES = 400
+#: Persons per delete, tokens per insert (×10) when name tokens are re-made.
+_BATCH = 2000
 
 
 def _parts(values: dict[str, str]) -> tuple[list[str], list[str]]:
@@ -149,18 +152,34 @@ def find_persons(case: Any, text: str, *, limit: int = 50) -> list[Match]:
 
 
 def refresh_persons(persons: Iterable[Any], ring: KeyRing | None = None) -> None:
-    """Re-make the name tokens of these persons (soft-deleted ones get none)."""
+    """Re-make the name tokens of these persons (soft-deleted ones get none).
+
+    An import refreshes tens of thousands of persons at once, each with a few dozen tokens: the
+    key ring is resolved once, and the rows are written with one `executemany` per batch
+    rather than as model instances."""
     from expediente_web.search.models import NameToken
 
+    ring = ring or current_keyring()
     persons = list(persons)
-    NameToken.objects.filter(person__in=[p.id for p in persons]).delete()
-    rows = []
-    for person in persons:
-        if person.deleted_at is not None:
-            continue
-        values = {k: getattr(person, k) or "" for k in (
-            "full_name", "given_names", "first_surname", "second_surname", "nickname")}
-        for token, weight in person_tokens(values, ring).items():
-            rows.append(NameToken(case_id=person.case_id, person_id=person.id, token=token,
-                                  weight=weight))
-    NameToken.objects.bulk_create(rows, batch_size=2000)
+    ids = [p.id for p in persons]
+    for start in range(0, len(ids), _BATCH):
+        NameToken.objects.filter(person__in=ids[start:start + _BATCH]).delete()
+    meta = NameToken._meta
+    q = connection.ops.quote_name
+    columns = [meta.get_field(f).column for f in ("case", "person", "token", "weight")]
+    insert = (f"INSERT INTO {q(meta.db_table)} ({', '.join(q(c) for c in columns)}) "
+              f"VALUES ({', '.join(['%s'] * len(columns))})")
+    rows: list[tuple[int, int, str, int]] = []
+    with connection.cursor() as cursor:
+        for person in persons:
+            if person.deleted_at is not None:
+                continue
+            values = {k: getattr(person, k) or "" for k in (
+                "full_name", "given_names", "first_surname", "second_surname", "nickname")}
+            for token, weight in person_tokens(values, ring).items():
+                rows.append((person.case_id, person.id, token, weight))
+            if len(rows) >= _BATCH * 10:
+                cursor.executemany(insert, rows)
+                rows = []
+        if rows:
+            cursor.executemany(insert, rows)
