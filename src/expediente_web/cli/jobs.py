@@ -58,7 +58,7 @@ def list_jobs(case_code: str, limit: int) -> None:
     for job in jobs:
         when = job.created_at.strftime("%Y-%m-%d %H:%M")
         tail = f"  {job.error.splitlines()[0]}" if job.error else ""
-        click.echo(f"{job.uid}  {when}  {job.kind:<9} {job.status:<9} {job.actor}{tail}")
+        click.echo(f"{job.uid}  {when}  {job.kind:<12} {job.status:<9} {job.actor}{tail}")
 
 
 @command.command(name="watch")
