@@ -33,6 +33,7 @@ from expediente_web.cases.models import Case
 from expediente_web.cases.validation import InvalidInput
 from expediente_web.protection.cipher import current_keyring
 from expediente_web.records.models import Person
+from expediente_web.records.statistics import refresh_planner_statistics
 
 Progress = Callable[[str], None]
 
@@ -141,6 +142,7 @@ def do_run_linkage(actor: Any, case: Case, config: Any = None,
             "review_queue": summary["review_queue"],
             "input_sha256": summary["input_sha256"],
         }, case_code=case.code)
+    refresh_planner_statistics()
     return run
 
 

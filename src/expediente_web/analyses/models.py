@@ -47,6 +47,8 @@ class RecordLink(models.Model):
         constraints = (
             models.UniqueConstraint(fields=["run", "record"], name="one_link_per_record"),
         )
+        # The records of a resolved person in a run (a person's and an act's pages).
+        indexes = (models.Index(fields=["run", "cluster"], name="recordlink_run_cluster"),)
 
 
 class ReviewPair(models.Model):

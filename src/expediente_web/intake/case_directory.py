@@ -56,6 +56,7 @@ from expediente_web.intake.structure import (
 )
 from expediente_web.intake.uid_clashes import check_uids
 from expediente_web.intake.writer import Lookups
+from expediente_web.records.statistics import refresh_planner_statistics
 from expediente_web.search import index as search_index
 
 TABLE_EXTENSIONS = (".csv", ".json", ".jsonl", ".xlsx", ".parquet")
@@ -184,6 +185,8 @@ def do_import_case_directory(
     except BaseException:
         _discard(extra)
         raise
+    if run.writing and not dry_run:
+        refresh_planner_statistics()
     return outcome
 
 

@@ -45,6 +45,7 @@ from expediente_web.intake.models import ImportBatch
 from expediente_web.intake.references import CaseCodes, load_case_codes
 from expediente_web.intake.updates import UPDATE_COUNTS, RowUpdater, present_fields
 from expediente_web.intake.writer import BATCH_ROWS, Lookups, TableWriter, write_sources
+from expediente_web.records.statistics import refresh_planner_statistics
 
 Progress = Callable[[int, int], None]
 """Called after each batch with the rows just checked (and written, while no problem has been
@@ -556,4 +557,6 @@ def do_import_table(
             raise ImportRefused(outcome)  # rolls back whatever was written before the problem
         if result is not None:
             outcome.written.append(result)
+    if outcome.written and not dry_run:
+        refresh_planner_statistics()
     return outcome
