@@ -13,6 +13,13 @@ from support.workspace_data import HOSTILE, url_kwargs
 
 pytestmark = pytest.mark.django_db
 
+@pytest.fixture(autouse=True)
+def _english_pages(settings):
+    """The messages asserted here are the English ones (the Spanish catalogue is tested in
+    tests/web/workspace/test_catalogue.py)."""
+    settings.LANGUAGE_CODE = "en"
+
+
 HTMX = {"HTTP_HX_REQUEST": "true"}
 RECORD_PAGES = (
     "workspace:act",

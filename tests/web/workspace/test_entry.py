@@ -10,6 +10,13 @@ from support.workspace_data import HOSTILE
 
 pytestmark = pytest.mark.django_db
 
+@pytest.fixture(autouse=True)
+def _english_pages(settings):
+    """The messages asserted here are the English ones (the Spanish catalogue is tested in
+    tests/web/workspace/test_catalogue.py)."""
+    settings.LANGUAGE_CODE = "en"
+
+
 NARRATIVE = (
     "El 14 de mayo de 2017 me detuvieron en la plaza.\n"
     "Me llevaron a una celda bajo tierra; perdí doce kilos y pasé nueve días sin ver a nadie."

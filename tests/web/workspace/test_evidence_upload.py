@@ -20,6 +20,13 @@ from support.workspace_data import HOSTILE
 
 pytestmark = pytest.mark.django_db
 
+@pytest.fixture(autouse=True)
+def _english_pages(settings):
+    """The messages asserted here are the English ones (the Spanish catalogue is tested in
+    tests/web/workspace/test_catalogue.py)."""
+    settings.LANGUAGE_CODE = "en"
+
+
 
 @pytest.fixture(autouse=True)
 def evidence_dir(tmp_path, settings):
