@@ -14,6 +14,9 @@ import tempfile
 from pathlib import Path
 
 _stack = contextlib.ExitStack()
+# The command line's reports in English whatever the machine's locale (tests that want Spanish
+# say `--lang es`).
+os.environ["EXPEDIENTE_LANG"] = "en"
 
 
 def _prepare_environment() -> None:

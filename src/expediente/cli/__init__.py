@@ -15,6 +15,7 @@ import importlib
 import click
 
 from expediente import __version__
+from expediente.cli.language import LANGUAGES, set_language
 
 # name → "module:attribute" of a click command; imported only when the command is used.
 COMMANDS: dict[str, str] = {
@@ -88,9 +89,13 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="expediente")
-def main() -> None:
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
+              help="Language of reports and vocabulary labels (default: EXPEDIENTE_LANG, "
+                   "then the locale).")
+def main(lang: str | None) -> None:
     """Expediente: turn testimonies into a case that holds up.
 
     Documentation, person linkage, multiple-systems estimation and legal assessment on one
     trustworthy record. Run `expediente COMMAND --help` for each command.
     """
+    set_language(lang)

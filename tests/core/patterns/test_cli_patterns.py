@@ -57,6 +57,18 @@ def invoke(*args: str):
     return CliRunner().invoke(command, [str(a) for a in args])
 
 
+def test_the_report_speaks_the_language_asked_for(core_file: Path) -> None:
+    from expediente.cli import main
+
+    result = CliRunner().invoke(main, ["--lang", "es", "patterns", str(core_file)])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "GENERALIZADO" in out and "SISTEMÁTICO" in out and "WIDESPREAD" not in out
+    assert "Golpes" in out and "Estudiante" in out and "Beating" not in out
+    english = CliRunner().invoke(main, ["patterns", str(core_file)])  # the next command: English
+    assert "WIDESPREAD" in english.output and "Beating" in english.output
+
+
 def test_it_prints_both_sets_of_indicators_with_their_meaning(core_file: Path) -> None:
     result = invoke(core_file)
     assert result.exit_code == 0, result.output
@@ -67,8 +79,8 @@ def test_it_prints_both_sets_of_indicators_with_their_meaning(core_file: Path) -
     assert "Places with victims                  3 " in out
     assert "none (no estimate)" in out and "not an estimate of how many" in out
     assert "near 1 = in a few waves" in out  # the meaning printed beside the value
-    assert "method.beating" in out and "lift" in out
-    assert "affiliation.student" in out
+    assert "Beating" in out and "lift" in out  # vocabulary terms by their label
+    assert "Student" in out and "method.beating" not in out
     # The act dated only to 2017 cannot be placed in a month: it is left out and said so.
     assert "1 act(s) dated less precisely than a month" in out
 
