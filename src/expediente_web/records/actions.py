@@ -307,28 +307,41 @@ def do_create_event(actor: Any, case: Case, title: str, *, code: str = "", date:
     return event
 
 
-def _location_values(case: Case, location: Location, values: Mapping[str, Any]) -> dict[str, Any]:
-    allowed = {"code", "name", "kind", "parent", "latitude", "longitude", "notes"}
+def _tree_node_values(model: type[models.Model], node: Any, values: Mapping[str, Any],
+                      allowed: set[str], noun: str, inside: str) -> dict[str, Any]:
+    """The checks a place and a unit share when changed: only known fields, a free code, a
+    name, a parent in the same case that is not the node itself or below it (`inside` says
+    how: "lies within", "is part of"), notes never null."""
     unknown = set(values) - allowed
     if unknown:
-        raise InvalidInput(sorted(unknown)[0], "is not a field of a location that can be changed")
+        raise InvalidInput(sorted(unknown)[0], f"is not a field of {noun} that can be changed")
     clean = dict(values)
     if "code" in clean:
         check_required("code", clean["code"])
         check_length("code", clean["code"], 128)
-        _code_free(Location, case, clean["code"], exclude=location)
+        _code_free(model, node.case, clean["code"], exclude=node)
     if "name" in clean:
         check_required("name", clean["name"])
         check_length("name", clean["name"], 300)
-    if "kind" in clean:
-        check_term("kind", "location_kinds", clean["kind"], required=True)
     if "parent" in clean:
-        parent = same_case("parent", clean["parent"], case)
+        parent = same_case("parent", clean["parent"], node.case)
         walk = parent
         while walk is not None:
-            if walk.pk == location.pk:
-                raise InvalidInput("parent", f"{parent.code} lies within {location.code}")
+            if walk.pk == node.pk:
+                raise InvalidInput("parent", f"{parent.code} {inside} {node.code}")
             walk = walk.parent
+    if "notes" in clean:
+        clean["notes"] = clean["notes"] or ""
+    return clean
+
+
+def _location_values(case: Case, location: Location, values: Mapping[str, Any]) -> dict[str, Any]:
+    clean = _tree_node_values(
+        Location, location, values,
+        {"code", "name", "kind", "parent", "latitude", "longitude", "notes"},
+        "a location", "lies within")
+    if "kind" in clean:
+        check_term("kind", "location_kinds", clean["kind"], required=True)
     latitude = clean.get("latitude", location.latitude)
     longitude = clean.get("longitude", location.longitude)
     if latitude is not None and not -90 <= latitude <= 90:
@@ -338,8 +351,6 @@ def _location_values(case: Case, location: Location, values: Mapping[str, Any]) 
     if (latitude is None) != (longitude is None):
         raise InvalidInput("latitude" if latitude is None else "longitude",
                            "coordinates need both latitude and longitude")
-    if "notes" in clean:
-        clean["notes"] = clean["notes"] or ""
     return clean
 
 
@@ -354,31 +365,13 @@ def do_update_location(actor: Any, location: Location, **values: Any) -> Locatio
 def do_update_unit(actor: Any, unit: Unit, **values: Any) -> Unit:
     """Change the given fields of a unit (`code`, `name`, `acronym`, `unit_type`, `parent`,
     `notes`), checked as on creation; a unit cannot be put under itself."""
-    case = unit.case
-    unknown = set(values) - {"code", "name", "acronym", "unit_type", "parent", "notes"}
-    if unknown:
-        raise InvalidInput(sorted(unknown)[0], "is not a field of a unit that can be changed")
-    clean = dict(values)
-    if "code" in clean:
-        check_required("code", clean["code"])
-        check_length("code", clean["code"], 128)
-        _code_free(Unit, case, clean["code"], exclude=unit)
-    if "name" in clean:
-        check_required("name", clean["name"])
-        check_length("name", clean["name"], 300)
+    clean = _tree_node_values(Unit, unit, values,
+                              {"code", "name", "acronym", "unit_type", "parent", "notes"},
+                              "a unit", "is part of")
     if "acronym" in clean:
         clean["acronym"] = check_length("acronym", clean["acronym"] or "", 40)
     if "unit_type" in clean:
         clean["unit_type"] = check_term("unit_type", "unit_types", clean["unit_type"] or "")
-    if "parent" in clean:
-        parent = same_case("parent", clean["parent"], case)
-        walk = parent
-        while walk is not None:
-            if walk.pk == unit.pk:
-                raise InvalidInput("parent", f"{parent.code} is part of {unit.code}")
-            walk = walk.parent
-    if "notes" in clean:
-        clean["notes"] = clean["notes"] or ""
     return _apply_changes(actor, Unit, unit, clean, action="update_unit", doing="change units")
 
 
