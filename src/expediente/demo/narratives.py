@@ -41,6 +41,11 @@ def place_phrase(name: str) -> str:
     return name
 
 
+def _days(n: int) -> str:
+    """"un día", "3 días": the number of days as a witness says it."""
+    return "un día" if n == 1 else f"{n} días"
+
+
 def _join(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
@@ -105,7 +110,7 @@ class Narrator:
                 unidad=unit_phrase(self.unit_names.get(act.unit, "")),
                 alias=aliases.get(act.perpetrator, "el Jefe"),
                 metodos=_join([rng.choice(t["methods"][m]) for m in act.methods]) or "golpes",
-                dias=act.days_incommunicado or 1,
+                dias=_days(act.days_incommunicado or 1),
             )
             sentences.append(rng.choice(options).format(**fields))
             if act.weight_lost_kg is not None:
