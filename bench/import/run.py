@@ -87,7 +87,7 @@ def template_database(work: Path) -> Path:
         return template
     template.mkdir(parents=True, exist_ok=True)
     code = "from expediente.cli import main; main(['init'])"
-    subprocess.run([sys.executable, "-c", code], env=_environment(template), check=True,
+    subprocess.run([sys.executable, "-c", code], env=_environment(template), check=True,  # noqa: S603 (a fixed argv of our own, no shell)
                    capture_output=True)
     return template
 
@@ -96,7 +96,7 @@ def measure(kind: str, case_dir: Path, work: Path) -> dict:
     data = work / f"run-{kind}-{case_dir.name}"
     shutil.rmtree(data, ignore_errors=True)
     shutil.copytree(template_database(work), data)
-    result = subprocess.run(
+    result = subprocess.run(  # noqa: S603 (a fixed argv of our own, no shell)
         [sys.executable, __file__, "--child", kind, str(case_dir)],
         env=_environment(data), check=True, capture_output=True, text=True,
     )
@@ -169,7 +169,7 @@ class Bare:
             else:
                 defaults.append("" if not_null else None)
         names = [n for n, _ in cols]
-        sql = (f'INSERT INTO "{table}" ({", ".join(chr(34) + n + chr(34) for n in names)}) '
+        sql = (f'INSERT INTO "{table}" ({", ".join(chr(34) + n + chr(34) for n in names)}) '  # noqa: S608 (identifiers from the models, values bound as parameters)
                f"VALUES ({', '.join('?' * len(names))})")
         params = []
         for row in rows:
@@ -180,7 +180,7 @@ class Bare:
         self.db.executemany(sql, params)
 
     def ids(self, table: str, key: str, where: str, arg: object) -> dict[str, int]:
-        return dict(self.db.execute(f'SELECT "{key}", id FROM "{table}" WHERE {where}', (arg,)))
+        return dict(self.db.execute(f'SELECT "{key}", id FROM "{table}" WHERE {where}', (arg,)))  # noqa: S608 (identifiers from the models, values bound as parameters)
 
 
 def _read(path: Path, rename: dict[str, str] | None = None) -> list[dict[str, str]]:
@@ -309,7 +309,7 @@ def import_bare(root: Path) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--work", type=Path, default=Path("/tmp/expediente-bench-import"))
+    parser.add_argument("--work", type=Path, default=Path("/tmp/expediente-bench-import"))  # noqa: S108 (the benchmark's scratch directory, named in its README)
     parser.add_argument("--sizes", default="small,large,large2")
     parser.add_argument("--child", nargs=2, metavar=("KIND", "DIR"), help=argparse.SUPPRESS)
     args = parser.parse_args()

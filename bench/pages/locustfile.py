@@ -35,7 +35,7 @@ class TeamMember(FastHttpUser):
     @task
     def page(self) -> None:
         paths = PAGE["paths"]
-        path = paths[0] if len(paths) == 1 else random.choice(paths)
+        path = paths[0] if len(paths) == 1 else random.choice(paths)  # noqa: S311 (synthetic data, not a secret)
         with self.client.get(
             path, name=os.environ["BENCH_PAGES_PAGE"], allow_redirects=False, catch_response=True
         ) as response:

@@ -73,7 +73,7 @@ def prepare(data_dir: Path, size: str) -> dict[str, str]:
     """The demo case in `data_dir` (built once), and the demo login."""
     data_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    done = subprocess.run(
+    done = subprocess.run(  # noqa: S603 (a fixed argv of our own, no shell)
         [
             str(EXPEDIENTE),
             "demo",
@@ -119,7 +119,7 @@ def sample_uids(data_dir: Path, case_code: str, size: int) -> dict[str, list[str
             ("testimony", "records_testimony"),
         ):
             rows = db.execute(
-                f"SELECT uid FROM {table} WHERE case_id = ? AND deleted_at IS NULL "
+                f"SELECT uid FROM {table} WHERE case_id = ? AND deleted_at IS NULL "  # noqa: S608 (identifiers from the models, values bound as parameters)
                 "ORDER BY random() LIMIT ?",
                 (case_id, size),
             ).fetchall()
@@ -127,7 +127,7 @@ def sample_uids(data_dir: Path, case_code: str, size: int) -> dict[str, list[str
                 sys.exit(f"the case {case_code} has no {kind} to sample")
             out[kind] = [uid for (uid,) in rows]
             out[f"{kind}_total"] = db.execute(
-                f"SELECT count(*) FROM {table} WHERE case_id = ? AND deleted_at IS NULL", (case_id,)
+                f"SELECT count(*) FROM {table} WHERE case_id = ? AND deleted_at IS NULL", (case_id,)  # noqa: S608 (identifiers from the models, values bound as parameters)
             ).fetchone()[0]
         return out
     finally:
@@ -145,7 +145,7 @@ def free_port() -> int:
 
 def start_server(data_dir: Path, port: int, threads: int) -> subprocess.Popen:
     log = open(data_dir / "bench-serve.log", "w", encoding="utf-8")  # noqa: SIM115
-    server = subprocess.Popen(
+    server = subprocess.Popen(  # noqa: S603 (a fixed argv of our own, no shell)
         [
             str(EXPEDIENTE),
             "serve",
@@ -248,7 +248,7 @@ def run_locust(
     slug = re.sub(r"\W+", "-", page)
     prefix = work / f"locust-{slug}-{users}"
     env = dict(os.environ, BENCH_PAGES_PLAN=str(plan_file), BENCH_PAGES_PAGE=page)
-    done = subprocess.run(
+    done = subprocess.run(  # noqa: S603 (a fixed argv of our own, no shell)
         [
             str(LOCUST),
             "-f",

@@ -345,7 +345,7 @@ def _part_of(base: PartialDate, third: int, raw: str) -> DateRange:
     if base.precision is Precision.YEAR:
         first, last = _YEAR_THIRDS[third]
         return DateRange(PartialDate(base.year, first), PartialDate(base.year, last))
-    assert base.month is not None
+    assert base.month is not None  # noqa: S101 (type narrowing for mypy; the invariant is set just above)
     first, last = _MONTH_THIRDS[third]
     last = min(last, monthrange(base.year, base.month)[1])
     return DateRange(
@@ -359,7 +359,7 @@ def _shift(date: PartialDate, steps: int, raw: str) -> PartialDate:
         if date.precision is Precision.YEAR:
             return PartialDate.of(date.year + steps)
         if date.precision is Precision.MONTH:
-            assert date.month is not None
+            assert date.month is not None  # noqa: S101 (type narrowing for mypy; the invariant is set just above)
             index = date.year * 12 + date.month - 1 + steps
             return PartialDate.of(index // 12, index % 12 + 1)
         moved = date.earliest + _dt.timedelta(days=steps)

@@ -281,7 +281,7 @@ def command(
             options=options, username=username, data_dir=data_dir, out_dir=out_dir,
         )
         return
-    assert file is not None
+    assert file is not None  # noqa: S101 (type narrowing for mypy; the invariant is set just above)
     from expediente.estimation import (
         EstimationError,
         EstimationReport,

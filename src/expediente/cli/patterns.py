@@ -166,7 +166,7 @@ def command(file: Path | None, by: tuple[str, ...], estimate_file: Path | None,
         return
     if username is not None or data_dir is not None:
         raise click.UsageError("--user and --data-dir apply to --case")
-    assert file is not None
+    assert file is not None  # noqa: S101 (type narrowing for mypy; the invariant is set just above)
     try:
         frame, source = read_acts_file(file, structure)
         estimate, scale = estimate_from_json(estimate_file) if estimate_file else (None, None)

@@ -73,26 +73,26 @@ def generate(
     timeline = Timeline()
     names = NameBook()
     structure = build_structure(
-        random.Random(f"{seed}/structure"), timeline, names, int(config["events"])
+        random.Random(f"{seed}/structure"), timeline, names, int(config["events"])  # noqa: S311 (synthetic data, not a secret)
     )
     tick(1)
     count = int(config["victims"])
     while True:
-        people = sample_population(count, random.Random(f"{seed}/people/{count}"), timeline, names)
-        acts = ActGenerator(structure, random.Random(f"{seed}/acts/{count}")).generate(people)
+        people = sample_population(count, random.Random(f"{seed}/people/{count}"), timeline, names)  # noqa: S311 (synthetic data, not a secret)
+        acts = ActGenerator(structure, random.Random(f"{seed}/acts/{count}")).generate(people)  # noqa: S311 (synthetic data, not a secret)
         acts_by_person: list[list[int]] = [[] for _ in people]
         for index, act in enumerate(acts):
             acts_by_person[act.person].append(index)
         captured = capture_matrix(people, acts, sources, np.random.default_rng([seed, count]))
         selection = _select(
-            captured, acts, acts_by_person, sources, random.Random(f"{seed}/select")
+            captured, acts, acts_by_person, sources, random.Random(f"{seed}/select")  # noqa: S311 (synthetic data, not a secret)
         )
         total = sum(len(chosen) for captures in selection for _, chosen in captures)
         if target is None or total >= target:
             break
         count = int(count * 1.1) + 1  # too few records for the exact target: a larger population
     if target is not None:
-        _trim(selection, sources, total - target, random.Random(f"{seed}/trim"))
+        _trim(selection, sources, total - target, random.Random(f"{seed}/trim"))  # noqa: S311 (synthetic data, not a secret)
     tick(2)
     narrator = Narrator(
         structure.location_names, {code: unit["name"] for code, unit in structure.units.items()}
@@ -113,7 +113,7 @@ def generate(
             structure,
             recorder,
             narrator,
-            random.Random(f"{seed}/narrative/{source['code']}"),
+            random.Random(f"{seed}/narrative/{source['code']}"),  # noqa: S311 (synthetic data, not a secret)
             truth_records,
             truth_acts,
             records_per_act,
@@ -235,7 +235,7 @@ def _recorder(source: dict[str, Any], structure: Structure, seed: int) -> Record
     acting_units = sorted(structure.agents)
     return Recorder(
         source,
-        random.Random(f"{seed}/record/{source['code']}"),
+        random.Random(f"{seed}/record/{source['code']}"),  # noqa: S311 (synthetic data, not a secret)
         parents,
         unit_parents,
         acting_units,

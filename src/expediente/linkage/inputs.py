@@ -57,7 +57,7 @@ def _read_with_tables(path: Path, mapping_path: Path | None) -> pl.DataFrame:
         mapping = load_mapping(mapping_path) if mapping_path else None
         rows = []
         for record in read_records(path, "victims", mapping):
-            assert isinstance(record, VictimRow)
+            assert isinstance(record, VictimRow)  # noqa: S101 (type narrowing for mypy; the invariant is set just above)
             rows.append(
                 {
                     "record_id": record.record_id,

@@ -107,7 +107,7 @@ def _person_ids(person: np.ndarray) -> list[str]:
 def _capture_history(
     person: np.ndarray, source: np.ndarray | None, sources: tuple[str, ...]
 ) -> pl.DataFrame:
-    assert source is not None
+    assert source is not None  # noqa: S101 (type narrowing for mypy; the invariant is set just above)
     n_persons = int(person.max()) + 1 if len(person) else 0
     data: dict[str, Any] = {"person_id": _person_ids(np.arange(n_persons))}
     for name in sources:

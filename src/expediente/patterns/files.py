@@ -93,7 +93,7 @@ def _read_acts_kind(path: Path, states: dict[str, str | None] | None) -> Any:
         )
     }
     for act in read_records(path, "acts"):
-        assert isinstance(act, ActRow)  # the acts kind yields nothing else
+        assert isinstance(act, ActRow)  # the acts kind yields nothing else  # noqa: S101 (type narrowing for mypy; the invariant is set just above)
         place = act.location_code
         if states is not None and place is not None:
             if place not in states:

@@ -86,7 +86,7 @@ def make_converter(
         return _language_converter(value_map)
     if kind is FieldType.IDS:
         return _ids
-    assert spec.vocabulary is not None
+    assert spec.vocabulary is not None  # noqa: S101 (type narrowing for mypy; the invariant is set just above)
     single = _term_converter(
         spec.vocabulary, vocabularies, value_map, kind is FieldType.TERM_OR_TEXT, unmapped
     )

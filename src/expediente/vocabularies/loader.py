@@ -97,7 +97,7 @@ def _load(paths: list[Path]) -> VocabularySet:
         raw_bytes = path.read_bytes()
         digest.update(path.name.encode() + b"\0" + raw_bytes)
         try:
-            data = yaml.load(raw_bytes, Loader=_Loader)  # the C or pure-Python *safe* loader
+            data = yaml.load(raw_bytes, Loader=_Loader)  # the C or pure-Python *safe* loader  # noqa: S506 (_Loader is yaml's CSafeLoader or SafeLoader)
         except yaml.YAMLError as exc:
             problems.append(f"{path.name}: not valid YAML: {exc}")
             continue

@@ -132,7 +132,7 @@ def check_rows(
                 )
                 want = next(logged, None)
             else:
-                assert want is not None and have is not None
+                assert want is not None and have is not None  # noqa: S101 (type narrowing for mypy; the invariant is set just above)
                 if want[1] != have[1]:
                     found.append(
                         RowProblem(

@@ -16,7 +16,7 @@ import click
 from expediente_web.cli.failures import Refused, user_errors
 from expediente_web.cli.setup import data_dir_option
 
-PASSPHRASE_ENV = "EXPEDIENTE_BACKUP_PASSPHRASE"
+PASSPHRASE_ENV = "EXPEDIENTE_BACKUP_PASSPHRASE"  # noqa: S105 (the name of a setting, not a password)
 
 
 def _read_secret_file(path: str, what: str) -> str:

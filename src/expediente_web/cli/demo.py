@@ -16,7 +16,7 @@ from expediente_web.cli.failures import Refused, user_errors
 DEMO_USER = "demo"
 LOGIN_FILE = "demo-login.txt"
 #: The passphrase of the demo's key ring: fixed and printed, since the demo case is synthetic.
-DEMO_PASSPHRASE = "demo-passphrase-synthetic-data-only"
+DEMO_PASSPHRASE = "demo-passphrase-synthetic-data-only"  # noqa: S105 (the synthetic demo's published passphrase)
 
 
 def _remember_data_dir(ctx: click.Context, param: click.Parameter, value: str) -> str:

@@ -184,7 +184,7 @@ def passphrase() -> None:
                                "unset it and set EXPEDIENTE_KEY_FILE to the key file to reseal")
         ring = _verified_ring()
         seal = new_seal(_new_passphrase("EXPEDIENTE_NEW_KEY_PASSPHRASE", "new passphrase"))
-        assert ring.path is not None  # not from the environment, refused above
+        assert ring.path is not None  # not from the environment, refused above  # noqa: S101 (type narrowing for mypy; the invariant is set just above)
         save_keyring(ring, ring.path, seal=seal)
     click.echo(f"{ring.path}: sealed with the new passphrase. Whoever knew the old one and kept "
                "a copy of the old file can still open that copy: the keys are the same "

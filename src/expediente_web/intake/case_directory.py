@@ -235,7 +235,7 @@ def _import(root: Path, case_code: str, case: Case | None, actor: Any, title: st
         checks = extra.check(codes, case, structure)
         outcome.checks.extend(checks)
         if run.writing and outcome.ok:
-            assert case is not None
+            assert case is not None  # noqa: S101 (type narrowing for mypy; the invariant is set just above)
             extra.write(case, actor, checks)
     if not outcome.ok:
         raise ImportRefused(outcome)  # rolls back whatever was written

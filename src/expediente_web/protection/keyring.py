@@ -51,8 +51,8 @@ SEALED_FORMAT = "expediente-sealed-keyring-v1"
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**17, 8, 1
 #: The shortest passphrase accepted for a new seal.
 MIN_PASSPHRASE = 10
-PASSPHRASE_ENV = "EXPEDIENTE_KEY_PASSPHRASE"
-PASSPHRASE_FILE_ENV = "EXPEDIENTE_KEY_PASSPHRASE_FILE"
+PASSPHRASE_ENV = "EXPEDIENTE_KEY_PASSPHRASE"  # noqa: S105 (the name of a setting, not a password)
+PASSPHRASE_FILE_ENV = "EXPEDIENTE_KEY_PASSPHRASE_FILE"  # noqa: S105 (the name of a setting, not a password)
 
 
 class KeyRingError(Exception):

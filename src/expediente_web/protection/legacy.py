@@ -50,7 +50,7 @@ def _has_values(connection: Any, columns: list[tuple[Any, list[Any]]]) -> bool:
     with connection.cursor() as cursor:
         for model, fields in columns:
             where = " OR ".join(f"{q(f.column)} <> ''" for f in fields)
-            cursor.execute(f"SELECT 1 FROM {q(model._meta.db_table)} WHERE {where} LIMIT 1")
+            cursor.execute(f"SELECT 1 FROM {q(model._meta.db_table)} WHERE {where} LIMIT 1")  # noqa: S608 (identifiers from the models, values bound as parameters)
             if cursor.fetchone():
                 return True
     return False
@@ -80,11 +80,11 @@ def rebind(apps: Any, schema_editor: Any) -> None:
         uid = q("uid") if has_uid else "''"
         names = [f.column for f in fields]
         select = (
-            f"SELECT {q(pk)}, {uid}, {', '.join(q(n) for n in names)} FROM {q(table)} "
+            f"SELECT {q(pk)}, {uid}, {', '.join(q(n) for n in names)} FROM {q(table)} "  # noqa: S608 (identifiers from the models, values bound as parameters)
             f"WHERE {q(pk)} > %s ORDER BY {q(pk)} LIMIT {BATCH}"
         )
         update = (
-            f"UPDATE {q(table)} SET {', '.join(f'{q(n)} = %s' for n in names)} WHERE {q(pk)} = %s"
+            f"UPDATE {q(table)} SET {', '.join(f'{q(n)} = %s' for n in names)} WHERE {q(pk)} = %s"  # noqa: S608 (identifiers from the models, values bound as parameters)
         )
         last: Any = -1
         with connection.cursor() as cursor:

@@ -167,7 +167,7 @@ def refresh_persons(persons: Iterable[Any], ring: KeyRing | None = None) -> None
     meta = NameToken._meta
     q = connection.ops.quote_name
     columns = [meta.get_field(f).column for f in ("case", "person", "token", "weight")]
-    insert = (f"INSERT INTO {q(meta.db_table)} ({', '.join(q(c) for c in columns)}) "
+    insert = (f"INSERT INTO {q(meta.db_table)} ({', '.join(q(c) for c in columns)}) "  # noqa: S608 (identifiers from the models, values bound as parameters)
               f"VALUES ({', '.join(['%s'] * len(columns))})")
     rows: list[tuple[int, int, str, int]] = []
     with connection.cursor() as cursor:

@@ -16,7 +16,7 @@ def _plain_notes(connection, table):
     q = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {q('id')}, {q('note')} FROM {q(table)} WHERE {q('note')} <> '' "
+            f"SELECT {q('id')}, {q('note')} FROM {q(table)} WHERE {q('note')} <> '' "  # noqa: S608 (identifiers from the models, values bound as parameters)
             f"ORDER BY {q('id')}"
         )
         return cursor.fetchall()
@@ -42,7 +42,7 @@ def decrypt_notes(apps, schema_editor):
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
             cursor.executemany(
-                f"UPDATE {table} SET {q('note')} = %s WHERE {q('id')} = %s",
+                f"UPDATE {table} SET {q('note')} = %s WHERE {q('id')} = %s",  # noqa: S608 (identifiers from the models, values bound as parameters)
                 rows[start : start + BATCH],
             )
 

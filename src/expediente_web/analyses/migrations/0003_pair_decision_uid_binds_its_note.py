@@ -15,7 +15,7 @@ from expediente_web.protection.cipher import decrypt, row_binding
 def _raw_notes(connection, table):
     q = connection.ops.quote_name
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {q('id')}, {q('note')} FROM {q(table)} ORDER BY {q('id')}")
+        cursor.execute(f"SELECT {q('id')}, {q('note')} FROM {q(table)} ORDER BY {q('id')}")  # noqa: S608 (identifiers from the models, values bound as parameters)
         return cursor.fetchall()
 
 
@@ -45,7 +45,7 @@ def unseal(apps, schema_editor):
     with connection.cursor() as cursor:
         for row in decision.objects.exclude(note="").only("id", "uid", "note").order_by("id"):
             cursor.execute(
-                f"UPDATE {q(table)} SET {q('note')} = %s WHERE {q('id')} = %s",
+                f"UPDATE {q(table)} SET {q('note')} = %s WHERE {q('id')} = %s",  # noqa: S608 (identifiers from the models, values bound as parameters)
                 [encrypt(row.note, bound_to=unbound), row.pk],
             )
 
