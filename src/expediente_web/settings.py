@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "ninja",  # the API's documentation page, from its own static files (no CDN)
     "expediente_web.api",
     "expediente_web.discussion",
+    "expediente_web.dashboard",
 ]
 
 MIDDLEWARE = [

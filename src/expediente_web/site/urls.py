@@ -13,5 +13,6 @@ urlpatterns = [
     path("cases/<slug:code>/import/", include("expediente_web.intake.urls")),
     path("cases/<slug:code>/search/", include("expediente_web.search.urls")),
     path("cases/<slug:code>/discussion/", include("expediente_web.discussion.urls")),
+    path("cases/<slug:code>/dashboard/", include("expediente_web.dashboard.urls")),
     path("notifications/", include("expediente_web.discussion.notification_urls")),
 ]

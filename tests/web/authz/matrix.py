@@ -412,3 +412,10 @@ ROUTES.update({
     "intake:run": [post(_IMPORT_POST, _upload)],
     "intake:discard": [post(_IMPORT_POST, _upload)],
 })
+
+
+# -- the case dashboard (dashboard) ---------------------------------------------------------------
+# Every member reads it (a partner without the team's names); someone else's case is a 404.
+ROUTES.update({
+    "dashboard:case": [get(READ)],
+})

@@ -3,6 +3,7 @@ that support it, the other acts of the same person and the testimonies that cite
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -35,6 +36,8 @@ class ActFilter(DateRange):
     location = forms.UUIDField(required=False, widget=forms.HiddenInput)
     unit = forms.UUIDField(required=False, widget=forms.HiddenInput)
     event = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    # The year an act's earliest possible date falls in (the case dashboard's bars by year).
+    year = forms.IntegerField(required=False, min_value=1, max_value=9999, widget=forms.HiddenInput)
 
     field_order = ("act_type", "outcome", "source", "review", "date_from", "date_to")
 
@@ -73,6 +76,12 @@ def act_list(request: HttpRequest, code: str) -> HttpResponse:
     if "event" in given:
         rows = rows.filter(event__uid=given["event"])
         scope.append(str(_("in one event")))
+    if "year" in given:
+        year = given["year"]
+        rows = rows.filter(
+            date_earliest__gte=dt.date(year, 1, 1), date_earliest__lte=dt.date(year, 12, 31)
+        )
+        scope.append(str(_("begun in %(year)s") % {"year": year}))
     rows = filter_dates(rows, given)
     page = paginate(
         request,
