@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "expediente_web.api",
     "expediente_web.discussion",
     "expediente_web.dashboard",
+    "expediente_web.submissions",
 ]
 
 MIDDLEWARE = [
@@ -207,3 +208,19 @@ _tasks = env_str("EXPEDIENTE_TASKS", "database")
 if _tasks not in _TASK_BACKENDS:
     raise ConfigError(f"EXPEDIENTE_TASKS={_tasks!r} is not one of: {', '.join(_TASK_BACKENDS)}")
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_tasks]}}
+
+# The public submission form (expediente_web.submissions; docs/concepts/public-submissions.md):
+# submissions per hour from one address (across every case) and to one case, the seconds a form
+# must stay open before it is sent, how long it stays valid, and the files it takes.
+EXPEDIENTE_SUBMISSIONS_PER_ADDRESS_PER_HOUR = env_int(
+    "EXPEDIENTE_SUBMISSIONS_PER_ADDRESS_PER_HOUR", 5
+)
+EXPEDIENTE_SUBMISSIONS_PER_CASE_PER_HOUR = env_int(
+    "EXPEDIENTE_SUBMISSIONS_PER_CASE_PER_HOUR", 100
+)
+EXPEDIENTE_SUBMISSION_MIN_SECONDS = env_int("EXPEDIENTE_SUBMISSION_MIN_SECONDS", 5)
+EXPEDIENTE_SUBMISSION_MAX_FORM_AGE = env_int("EXPEDIENTE_SUBMISSION_MAX_FORM_AGE", 24 * 3600)
+EXPEDIENTE_SUBMISSION_MAX_ATTACHMENTS = env_int("EXPEDIENTE_SUBMISSION_MAX_ATTACHMENTS", 5)
+EXPEDIENTE_SUBMISSION_MAX_ATTACHMENT_BYTES = (
+    env_int("EXPEDIENTE_SUBMISSION_MAX_ATTACHMENT_MB", 20) * 1024 * 1024
+)

@@ -15,4 +15,5 @@ urlpatterns = [
     path("cases/<slug:code>/discussion/", include("expediente_web.discussion.urls")),
     path("cases/<slug:code>/dashboard/", include("expediente_web.dashboard.urls")),
     path("notifications/", include("expediente_web.discussion.notification_urls")),
+    path("", include("expediente_web.submissions.urls")),
 ]
