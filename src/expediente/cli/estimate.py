@@ -51,10 +51,11 @@ def _split(value: str | None) -> list[str] | None:
 )
 @click.option(
     "--case-lists",
-    type=click.Choice(["source", "kind"]),
-    default="source",
+    type=click.Choice(["auto", "source", "kind"]),
+    default="auto",
     show_default=True,
-    help="With --case: one list per source, or one per kind of source.",
+    help="With --case: one list per source, or one per kind of source (auto: by kind when the "
+    "sources are too many for a log-linear model).",
 )
 @click.option("--user", "username", default=None, help="With --case: act as this user.")
 @click.option(
@@ -65,10 +66,10 @@ def _split(value: str | None) -> list[str] | None:
 )
 @click.option(
     "--method",
-    type=click.Choice(["loglinear", "lcmcr"]),
-    default="loglinear",
-    show_default=True,
-    help="Estimator.",
+    type=click.Choice(["auto", "loglinear", "lcmcr"]),
+    default=None,
+    help="Estimator [default: auto with --case: chosen from the lists, and said why; "
+    "loglinear on a FILE].",
 )
 @click.option(
     "--selection",
@@ -216,6 +217,13 @@ def _split(value: str | None) -> list[str] | None:
 @click.option(
     "--chart", type=click.Choice(["png", "svg", "none"]), default="png", show_default=True
 )
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the result as JSON (with --case: the stored estimate, its parameters and what "
+    "was chosen and why).",
+)
 def command(
     file: Path | None,
     case_code: str | None,
@@ -249,6 +257,7 @@ def command(
     out_dir: Path | None,
     fmt: str,
     chart: str,
+    as_json: bool,
 ) -> None:
     """Estimate the total number of victims, recorded or not, from overlapping lists.
 
@@ -266,19 +275,52 @@ def command(
         raise click.UsageError(
             "--lists and --exclude apply to a FILE; with --case use --case-lists source|kind"
         )
-    if case_code is not None:
-        options: dict[str, Any] = (
-            {"selection": selection, "terms": _split(terms) or [], "pthresh": pthresh,
-             "n_boot": n_boot}
-            if method == "loglinear"
-            else {"k_classes": k_classes, "a_alpha": a_alpha, "b_alpha": b_alpha,
-                  "burnin": burnin, "samples": samples, "thinning": thinning, "chains": chains}
+    if method is None:
+        method = "auto" if case_code is not None else "loglinear"
+    if method == "auto" and case_code is None:
+        raise click.UsageError(
+            "--method auto works with --case (it merges sources by their kind); on a FILE "
+            "choose loglinear or lcmcr"
         )
+    if case_code is not None:
+        loglinear = {
+            "selection": selection,
+            "terms": _split(terms) or [],
+            "pthresh": pthresh,
+            "n_boot": n_boot,
+        }
+        lcmcr = {
+            "k_classes": k_classes,
+            "a_alpha": a_alpha,
+            "b_alpha": b_alpha,
+            "burnin": burnin,
+            "samples": samples,
+            "thinning": thinning,
+            "chains": chains,
+        }
+        options: dict[str, Any] = loglinear if method == "loglinear" else lcmcr
+        if method == "auto":
+            # Only the settings given on the command line; the chosen method's defaults else.
+            given = click.get_current_context().get_parameter_source
+            options = {
+                key: value
+                for key, value in {**loglinear, **lcmcr}.items()
+                if given(key) not in (None, click.core.ParameterSource.DEFAULT)
+            }
         # The case side sets Django up; it is found by name so the core never imports it.
         case_side = importlib.import_module("expediente_web.cli.estimate_case")
         case_side.run(
-            case_code, method=method, strata=strata, lists=case_lists, seed=seed, level=level,
-            options=options, username=username, data_dir=data_dir, out_dir=out_dir,
+            case_code,
+            method=method,
+            strata=strata,
+            lists=case_lists,
+            seed=seed,
+            level=level,
+            options=options,
+            username=username,
+            data_dir=data_dir,
+            out_dir=out_dir,
+            as_json=as_json,
         )
         return
     assert file is not None  # noqa: S101 (type narrowing for mypy; the invariant is set just above)
@@ -417,8 +459,13 @@ def command(
         estimates=tuple(stamp(e) for e in report.estimates),
         total=stamp(report.total) if report.total else None,
     )
-    _print_report(report)
-    if each and len(report.estimates) > 1:
+    if as_json:
+        import json
+
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        _print_report(report)
+    if each and len(report.estimates) > 1 and not as_json:
         values = [e.estimate for e in report.estimates]
         lows = [e.intervals[0].lower for e in report.estimates if e.intervals]
         highs = [e.intervals[0].upper for e in report.estimates if e.intervals]

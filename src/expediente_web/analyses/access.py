@@ -86,10 +86,16 @@ def access_review_pair_by_id(user: Any, case: Case, pair_id: int) -> ReviewPair:
 def access_estimate_run_by_uid(user: Any, case: Case, uid: str) -> EstimateRun:
     """An estimate of the case; 404 otherwise."""
     _member(user, case)
-    run = EstimateRun.objects.filter(case=case, uid=uid).first()
+    run = EstimateRun.objects.filter(case=case, uid=uid).select_related("link_run").first()
     if run is None:
         raise Http404(f"No estimate {uid} in case {case.code}")
     return run
+
+
+def access_estimate_runs(user: Any, case: Case) -> Any:
+    """The case's estimates, newest first (with their linkage run)."""
+    _member(user, case)
+    return EstimateRun.objects.filter(case=case).select_related("link_run")
 
 
 @dataclass(frozen=True)
@@ -138,6 +144,7 @@ __all__ = [
     "DecisionView",
     "NotPermitted",
     "access_estimate_run_by_uid",
+    "access_estimate_runs",
     "access_link_run_by_uid",
     "access_pair_decisions",
     "access_review_pair_by_id",

@@ -206,15 +206,39 @@ def do_decide_pair(actor: Any, case: Case, record_a: Person, record_b: Person, d
     return stored
 
 
+#: A method or list grouping left to `expediente.estimation.choice.choose_estimate`.
+AUTO = "auto"
+
+
 def _estimator_options(method: str, options: Mapping[str, Any] | None) -> dict[str, Any]:
     if method not in ESTIMATE_DEFAULTS:
-        raise InvalidInput("method", f"{method!r} is not one of {', '.join(ESTIMATE_DEFAULTS)}")
+        raise InvalidInput("method", f"{method!r} is not one of {AUTO}, "
+                                     f"{', '.join(ESTIMATE_DEFAULTS)}")
     merged = dict(ESTIMATE_DEFAULTS[method])
     unknown = sorted(set(options or {}) - set(merged))
     if unknown:
         raise InvalidInput("options", f"{', '.join(unknown)} do not apply to {method}")
     merged.update(options or {})
     return merged
+
+
+def _choose(case: Case, link_run: LinkRun, method: str, lists: str, stratified: bool) -> Any:
+    """The automatic choice of lists and estimator on the run's one-list-per-source table."""
+    from expediente.estimation import EstimationError, capture_table
+    from expediente.estimation.choice import choose_estimate
+    from expediente_web.cases.models import Source
+
+    frame = capture_histories(link_run, [], "source")
+    sources = [c for c in frame.columns if c != "person_id"]
+    if not sources or frame.height == 0:
+        raise InvalidInput("link_run", f"linkage run {link_run.uid} resolved no person with a "
+                                       "source: there is nothing to estimate from")
+    kinds = dict(Source.objects.filter(case=case, code__in=sources).values_list("code", "kind"))
+    try:
+        table = capture_table(frame, lists=sources, count=None, exclude=["person_id"])
+        return choose_estimate(table, kinds, method=method, lists=lists, stratified=stratified)
+    except EstimationError as exc:
+        raise InvalidInput("estimate", str(exc)) from None
 
 
 def _without_draws(value: Any) -> Any:
@@ -226,29 +250,36 @@ def _without_draws(value: Any) -> Any:
     return value
 
 
-def do_run_estimate(actor: Any, case: Case, method: str = "loglinear", *,
-                    strata: str | None = None, seed: int = 12345, lists: str = "source",
+def do_run_estimate(actor: Any, case: Case, method: str = AUTO, *,
+                    strata: str | None = None, seed: int = 12345, lists: str = AUTO,
                     link_run: LinkRun | None = None, level: float = 0.95,
                     min_lists: int = 3, min_cases: int = 10,
                     options: Mapping[str, Any] | None = None,
-                    progress: Callable[[int], None] | None = None) -> EstimateRun:
+                    progress: Callable[[int], None] | None = None,
+                    stage: Callable[[str, int], None] | None = None) -> EstimateRun:
     """Estimate the total number of victims from a linkage run's capture histories and store it.
 
     Args:
         actor: owner or analyst, or None for the operator.
         case: the case.
-        method: ``loglinear`` or ``lcmcr``.
+        method: ``auto`` (chosen from the table, see `expediente.estimation.choice`),
+            ``loglinear`` or ``lcmcr``.
         strata: None, or a stratum of `adapters.STRATA` (``year``, ``state``).
         seed: seed of the bootstrap (log-linear) or of the chains (LCMCR).
-        lists: ``source`` (one list per source) or ``kind`` (one list per kind of source).
+        lists: ``auto`` (chosen with the method), ``source`` (one list per source) or ``kind``
+            (one list per kind of source).
         link_run: the linkage run to estimate from; the latest when None.
         level: interval coverage.
         min_lists, min_cases: strata with fewer lists or people are refused, not estimated.
-        options: estimator settings overriding `ESTIMATE_DEFAULTS[method]`.
+        options: estimator settings overriding `ESTIMATE_DEFAULTS[method]`; with ``auto``,
+            those of the method chosen apply and the others are recorded as not applied.
         progress: called with 1 after each stratum (stratified) or chain (LCMCR).
+        stage: called with a stage's name and its number of `progress` steps (0: unknown).
 
     The stored run carries every parameter, the seed, the SHA-256 of the capture-history table
-    and the package version, so that it can be reproduced.
+    and the package version, so that it can be reproduced; with ``auto``, also what was chosen
+    and why (``parameters["choice"]``), and what was asked (``requested_method``,
+    ``requested_lists``).
 
     Raises:
         NotPermitted: the actor may not run estimation in this case.
@@ -268,11 +299,19 @@ def do_run_estimate(actor: Any, case: Case, method: str = "loglinear", *,
     from expediente.estimation.results import package_version
 
     require_analysis_role(actor, case, "run estimation")
-    settings = _estimator_options(method, options)
+    requested_method, requested_lists = method, lists
+    if method != AUTO:
+        settings = _estimator_options(method, options)
+    else:
+        known = {key for defaults in ESTIMATE_DEFAULTS.values() for key in defaults}
+        unknown = sorted(set(options or {}) - known)
+        if unknown:
+            raise InvalidInput("options", f"{', '.join(unknown)} apply to no method")
     if strata is not None and strata not in STRATA:
         raise InvalidInput("strata", f"{strata!r} is not one of {', '.join(STRATA)}")
-    if lists not in LIST_GROUPINGS:
-        raise InvalidInput("lists", f"{lists!r} is not one of {', '.join(LIST_GROUPINGS)}")
+    if lists not in (AUTO, *LIST_GROUPINGS):
+        raise InvalidInput("lists", f"{lists!r} is not one of {AUTO}, "
+                                    f"{', '.join(LIST_GROUPINGS)}")
     if not 0 < level < 1:
         raise InvalidInput("level", f"{level} must be between 0 and 1")
     if link_run is None:
@@ -283,6 +322,18 @@ def do_run_estimate(actor: Any, case: Case, method: str = "loglinear", *,
     elif link_run.case_id != case.pk:
         raise InvalidInput("link_run", f"linkage run {link_run.uid} is not of case {case.code}")
 
+    choice = None
+    ignored: list[str] = []
+    if AUTO in (method, lists):
+        if stage is not None:
+            stage("choosing the lists and the estimator", 0)
+        choice = _choose(case, link_run, method, lists, bool(strata))
+        method, lists = choice.method, choice.lists
+        if requested_method == AUTO:
+            applying = {k: v for k, v in (options or {}).items()
+                        if k in ESTIMATE_DEFAULTS[method]}
+            ignored = sorted(set(options or {}) - set(applying))
+            settings = _estimator_options(method, applying)
     frame = capture_histories(link_run, [strata] if strata else [], lists)
     missing_stratum = 0
     if strata:
@@ -296,6 +347,9 @@ def do_run_estimate(actor: Any, case: Case, method: str = "loglinear", *,
                                     f"model (at most {MAX_LOGLINEAR_LISTS}): group them by kind "
                                     "of source (expediente estimate --case-lists kind) or use "
                                     "the latent-class model (--method lcmcr)")
+    if stage is not None:
+        steps = int(settings.get("chains", 0)) if method == "lcmcr" else 0
+        stage("estimating", frame[strata].n_unique() if strata else steps)
     input_sha256 = table_sha256(frame)
     estimator: Callable[..., Any] = estimate_loglinear if method == "loglinear" else (
         estimate_lcmcr)
@@ -320,6 +374,8 @@ def do_run_estimate(actor: Any, case: Case, method: str = "loglinear", *,
 
     parameters: dict[str, Any] = {
         "method": method,
+        "requested_method": requested_method,
+        "requested_lists": requested_lists,
         **kwargs,
         "level": level,
         "strata": strata,
@@ -334,6 +390,8 @@ def do_run_estimate(actor: Any, case: Case, method: str = "loglinear", *,
         "input_sha256": input_sha256,
         "package_version": package_version(),
     }
+    if choice is not None:
+        parameters["choice"] = {**choice.to_dict(), "options_not_applied": ignored}
     result = _without_draws(report.to_dict())
     with transaction.atomic():
         run = EstimateRun.objects.create(case=case, link_run=link_run, actor=actor_name(actor),

@@ -43,6 +43,17 @@ def print_estimate(estimate_run: Any, echo: Any = click.echo) -> bool:
     result = estimate_run.result
     parameters = estimate_run.parameters
     rows = list(result.get("estimates", []))
+    choice = parameters.get("choice")
+    if choice:
+        asked = f"asked {parameters.get('requested_method')}, lists " \
+                f"{parameters.get('requested_lists')}"
+        echo(f"method               {estimate_run.method}, one list per {parameters['lists']} "
+             f"(chosen automatically; {asked})")
+        for reason in choice.get("reasons", []):
+            echo(f"  because            {reason['text']}")
+        if choice.get("options_not_applied"):
+            echo(f"  not applied        {', '.join(choice['options_not_applied'])} (settings of "
+                 "the other method)")
     if result.get("total"):
         rows.append({**result["total"], "stratum": result["total"].get("stratum") or "TOTAL"})
     echo(f"lists                {', '.join(parameters['list_names'])}")
@@ -67,18 +78,18 @@ def print_estimate(estimate_run: Any, echo: Any = click.echo) -> bool:
     return disagree
 
 
-def run(case_code: str, *, method: str = "loglinear", strata: str | None = None,
-        lists: str = "source", seed: int = 12345, level: float = 0.95,
+def run(case_code: str, *, method: str = "auto", strata: str | None = None,
+        lists: str = "auto", seed: int = 12345, level: float = 0.95,
         options: dict[str, Any] | None = None, username: str | None = None,
         data_dir: str | None = None, out_dir: Path | None = None,
-        echo: Any = click.echo) -> Any:
+        echo: Any = click.echo, as_json: bool = False) -> Any:
     """Estimate the total number of victims of case `case_code` and store the estimate.
 
     Args:
         case_code: the case.
-        method: ``loglinear`` or ``lcmcr``.
+        method: ``auto`` (chosen from the table, and said why), ``loglinear`` or ``lcmcr``.
         strata: None, ``year`` or ``state`` (of each person's earliest act).
-        lists: ``source`` (one list per source) or ``kind`` (one per kind of source).
+        lists: ``auto``, ``source`` (one list per source) or ``kind`` (one per kind of source).
         seed: seed of the bootstrap or the chains.
         level: interval coverage.
         options: estimator settings (e.g. ``{"n_boot": 0}``, ``{"burnin": 2000}``).
@@ -86,6 +97,7 @@ def run(case_code: str, *, method: str = "loglinear", strata: str | None = None,
         data_dir: the data directory (else `$EXPEDIENTE_DATA_DIR` or ./data).
         out_dir: also write the capture histories and the result as JSON there.
         echo: where lines go.
+        as_json: print the stored estimate (parameters, choice and result) as JSON instead.
 
     Returns:
         The stored `EstimateRun`.
@@ -104,7 +116,7 @@ def run(case_code: str, *, method: str = "loglinear", strata: str | None = None,
         case, actor = open_case(case_code, username)
         settings = {**ESTIMATE_DEFAULTS.get(method, {}), **(options or {})}
         total = int(settings.get("chains", 1)) if method == "lcmcr" else 0
-        if strata and sys.stderr.isatty():
+        if strata and sys.stderr.isatty() and lists != "auto":
             # One tick per stratum: count them first (a cheap query next to the estimate).
             from expediente_web.analyses.models import LinkRun
 
@@ -118,27 +130,51 @@ def run(case_code: str, *, method: str = "loglinear", strata: str | None = None,
         if out_dir is not None:
             out_dir.mkdir(parents=True, exist_ok=True)
             histories = capture_histories(estimate_run.link_run, [strata] if strata else [],
-                                          lists)
+                                          estimate_run.parameters["lists"])
             histories.write_csv(out_dir / "capture_history.csv")
             stored = {"uid": str(estimate_run.uid), "parameters": estimate_run.parameters,
                       "result": estimate_run.result}
-            (out_dir / f"estimate-{method}.json").write_text(
+            (out_dir / f"estimate-{estimate_run.method}.json").write_text(
                 json.dumps(stored, indent=2, ensure_ascii=False) + "\n", "utf-8")
-        disagree = print_estimate(estimate_run, echo)
+        if as_json:
+            disagree = any("DISAGREE" in w for e in _rows(estimate_run.result)
+                           for w in e.get("warnings", []))
+            echo(json.dumps(as_document(estimate_run), indent=2, ensure_ascii=False))
+        else:
+            disagree = print_estimate(estimate_run, echo)
     if disagree:
         sys.exit(EXIT_PROBLEM_FOUND)
     return estimate_run
 
 
+def _rows(result: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(result.get("estimates", [])) + ([result["total"]] if result.get("total") else [])
+
+
+def as_document(estimate_run: Any) -> dict[str, Any]:
+    """The stored estimate as one JSON document: what `--json` prints."""
+    parameters = estimate_run.parameters
+    return {
+        "uid": str(estimate_run.uid),
+        "case": estimate_run.case.code,
+        "method": estimate_run.method,
+        "lists": parameters.get("lists"),
+        "choice": parameters.get("choice"),
+        "parameters": parameters,
+        "result": estimate_run.result,
+    }
+
+
 @click.command(name="estimate-case")
 @data_dir_option
 @click.option("--case", "case_code", required=True, help="Code of the case.")
-@click.option("--method", type=click.Choice(["loglinear", "lcmcr"]), default="loglinear",
-              show_default=True)
+@click.option("--method", type=click.Choice(["auto", "loglinear", "lcmcr"]), default="auto",
+              show_default=True, help="auto: chosen from the lists, and said why.")
 @click.option("--strata", type=click.Choice(["year", "state"]), default=None,
               help="Estimate per year or per state of each person's earliest act, then total.")
-@click.option("--lists", type=click.Choice(["source", "kind"]), default="source",
-              show_default=True, help="One list per source, or per kind of source.")
+@click.option("--lists", type=click.Choice(["auto", "source", "kind"]), default="auto",
+              show_default=True, help="One list per source, or per kind of source (auto: by "
+              "kind when the sources are too many for a log-linear model).")
 @click.option("--seed", type=int, default=12345, show_default=True)
 @click.option("--level", type=float, default=0.95, show_default=True)
 @click.option("--n-boot", type=int, default=None, help="Log-linear: BCa bootstrap replicates "
@@ -147,18 +183,19 @@ def run(case_code: str, *, method: str = "loglinear", strata: str | None = None,
 @click.option("--samples", type=int, default=None, help="LCMCR: draws kept per chain.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Also write capture_history.csv and the result as JSON here.")
+@click.option("--json", "as_json", is_flag=True, help="Print the stored estimate as JSON.")
 @actor_option
 def command(case_code: str, method: str, strata: str | None, lists: str, seed: int, level: float,
             n_boot: int | None, burnin: int | None, samples: int | None, out_dir: Path | None,
-            username: str | None) -> None:
+            as_json: bool, username: str | None) -> None:
     """Estimate a case's total number of victims from its latest linkage run, and store it."""
     options: dict[str, Any] = {}
-    if method == "loglinear" and n_boot is not None:
+    if method in ("loglinear", "auto") and n_boot is not None:
         options["n_boot"] = n_boot
-    if method == "lcmcr":
+    if method in ("lcmcr", "auto"):
         options.update({k: v for k, v in (("burnin", burnin), ("samples", samples))
                         if v is not None})
     elif burnin is not None or samples is not None:
         raise Refused("--burnin and --samples apply to --method lcmcr")
     run(case_code, method=method, strata=strata, lists=lists, seed=seed, level=level,
-        options=options, username=username, out_dir=out_dir)
+        options=options, username=username, out_dir=out_dir, as_json=as_json)

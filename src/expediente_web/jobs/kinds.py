@@ -53,10 +53,20 @@ def _run_linkage(actor: Any, case: Case, params: Mapping[str, Any],
     return {"link_run": str(run.uid), "persons": run.persons, "records": run.records}
 
 
+def _options(value: Any) -> dict[str, Any]:
+    if not isinstance(value, Mapping):
+        raise TypeError("options must be a mapping")
+    return {str(k): v for k, v in value.items()}
+
+
 ESTIMATE_PARAMS: dict[str, Callable[[Any], Any]] = {
     "method": str, "strata": lambda v: str(v) or None, "seed": int, "lists": str,
-    "level": float,
+    "level": float, "link_run": str, "options": _options,
 }
+
+#: Estimator settings an estimate job may carry (those of a run it repeats).
+ESTIMATE_OPTIONS = frozenset({"selection", "pthresh", "n_boot", "terms", "k_classes", "a_alpha",
+                              "b_alpha", "burnin", "samples", "thinning", "chains"})
 
 
 def _clean_estimate(params: Mapping[str, Any]) -> dict[str, Any]:
@@ -73,13 +83,16 @@ def _clean_estimate(params: Mapping[str, Any]) -> dict[str, Any]:
                 cleaned[key] = convert(params[key])
             except (TypeError, ValueError):
                 raise InvalidInput(key, f"{params[key]!r} is not a valid {key}") from None
-    if cleaned.get("method", "loglinear") not in ESTIMATE_DEFAULTS:
+    if cleaned.get("method", "auto") not in ("auto", *ESTIMATE_DEFAULTS):
         raise InvalidInput("method", f"unknown method {cleaned['method']!r} "
                                      f"(one of: {', '.join(ESTIMATE_DEFAULTS)})")
+    if set(cleaned.get("options", {})) - ESTIMATE_OPTIONS:
+        raise InvalidInput("options", "unknown estimator setting(s): " + ", ".join(
+            sorted(set(cleaned["options"]) - ESTIMATE_OPTIONS)))
     if cleaned.get("strata") and cleaned["strata"] not in STRATA:
         raise InvalidInput("strata", f"unknown stratum {cleaned['strata']!r} "
                                      f"(one of: {', '.join(STRATA)})")
-    if cleaned.get("lists", "source") not in LIST_GROUPINGS:
+    if cleaned.get("lists", "auto") not in ("auto", *LIST_GROUPINGS):
         raise InvalidInput("lists", f"unknown grouping {cleaned['lists']!r} "
                                     f"(one of: {', '.join(LIST_GROUPINGS)})")
     if not 0.5 <= cleaned.get("level", 0.95) < 1:
@@ -89,11 +102,15 @@ def _clean_estimate(params: Mapping[str, Any]) -> dict[str, Any]:
 
 def _run_estimate(actor: Any, case: Case, params: Mapping[str, Any],
                   progress: Reporter) -> dict[str, Any]:
+    from expediente_web.analyses.access import access_link_run_by_uid
     from expediente_web.analyses.actions import do_run_estimate
 
-    progress.stage("estimating")
-    run = do_run_estimate(actor, case, progress=progress.step, **params)
-    return {"estimate_run": str(run.uid)}
+    params = dict(params)
+    if params.get("link_run"):
+        # A re-run names the linkage run it repeats; the latest one otherwise.
+        params["link_run"] = access_link_run_by_uid(actor, case, params["link_run"])
+    run = do_run_estimate(actor, case, progress=progress.step, stage=progress.begin, **params)
+    return {"estimate_run": str(run.uid), "method": run.method}
 
 
 KINDS: dict[str, Kind] = {

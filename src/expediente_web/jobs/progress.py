@@ -80,6 +80,11 @@ class Reporter:
         self.state = Snapshot(stage=name, done=self.state.done, total=self.state.total)
         self._write(force=True)
 
+    def begin(self, name: str, total: int = 0) -> None:
+        """A new stage of `total` steps (0: not known), none done yet."""
+        self.state = Snapshot(stage=name, done=0, total=max(total, 0))
+        self._write(force=True)
+
     def step(self, n: int = 1) -> None:
         self.state = Snapshot(self.state.stage, self.state.done + n, self.state.total)
         self._write()

@@ -87,7 +87,8 @@ def test_it_refuses_a_loglinear_model_over_too_many_lists(case, analyst, linked,
 
     monkeypatch.setattr(actions, "MAX_LOGLINEAR_LISTS", 4)
     with pytest.raises(InvalidInput, match="--case-lists kind"):
-        do_run_estimate(analyst, case, options={"n_boot": 0})
-    assert do_run_estimate(analyst, case, lists="kind", options={"n_boot": 0}).parameters[
+        do_run_estimate(analyst, case, "loglinear", lists="source", options={"n_boot": 0})
+    assert do_run_estimate(analyst, case, "loglinear", lists="kind",
+                           options={"n_boot": 0}).parameters[
         "list_names"] == ["source.interview", "source.ngo_list", "source.official_record",
                           "source.press"]

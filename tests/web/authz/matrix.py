@@ -123,6 +123,37 @@ def _stored_pdf(world: Any) -> dict[str, Any]:
     return {"code": world.case.code, "uid": str(item.uid)}
 
 
+def _estimate_run(world: Any) -> Any:
+    """A stored estimate of the world's case (estimation in the browser)."""
+    run = getattr(world, "_estimate_run_made", None)
+    if run is None:
+        from expediente_web.analyses.models import EstimateRun
+
+        run = EstimateRun.objects.create(
+            case=world.case, actor="matrix_owner", method="loglinear",
+            parameters={"method": "loglinear", "lists": "source", "list_names": ["A", "B", "C"],
+                        "seed": 1, "level": 0.95, "n_boot": 0, "selection": "stepwise",
+                        "pthresh": 0.02, "terms": [], "persons": 30, "input_sha256": "0" * 64},
+            result={"estimates": [{"method": "loglinear", "n_observed": 30, "estimate": 41.0,
+                                   "intervals": [{"lower": 33.0, "upper": 60.0, "level": 0.95,
+                                                  "method": "profile"}],
+                                   "details": {}, "parameters": {}, "warnings": []}],
+                    "total": None, "strata_column": None, "refused_strata": {}})
+        world._estimate_run_made = run
+    return run
+
+
+def _estimate_job(world: Any) -> Any:
+    """A queued estimate job of the world's case."""
+    job = getattr(world, "_estimate_job_made", None)
+    if job is None:
+        from expediente_web.jobs.actions import do_enqueue_job
+
+        job = do_enqueue_job(world.users["owner"], world.case, "estimate", {})
+        world._estimate_job_made = job
+    return job
+
+
 ROUTES: dict[str, list[Check]] = {
     # -- site ---------------------------------------------------------------------------------
     "home": [get(SIGNED_IN, NOTHING)],
@@ -224,6 +255,19 @@ ROUTES: dict[str, list[Check]] = {
     ],
     "analyses:person": [get(READ, lambda w: {"code": w.case.code, "cluster": w.record.cluster})],
     "analyses:patterns": [get(READ)],
+    # -- estimates of the total (estimation in the browser): every member reads them; only
+    # owners and analysts start or re-run one (a background job, then a redirect to its page).
+    "analyses:estimates": [get(READ)],
+    "analyses:estimate-start": [
+        post(ANALYSE, data={"method": "auto", "lists": "auto", "seed": "7", "level": "0.95"}),
+        get(expect(_members(405), outsider=405, anonymous=302, expired_partner=405)),
+    ],
+    "analyses:estimate-job": [get(READ, lambda w: {"code": w.case.code,
+                                                   "uid": _estimate_job(w).uid})],
+    "analyses:estimate": [get(READ, lambda w: {"code": w.case.code,
+                                               "uid": _estimate_run(w).uid})],
+    "analyses:estimate-rerun": [post(ANALYSE, lambda w: {"code": w.case.code,
+                                                         "uid": _estimate_run(w).uid})],
     # -- background jobs ----------------------------------------------------------------------
     "jobs:list": [get(READ)],
     "jobs:start": [post(ANALYSE, data={"kind": "linkage"})],
