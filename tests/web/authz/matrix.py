@@ -463,3 +463,58 @@ ROUTES.update({
 ROUTES.update({
     "dashboard:case": [get(READ)],
 })
+
+
+# -- the public submission form and its triage (submissions) --------------------------------------
+# The form is open to everyone, signed in or not (an empty POST is refused: its token is missing);
+# triage is for the case's owners and documenters; opening the form is the owners'.
+_TRIAGE = expect(_members(403), owner=200, documenter=200)
+
+
+def _public_form(world: Any) -> dict[str, Any]:
+    """kwargs of the world's case's public form, opened once per world."""
+    if not getattr(world, "_public_form", None):
+        from expediente_web.submissions.actions import do_set_public_form
+
+        world._public_form = do_set_public_form(
+            world.users["owner"], world.case, enabled=True, slug="matriz",
+            public_title="Formulario de la matriz")
+    return {"slug": world._public_form.slug}
+
+
+def _submission(world: Any) -> dict[str, Any]:
+    """kwargs of a submission with one file (made once per world)."""
+    found = getattr(world, "_submission", None)
+    if found is None:
+        import io
+
+        from expediente_web.submissions.actions import Incoming, do_receive_submission
+        from support.synthetic_files import png
+
+        _public_form(world)
+        picture = png()
+        found, _code = do_receive_submission(
+            world._public_form, address="matrix", narrative="Relato sintético", language="es",
+            files=[Incoming(io.BytesIO(picture), "foto.png", len(picture), "image/png")])
+        world._submission = found
+    return {"code": world.case.code, "uid": str(found.uid)}
+
+
+def _submission_file(world: Any) -> dict[str, Any]:
+    kwargs = _submission(world)
+    return {**kwargs, "file_uid": str(world._submission.attachments.get().uid)}
+
+
+ROUTES.update({
+    "submissions:submit": [get(OPEN, _public_form),
+                           post(dict.fromkeys(PERSONAS, 400), _public_form)],
+    "submissions:follow-up": [get(OPEN, _public_form),
+                              post(dict.fromkeys(PERSONAS, 400), _public_form)],
+    "submissions:list": [get(_TRIAGE)],
+    "submissions:detail": [get(_TRIAGE, _submission)],
+    "submissions:attachment": [get(_TRIAGE, _submission_file)],
+    "submissions:accept": [post(expect(_TRIAGE, owner=302, documenter=302), _submission)],
+    "submissions:reject": [post(expect(_TRIAGE, owner=400, documenter=400), _submission)],
+    "submissions:setting": [get(expect(_members(403), owner=200)),
+                            post(expect(_members(403), owner=400), data={})],
+})
