@@ -87,8 +87,13 @@ def test_an_anonymous_visitor_sends_and_gets_a_receipt_only(public, public_form)
 
 
 def test_a_named_sender_is_stored_encrypted(public, public_form):
-    response = send(public, sender_name="Ana Sintética Pérez", sender_contact="+58 414 555 0100",
-                    may_contact="on", narrative=f"Relato con una marca única ZQX-77. {HOSTILE}")
+    response = send(
+        public,
+        sender_name="Ana Sintética Pérez",
+        sender_contact="+58 414 555 0100",
+        may_contact="on",
+        narrative=f"Relato con una marca única ZQX-77. {HOSTILE}",
+    )
     assert response.status_code == 200
     submission = _submissions().get()
     assert submission.sender_name == "Ana Sintética Pérez"
@@ -161,15 +166,23 @@ def test_the_limit_per_address(public, public_form, settings):
     assert "from your connection" in response.content.decode()
     assert _submissions().count() == 2
     # Another address still gets through.
-    assert public.post("/submit/testimonios-ve/", submission_data(),
-                       REMOTE_ADDR="192.0.2.9").status_code == 200
+    assert (
+        public.post(
+            "/submit/testimonios-ve/", submission_data(), REMOTE_ADDR="192.0.2.9"
+        ).status_code
+        == 200
+    )
 
 
 def test_the_limit_per_case(public, public_form, settings):
     settings.EXPEDIENTE_SUBMISSIONS_PER_CASE_PER_HOUR = 2
     for n in range(2):
-        assert public.post("/submit/testimonios-ve/", submission_data(),
-                           REMOTE_ADDR=f"192.0.2.{n + 1}").status_code == 200
+        assert (
+            public.post(
+                "/submit/testimonios-ve/", submission_data(), REMOTE_ADDR=f"192.0.2.{n + 1}"
+            ).status_code
+            == 200
+        )
     response = public.post("/submit/testimonios-ve/", submission_data(), REMOTE_ADDR="192.0.2.50")
     assert response.status_code == 429
     assert "too many submissions" in response.content.decode()
@@ -235,10 +248,16 @@ def test_too_many_files_are_refused(public, public_form, settings):
 
 def test_the_receipt_adds_to_the_same_submission(public, public_form):
     code = receipt_of(send(public))
-    response = public.post("/submit/testimonios-ve/follow-up/", {
-        "receipt": code.lower().replace("-", " "), "text": "Olvidé decir que era de noche.",
-        "attachments": [_file("nota.txt", b"Placa parcial: sintetica", "text/plain")],
-        "website": "", "token": token()})
+    response = public.post(
+        "/submit/testimonios-ve/follow-up/",
+        {
+            "receipt": code.lower().replace("-", " "),
+            "text": "Olvidé decir que era de noche.",
+            "attachments": [_file("nota.txt", b"Placa parcial: sintetica", "text/plain")],
+            "website": "",
+            "token": token(),
+        },
+    )
     assert response.status_code == 200
     assert "your addition was received" in response.content.decode()
     assert "de noche" not in response.content.decode()
@@ -261,8 +280,10 @@ def test_a_wrong_receipt_is_refused_without_saying_whether_it_exists(
     code_elsewhere = receipt_of(send(public, slug="otro"))
     pages = []
     for wrong in (code_elsewhere, "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF", "nada"):
-        response = public.post("/submit/testimonios-ve/follow-up/", {
-            "receipt": wrong, "text": "Más", "website": "", "token": token()})
+        response = public.post(
+            "/submit/testimonios-ve/follow-up/",
+            {"receipt": wrong, "text": "Más", "website": "", "token": token()},
+        )
         assert response.status_code == 400
         pages.append(response.content.decode())
     assert all("This receipt code was not recognised" in p for p in pages)
@@ -273,9 +294,15 @@ def test_a_wrong_receipt_is_refused_without_saying_whether_it_exists(
 def test_guessing_receipts_runs_into_the_limit(public, public_form, settings):
     settings.EXPEDIENTE_SUBMISSIONS_PER_ADDRESS_PER_HOUR = 3
     statuses = [
-        public.post("/submit/testimonios-ve/follow-up/", {
-            "receipt": f"AAAA-BBBB-CCCC-DDDD-EEEE-FFF{c}", "text": "x", "website": "",
-            "token": token()}).status_code
+        public.post(
+            "/submit/testimonios-ve/follow-up/",
+            {
+                "receipt": f"AAAA-BBBB-CCCC-DDDD-EEEE-FFF{c}",
+                "text": "x",
+                "website": "",
+                "token": token(),
+            },
+        ).status_code
         for c in "ABCD"
     ]
     assert statuses == [400, 400, 400, 429]
@@ -283,8 +310,10 @@ def test_guessing_receipts_runs_into_the_limit(public, public_form, settings):
 
 def test_a_follow_up_needs_something_to_add(public, public_form):
     code = receipt_of(send(public))
-    response = public.post("/submit/testimonios-ve/follow-up/", {
-        "receipt": code, "text": "", "website": "", "token": token()})
+    response = public.post(
+        "/submit/testimonios-ve/follow-up/",
+        {"receipt": code, "text": "", "website": "", "token": token()},
+    )
     assert response.status_code == 400
     assert _submissions().get().additions.count() == 0
 

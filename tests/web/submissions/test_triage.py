@@ -25,12 +25,16 @@ def _file(name: str, content: bytes, content_type: str):
 def submission(public, public_form):
     data = submission_data(
         narrative=f"Me retuvieron tres días en un sótano. {HOSTILE}",
-        sender_name=f"Testigo Sintético {HOSTILE}", sender_contact="+58 412 555 0111",
-        may_contact="on", attachments=[_file("lesion.png", png(), "image/png")])
+        sender_name=f"Testigo Sintético {HOSTILE}",
+        sender_contact="+58 412 555 0111",
+        may_contact="on",
+        attachments=[_file("lesion.png", png(), "image/png")],
+    )
     code = receipt_of(public.post("/submit/testimonios-ve/", data))
-    public.post("/submit/testimonios-ve/follow-up/", {
-        "receipt": code, "text": "Recordé que era un martes.", "website": "",
-        "token": token()})
+    public.post(
+        "/submit/testimonios-ve/follow-up/",
+        {"receipt": code, "text": "Recordé que era un martes.", "website": "", "token": token()},
+    )
     from expediente_web.submissions.models import PublicSubmission
 
     return PublicSubmission.objects.get()
@@ -41,8 +45,7 @@ def _url(case, submission=None, tail: str = "") -> str:
     return base + (f"{submission.uid}/" if submission else "") + tail
 
 
-def test_a_documenter_lists_submissions_without_decrypting(client, case, documenter,
-                                                           submission):
+def test_a_documenter_lists_submissions_without_decrypting(client, case, documenter, submission):
     client.force_login(documenter)
     response = client.get(_url(case), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
@@ -77,8 +80,10 @@ def test_accepting_makes_a_testimony_with_its_source_and_evidence(
     from expediente_web.records.models import Testimony
 
     client.force_login(documenter)
-    response = client.post(_url(case, submission, "accept/"),
-                           {"consent_scopes": ["consent.future_contact"], "notes": "Verificar"})
+    response = client.post(
+        _url(case, submission, "accept/"),
+        {"consent_scopes": ["consent.future_contact"], "notes": "Verificar"},
+    )
     assert response.status_code == 302
     testimony = Testimony.objects.get()
     assert response["Location"] == f"/cases/{case.code}/testimonies/{testimony.uid}/"
@@ -96,8 +101,9 @@ def test_accepting_makes_a_testimony_with_its_source_and_evidence(
     submission.refresh_from_db()
     assert submission.status == "accepted" and submission.testimony == testimony
     assert submission.decided_by == documenter
-    actions = set(AuditEntry.objects.filter(actor=documenter.username)
-                  .values_list("action", flat=True))
+    actions = set(
+        AuditEntry.objects.filter(actor=documenter.username).values_list("action", flat=True)
+    )
     assert {"create_source", "create_testimony", "store_evidence", "accept_submission"} <= actions
     entry = AuditEntry.objects.get(action="accept_submission")
     assert entry.payload["evidence_items"] == [str(item.uid)]
@@ -107,8 +113,9 @@ def test_accepting_makes_a_testimony_with_its_source_and_evidence(
     assert Testimony.objects.count() == 1
 
 
-def test_a_second_accepted_submission_cites_the_same_source(client, case, documenter, public,
-                                                            submission):
+def test_a_second_accepted_submission_cites_the_same_source(
+    client, case, documenter, public, submission
+):
     from expediente_web.cases.models import Source
 
     client.force_login(documenter)
@@ -124,8 +131,9 @@ def test_a_second_accepted_submission_cites_the_same_source(client, case, docume
 def test_rejecting_needs_a_reason(client, case, documenter, submission, audit_count):
     client.force_login(documenter)
     before = audit_count()
-    refused = client.post(_url(case, submission, "reject/"), {"reason": "  "},
-                          HTTP_ACCEPT_LANGUAGE="en")
+    refused = client.post(
+        _url(case, submission, "reject/"), {"reason": "  "}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert refused.status_code == 400
     assert "This field is required" in refused.content.decode()
     submission.refresh_from_db()
@@ -162,8 +170,7 @@ def test_an_attachment_downloads_and_never_runs(client, case, documenter, submis
     assert AuditEntry.objects.filter(object_id="submissions:attachment").count() == 1
 
 
-@pytest.mark.parametrize("role", ["role.partner", "role.analyst", "role.viewer",
-                                  "role.reviewer"])
+@pytest.mark.parametrize("role", ["role.partner", "role.analyst", "role.viewer", "role.reviewer"])
 def test_other_roles_cannot_reach_triage(client, case, owner, make_user, submission, role):
     import datetime as dt
 
@@ -226,8 +233,10 @@ def test_only_an_owner_opens_the_form(client, case, owner, documenter):
     with pytest.raises(NotPermitted):
         do_set_public_form(documenter, case, enabled=True, slug="x", public_title="X")
     client.force_login(owner)
-    response = client.post(f"/cases/{case.code}/submissions/settings/", {
-        "enabled": "on", "slug": "relatos", "public_title": "Relatos"})
+    response = client.post(
+        f"/cases/{case.code}/submissions/settings/",
+        {"enabled": "on", "slug": "relatos", "public_title": "Relatos"},
+    )
     assert response.status_code == 302
     assert client.get("/submit/relatos/").status_code == 200
     from expediente_web.audit.models import AuditEntry
@@ -249,6 +258,9 @@ def test_an_address_taken_by_another_case_is_refused(client, case, owner, make_u
         do_set_public_form(owner, case, enabled=True, slug="relatos", public_title="Mío")
     assert refused.value.field == "slug"
     client.force_login(owner)
-    response = client.post(f"/cases/{case.code}/submissions/settings/", {
-        "enabled": "on", "slug": "Not a slug!", "public_title": "x"}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        f"/cases/{case.code}/submissions/settings/",
+        {"enabled": "on", "slug": "Not a slug!", "public_title": "x"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert response.status_code == 400
