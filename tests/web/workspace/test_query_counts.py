@@ -54,3 +54,49 @@ def test_queries_are_bounded(record, documenter, as_user, name):
     assert len(queries) <= BOUNDS[name], f"{name}: {len(queries)} queries\n" + "\n".join(
         q["sql"][:160] for q in queries
     )
+
+
+# -- estimates of the total (estimation in the browser) ---------------------------------------
+
+#: The estimation page lists 25 stored estimates a page; an estimate's page shows one row per
+#: stratum. Neither may make a query per row.
+ESTIMATE_BOUNDS = {"analyses:estimates": 18, "analyses:estimate": 16}
+
+
+def _stored_estimates(case, count=30, strata=40):
+    from expediente_web.analyses.models import EstimateRun, LinkRun
+
+    link = LinkRun.objects.filter(case=case).first()
+    rows = [{"stratum": str(2000 + i), "method": "lcmcr", "n_observed": 10 + i,
+             "estimate": 15.0 + i, "warnings": [],
+             "intervals": [{"lower": 10.0 + i, "upper": 30.0 + i, "level": 0.95,
+                            "method": "posterior"}],
+             "details": {"diagnostics": {"rhat_n": 1.01, "ess_n": 900.0}}}
+            for i in range(strata)]
+    total = {**rows[0], "stratum": None, "n_observed": 900, "estimate": 1300.0}
+    runs = [EstimateRun.objects.create(
+        case=case, link_run=link, actor="ana", method="lcmcr",
+        parameters={"method": "lcmcr", "lists": "kind", "strata": "year", "seed": i,
+                    "level": 0.95, "list_names": ["source.press", "source.ngo_list"],
+                    "requested_method": "auto", "requested_lists": "auto",
+                    "input_sha256": "0" * 64, "persons": 900},
+        result={"strata_column": "year", "estimates": rows, "total": total,
+                "refused_strata": {}}) for i in range(count)]
+    return runs[-1]
+
+
+@pytest.mark.parametrize("name", sorted(ESTIMATE_BOUNDS))
+def test_estimate_pages_are_bounded(record, documenter, as_user, name):
+    run = _stored_estimates(record.case)
+    kwargs = {"code": record.case.code}
+    if name == "analyses:estimate":
+        kwargs["uid"] = str(run.uid)
+    client = as_user(documenter)
+    address = reverse(name, kwargs=kwargs)
+    client.get(address)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(address)
+    assert response.status_code == 200
+    assert len(queries) <= ESTIMATE_BOUNDS[name], f"{name}: {len(queries)} queries\n" + "\n".join(
+        q["sql"][:160] for q in queries
+    )
