@@ -17,6 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 from expediente_web.config import ConfigError, data_dir, env_bool, env_int, env_str
 
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Early, so that every response below it (redirects and lockouts included) is not stored.
     "expediente_web.site.middleware.NoStoreMiddleware",
     # The stylesheet and htmx of the site, served by the app itself (no separate web server).
@@ -196,6 +198,41 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_REFERRER_POLICY = "same-origin"
+# Behind HTTPS (a production server, or a TLS-terminating proxy that sets X-Forwarded-Proto):
+# cookies only over TLS, plain HTTP redirected, and browsers told to remember it (HSTS, a year).
+# `make demo` and the tests serve plain HTTP on loopback and leave it off.
+HTTPS = env_bool("EXPEDIENTE_HTTPS", False)
+if HTTPS:
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("EXPEDIENTE_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Allows (does not make) the domain's entry in the browsers' HTTPS-only list: that takes
+    # the operator submitting it at hstspreload.org.
+    SECURE_HSTS_PRELOAD = True
+# Content-Security-Policy (django-csp): scripts, styles, images, media and requests from the site
+# itself only. No page has an inline script or a style attribute, and none may: a hostile string
+# that escaped escaping could still not run. Evidence files are served under a stricter policy
+# of their own (workspace.views.evidence), which this one does not replace.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "media-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "frame-src": [SELF],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # Background jobs: django-tasks with its database backend, run by `expediente worker` (which
 # `expediente serve` starts beside itself). `immediate` runs a job inside the request that asks

@@ -46,10 +46,16 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def page(browser, live_server) -> Iterator[object]:
+    """A page in Spanish; the test fails if anything on it broke the Content-Security-Policy
+    (an inline script or style attribute the policy refused: something a user would miss)."""
     context = browser.new_context(base_url=live_server.url, locale="es-ES")
     pg = context.new_page()
+    refused: list[str] = []
+    pg.on("console", lambda m: refused.append(f"{pg.url}: {m.text}")
+          if m.type == "error" and "Content Security Policy" in m.text else None)
     yield pg
     context.close()
+    assert not refused, "refused by the Content-Security-Policy:\n" + "\n".join(refused)
 
 
 @pytest.fixture

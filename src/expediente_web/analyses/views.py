@@ -33,6 +33,7 @@ from expediente_web.cases.models import Case
 from expediente_web.cases.validation import InvalidInput
 from expediente_web.protection.cipher import pseudonym
 from expediente_web.records.models import Person
+from expediente_web.site.inline_svg import without_inline_styles
 
 #: Resolved persons listed on the overview page (the largest first).
 PERSONS_SHOWN = 200
@@ -260,14 +261,14 @@ def person(request: HttpRequest, code: str, cluster: str) -> HttpResponse:
     })
 
 
-#: Bilingual labels of the time-series chart on the patterns page.
-SERIES_LABELS = {
-    "title": "Actos documentados por mes (no es una estimación) / "
-             "Documented acts per month (not an estimate)",
-    "acts": "actos documentados / documented acts",
-    "victims": "víctimas distintas / distinct victims",
-    "ylabel": "número / count",
-}
+def _series_labels() -> dict[str, str]:
+    """The time-series chart's words, in the reader's language."""
+    return {
+        "title": gettext("Documented acts per month (not an estimate)"),
+        "acts": gettext("documented acts"),
+        "victims": gettext("distinct victims"),
+        "ylabel": gettext("count"),
+    }
 
 
 def _series_svg(report: Any) -> str:
@@ -277,9 +278,9 @@ def _series_svg(report: Any) -> str:
     from expediente.patterns.output import plot_series
 
     buffer = io.BytesIO()
-    plot_series(report, buffer, "svg", SERIES_LABELS)
+    plot_series(report, buffer, "svg", _series_labels())
     text = buffer.getvalue().decode("utf-8")
-    return text[text.index("<svg"):]
+    return without_inline_styles(text[text.index("<svg"):])
 
 
 def _pattern_context(found: Any) -> dict[str, Any]:
