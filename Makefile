@@ -33,6 +33,7 @@ demo: $(DEMO_STAMP)
 	$(BIN)/expediente demo --data-dir demo-data $(if $(PORT),--port $(PORT))
 
 ## make test: lint and type checks, the whole suite on SQLite, then the database tests on PostgreSQL
+# (each xdist worker of the PostgreSQL pass starts a throwaway cluster of its own)
 test: $(STAMP) lint types test-sqlite test-postgres
 
 lint: $(STAMP)
@@ -45,7 +46,8 @@ test-sqlite: $(STAMP)
 	$(BIN)/python -m pytest -q -n $(JOBS)
 
 test-postgres: $(STAMP)
-	EXPEDIENTE_TEST_DB=postgres $(BIN)/python -m pytest -q tests/web tests/cli -m "not browser and not slow"
+	EXPEDIENTE_TEST_DB=postgres $(BIN)/python -m pytest -q -n $(JOBS) tests/web tests/cli \
+	  -m "not browser and not slow"
 
 ## make messages: collect the pages' strings into the Spanish catalogue and compile it (needs gettext)
 messages: $(STAMP)
