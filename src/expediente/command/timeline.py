@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 Step = Literal["year", "month"]
+Anchor = Literal["start", "end"]
 
 #: Above this many days the acts are counted per year, else per month.
 YEARLY_ABOVE_DAYS = 3 * 366
@@ -34,6 +35,9 @@ HISTOGRAM_H = 30.0
 ROW_H = 28.0
 BAR_H = 10.0
 LANE_GAP = 10.0
+#: The width of one character of a label at 11 px, an average of a sans-serif face, to keep a
+#: label inside the figure.
+CHAR_W = 6.2
 #: Tick labels closer than this are thinned out (every 2nd, 5th, 10th … labelled).
 MIN_LABEL_GAP = {"year": 38.0, "month": 60.0}
 
@@ -109,7 +113,7 @@ class Bar:
     y: float
     label_y: float
     label_x: float
-    label_anchor: Literal["start", "end"]
+    label_anchor: Anchor
     segments: tuple[Segment, ...]
     #: The certain days (None: no day is certain) and the whole possible span, as drawn.
     certain: tuple[dt.date, dt.date] | None
@@ -137,6 +141,16 @@ class ActCount:
     def total(self) -> int:
         return self.certain + self.possible
 
+    @property
+    def certain_y(self) -> float:
+        """The top of the column of acts certainly in the period."""
+        return _r(self.baseline - self.certain_height)
+
+    @property
+    def possible_y(self) -> float:
+        """The top of the column of acts possibly in the period (drawn above the certain)."""
+        return _r(self.baseline - self.certain_height - self.possible_height)
+
 
 @dataclass(frozen=True)
 class Lane:
@@ -159,6 +173,10 @@ class Tick:
     x: float
     labelled: bool
 
+    @property
+    def label_x(self) -> float:
+        return _r(self.x + 3)
+
 
 @dataclass(frozen=True)
 class Timeline:
@@ -174,6 +192,14 @@ class Timeline:
     unplaced: tuple[Post, ...]
     top: float
     most: int
+
+    @property
+    def tick_top(self) -> float:
+        return self.top - 6
+
+    @property
+    def bar_height(self) -> float:
+        return BAR_H
 
     def x(self, day: dt.date) -> float:
         """The left edge of a day on the axis."""
@@ -235,12 +261,14 @@ def _span(post: Post, floor: dt.date, today: dt.date) -> tuple[dt.date, dt.date,
     if post.open_start:
         se = sl = floor
     else:
-        assert post.start_earliest is not None and post.start_latest is not None
+        if post.start_earliest is None or post.start_latest is None:
+            raise TimelineInputError(f"post {post.key}: its start has no bounds")
         se, sl = post.start_earliest, post.start_latest
     if post.open_end:
         ee = el = max(today, sl)
     else:
-        assert post.end_earliest is not None and post.end_latest is not None
+        if post.end_earliest is None or post.end_latest is None:
+            raise TimelineInputError(f"post {post.key}: its end has no bounds")
         ee, el = post.end_earliest, post.end_latest
     return se, sl, ee, el
 
@@ -259,6 +287,17 @@ def _pieces(se: dt.date, sl: dt.date, ee: dt.date, el: dt.date) -> list[Piece]:
     if ee < el:
         out.append((ee + one, el, False))
     return out
+
+
+def _label_at(chars: int, x0: float, x1: float, right: float) -> tuple[float, Anchor]:
+    """Where a bar's label goes: from the bar's start if it fits before the right edge, else
+    ending at the bar's end, else from the left edge (the label has its own line)."""
+    text = chars * CHAR_W
+    if x0 + text <= right:
+        return _r(x0), "start"
+    if x1 - text >= PAD_X:
+        return _r(x1), "end"
+    return PAD_X, "start"
 
 
 def lay_out(
@@ -345,7 +384,7 @@ def lay_out(
     undated: dict[str, int] = {}
     outside: dict[str, int] = {}
     seen: set[tuple[str, str]] = set()
-    by_level: dict[str, list[DatedAct]] = {}
+    by_level: dict[str, list[tuple[dt.date, dt.date]]] = {}
     for act in acts:
         if (act.key, act.level) in seen:
             continue
@@ -355,17 +394,16 @@ def lay_out(
         elif act.latest < start or act.earliest > end:
             outside[act.level] = outside.get(act.level, 0) + 1
         else:
-            by_level.setdefault(act.level, []).append(act)
+            by_level.setdefault(act.level, []).append((act.earliest, act.latest))
     most = 0
     for key, rows in by_level.items():
         line = []
         for b_start, b_end in bins:
             certain = possible = 0
-            for act in rows:
-                assert act.earliest is not None and act.latest is not None
-                if act.earliest >= b_start and act.latest <= b_end:
+            for earliest, latest in rows:
+                if earliest >= b_start and latest <= b_end:
                     certain += 1
-                elif act.earliest <= b_end and act.latest >= b_start:
+                elif earliest <= b_end and latest >= b_start:
                     possible += 1
             line.append((b_start, b_end, certain, possible))
             most = max(most, certain + possible)
@@ -424,14 +462,14 @@ def lay_out(
             sure = [(a, b) for a, b, c in pieces if c]
             x0 = segments[0].x
             x1 = segments[-1].x + segments[-1].width
-            near_right = x0 > PAD_X + (right - PAD_X) * 0.6
+            label_x, anchor = _label_at(len(post.label), x0, x1, right)
             bars.append(
                 Bar(
                     post=post,
                     y=_r(y + ROW_H - BAR_H - 4),
                     label_y=_r(y + 11),
-                    label_x=_r(x1 if near_right else x0),
-                    label_anchor="end" if near_right else "start",
+                    label_x=label_x,
+                    label_anchor=anchor,
                     segments=segments,
                     certain=(sure[0][0], sure[-1][1]) if sure else None,
                     possible=(pieces[0][0], pieces[-1][1]),

@@ -77,3 +77,41 @@ def superiors_of(person: Person, on: dt.date, *, certainly: bool = False) -> lis
                     found.add(position.pk)
                     superiors.append(position)
     return superiors
+
+
+def covers(position: Position, on: dt.date, *, certainly: bool = False) -> bool:
+    """Whether a position already read (possibly or certainly) covers the day: the same test
+    as `positions_on`, for a page that has the positions in hand."""
+    if certainly:
+        starts = (position.start_latest is not None and position.start_latest <= on) or (
+            position.start_latest is None and position.start_text == ""
+        )
+        ends = (
+            position.end_earliest is not None and position.end_earliest >= on
+        ) or position.end_text == ""
+    else:
+        starts = (
+            position.start_earliest is not None and position.start_earliest <= on
+        ) or position.start_text == ""
+        ends = (
+            position.end_latest is not None and position.end_latest >= on
+        ) or position.end_text == ""
+    return starts and ends
+
+
+def chain_of_command_among(
+    chain: list[Unit], commanders: list[Position], on: dt.date, *, certainly: bool = False
+) -> list[CommandLevel]:
+    """`chain_of_command` from what a page has read: the units of the chain (nearest first) and
+    the live command positions held in them, without a query per level."""
+    return [
+        CommandLevel(
+            unit,
+            tuple(
+                p
+                for p in commanders
+                if p.unit_id == unit.pk and p.is_commander and covers(p, on, certainly=certainly)
+            ),
+        )
+        for unit in chain
+    ]

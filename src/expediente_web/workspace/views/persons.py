@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from expediente_web.analyses.access import access_link_run_by_uid, latest_link_run
@@ -23,6 +24,7 @@ from expediente_web.records.access import (
 )
 from expediente_web.records.models import Act, Person, Position, Testimony
 from expediente_web.workspace.access import access_sources
+from expediente_web.workspace.command_figure import person_figure
 from expediente_web.workspace.listing import FilterForm, paginate, term_choices
 from expediente_web.workspace.views.acts import _resolved_person
 from expediente_web.workspace.views.common import reader
@@ -122,6 +124,11 @@ def person_detail(request: HttpRequest, code: str, uid: str) -> HttpResponse:
         .select_related("unit")
         .order_by("start_earliest", "id")
     )
+    figure = (
+        person_figure(request.user, r.case, person, positions, r.identities, timezone.localdate())
+        if positions
+        else None
+    )
     witnessed = list(
         access_records(request.user, r.case, Testimony)
         .filter(witness=person)
@@ -146,6 +153,8 @@ def person_detail(request: HttpRequest, code: str, uid: str) -> HttpResponse:
             "acts": acts,
             "perpetrated": perpetrated,
             "positions": positions,
+            "figure": figure,
+            "kind": "person",
             "witnessed": witnessed,
             "citing": list(citing.values()),
             "resolved": resolved,

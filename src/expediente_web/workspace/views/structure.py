@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from expediente_web.records.access import access_record_by_uid, access_records
-from expediente_web.records.command import chain_of_command
+from expediente_web.records.command import chain_of_command_among
 from expediente_web.records.models import Act, Event, Location, Position, Unit
+from expediente_web.workspace.command_figure import unit_figure
 from expediente_web.workspace.listing import FilterForm, term_choices
 from expediente_web.workspace.tree import ancestors, flatten, natural
 from expediente_web.workspace.views.common import reader
@@ -72,10 +73,9 @@ def unit_detail(request: HttpRequest, code: str, uid: str) -> HttpResponse:
     if form.is_bound and form.is_valid():
         on = form.cleaned_data["on"] or on
         certainly = form.cleaned_data["certainly"]
-    chain = chain_of_command(unit, on, certainly=certainly)
-    for level in chain:
-        for position in level.commanders:
-            r.identities.label(position.person)
+    figure = unit_figure(request.user, r.case, unit, every, r.identities, timezone.localdate())
+    # The commanders on the chosen day, from those the figure read (no query per level).
+    chain = chain_of_command_among(figure.chain, figure.commanders, on, certainly=certainly)
     n_acts = (
         access_records(request.user, r.case, Act).filter(involvements__unit=unit).distinct().count()
     )
@@ -91,6 +91,8 @@ def unit_detail(request: HttpRequest, code: str, uid: str) -> HttpResponse:
             "certainly": certainly,
             "chain": chain,
             "n_acts": n_acts,
+            "figure": figure,
+            "kind": "unit",
         },
     )
 
