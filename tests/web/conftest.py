@@ -8,6 +8,19 @@ from django.test import Client
 from support.two_factor import TwoFactorClient
 
 
+@pytest.fixture(autouse=True)
+def _services_speak_english():
+    """A service called from a test (no request, no command) says its errors in English, as
+    the command line does under the suite's EXPEDIENTE_LANG=en; the site's default language
+    is Spanish. Pages pick their own language from the request; a test that wants a service's
+    Spanish says `translation.override("es")`."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def client():
     return TwoFactorClient()

@@ -22,6 +22,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from expediente_web.cases.models import Case, Membership
 
@@ -44,7 +46,8 @@ class MembershipExpired(PermissionDenied):
     """The user had a role in the case until `expires_at`, which has passed."""
 
     def __init__(self, case: Case, expires_at: Any) -> None:
-        super().__init__(f"access to case {case.code} ended at {expires_at:%Y-%m-%d %H:%M} UTC")
+        super().__init__(_("access to case %(case)s ended at %(moment)s UTC")
+                         % {"case": case.code, "moment": f"{expires_at:%Y-%m-%d %H:%M}"})
         self.case = case
         self.expires_at = expires_at
 
@@ -86,7 +89,8 @@ def access_case_by_code(user: Any, code: str) -> tuple[Case, str]:
     if role in TWO_FACTOR_ROLES and not _second_factor_ok(user):
         # The sign-in middleware sends such a user to the second step first; this keeps the
         # rule where the reads are, should a page ever be reached another way.
-        raise NotPermitted(f"role {role} in case {case.code} needs a sign-in with two factors")
+        raise NotPermitted(_("role %(role)s in case %(case)s needs a sign-in with two factors")
+                           % {"role": role, "case": case.code})
     return case, role
 
 
@@ -114,15 +118,27 @@ def needs_two_factor(user: Any) -> bool:
 
 
 def require_role(user: Any, case: Case, allowed: frozenset[str], doing: str) -> str:
-    """The user's role, or `NotPermitted` naming what they tried to do."""
+    """The user's role, or `NotPermitted` naming what they tried to do.
+
+    `doing` is English, marked where it is written with `gettext_noop` ("create persons"), and
+    translated here; a phrase already translated there passes through as it is.
+    """
     if user is None:
-        raise NotPermitted(f"{doing} in case {case.code} needs a user with a role in it "
-                           "(commands: --user NAME)")
+        raise NotPermitted(_("%(doing)s in case %(case)s needs a user with a role in it "
+                             "(commands: --user NAME)")
+                           % {"doing": _phrase(doing), "case": case.code})
     role = role_in(user, case)
     if role not in allowed:
-        who = getattr(user, "username", "") or "anonymous"
-        raise NotPermitted(f"{who} may not {doing} in case {case.code} (role: {role or 'none'})")
+        who = getattr(user, "username", "") or _("anonymous")
+        raise NotPermitted(_("%(user)s may not %(doing)s in case %(case)s (role: %(role)s)")
+                           % {"user": who, "doing": _phrase(doing), "case": case.code,
+                              "role": role or pgettext("role", "none")})
     return role
+
+
+def _phrase(text: str) -> str:
+    # gettext("") would be the catalogue's header.
+    return _(text) if text else text
 
 
 def can_view_protected(user: Any, case: Case) -> bool:

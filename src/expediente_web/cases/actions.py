@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from expediente_web.audit.record import changes, record_write
 from expediente_web.cases.access import (
@@ -40,16 +42,18 @@ def do_create_user(actor: Any, username: str, password: str | None = None, *,
                    email: str = "") -> Any:
     """A login; without a password the account cannot log in until one is set."""
     if actor is not None and not getattr(actor, "is_superuser", False):
-        raise InvalidInput("actor", "only the operator or an administrator may create users")
+        raise InvalidInput("actor", _("only the operator or an administrator may create users"))
     check_required("username", username)
     check_length("username", username, 150)
     if username == RESERVED_USERNAME:
-        raise InvalidInput("username", f"{username!r} is reserved for the authors of imported "
-                                       "comments, who are kept as text, never as accounts")
+        raise InvalidInput("username", _("%(username)s is reserved for the authors of imported "
+                                         "comments, who are kept as text, never as accounts")
+                           % {"username": repr(username)})
     user_model = get_user_model()
     with transaction.atomic():
         if user_model.objects.filter(username=username).exists():
-            raise InvalidInput("username", f"a user {username!r} already exists")
+            raise InvalidInput("username", _("a user %(username)s already exists")
+                               % {"username": repr(username)})
         user = user_model(username=username, email=email)
         if password:
             try:
@@ -71,14 +75,15 @@ def do_create_case(actor: Any, code: str, title: str, *, country: str = "", peri
     """A new case; the actor (when a user) becomes its owner."""
     check_required("code", code)
     if slugify(code) != code.lower() or len(code) > 64:
-        raise InvalidInput("code", f"{code!r} must be letters, digits, - or _ (at most 64)")
+        raise InvalidInput("code", _("%(code)s must be letters, digits, - or _ (at most 64)")
+                           % {"code": repr(code)})
     check_required("title", title)
     check_length("title", title, 300)
     if period:
         period_fields("period", period)
     with transaction.atomic():
         if Case.objects.filter(code=code).exists():
-            raise InvalidInput("code", f"a case {code!r} already exists")
+            raise InvalidInput("code", _("a case %(code)s already exists") % {"code": repr(code)})
         case = Case.objects.create(code=code, title=title, country=country, period=period,
                                    description=description)
         payload = changes(case, ["code", "title", "country", "period", "description"])
@@ -92,18 +97,21 @@ def do_create_case(actor: Any, code: str, title: str, *, country: str = "", peri
 def check_membership(role: str, expires_at: Any) -> None:
     """A role that exists, and an expiry that lies ahead (required for partners)."""
     if role not in ROLES:
-        raise InvalidInput("role", f"{role!r} is not one of {', '.join(ROLES)}")
+        raise InvalidInput("role", _("%(role)s is not one of %(roles)s")
+                           % {"role": repr(role), "roles": ", ".join(ROLES)})
     if expires_at is None:
         if role in EXPIRY_REQUIRED_ROLES:
-            raise InvalidInput("expires_at", f"a {role.removeprefix('role.')} needs an expiry "
-                                             "date: access ends by itself then")
+            raise InvalidInput("expires_at", _("a %(role)s needs an expiry date: access ends by "
+                                               "itself then")
+                               % {"role": role.removeprefix("role.")})
         return
     if timezone.is_naive(expires_at):
-        raise InvalidInput("expires_at", "the expiry needs a time zone")
+        raise InvalidInput("expires_at", _("the expiry needs a time zone"))
     if expires_at <= timezone.now():
-        raise InvalidInput("expires_at", f"{expires_at:%Y-%m-%d %H:%M} UTC has already passed")
+        raise InvalidInput("expires_at", _("%(moment)s UTC has already passed")
+                           % {"moment": f"{expires_at:%Y-%m-%d %H:%M}"})
     if role == "role.owner":
-        raise InvalidInput("expires_at", "an owner's role does not expire")
+        raise InvalidInput("expires_at", _("an owner's role does not expire"))
 
 
 def _is_last_owner(case: Case, membership: Membership) -> bool:
@@ -124,7 +132,7 @@ def do_set_membership(actor: Any, case: Case, user: Any, role: str, *,
     check_membership(role, expires_at)
     with transaction.atomic():
         if actor is not None:
-            require_role(actor, case, MANAGE_ROLES, "manage memberships")
+            require_role(actor, case, MANAGE_ROLES, gettext_noop("manage memberships"))
         membership = Membership.objects.select_for_update().filter(case=case, user=user).first()
         previous = membership.role if membership else None
         previous_expiry = membership.expires_at if membership else None
@@ -134,7 +142,8 @@ def do_set_membership(actor: Any, case: Case, user: Any, role: str, *,
             action = "add_membership"
         else:
             if role != "role.owner" and _is_last_owner(case, membership):
-                raise InvalidInput("role", f"{user.username} is the last owner of {case.code}")
+                raise InvalidInput("role", _("%(user)s is the last owner of %(case)s")
+                                   % {"user": user.username, "case": case.code})
             membership.role = role
             membership.expires_at = expires_at
             membership.save(update_fields=["role", "expires_at"])
@@ -150,12 +159,14 @@ def do_revoke_membership(actor: Any, case: Case, user: Any) -> None:
     """Take away `user`'s role in `case` (owners only; never the last owner's)."""
     with transaction.atomic():
         if actor is not None:
-            require_role(actor, case, MANAGE_ROLES, "manage memberships")
+            require_role(actor, case, MANAGE_ROLES, gettext_noop("manage memberships"))
         membership = Membership.objects.select_for_update().filter(case=case, user=user).first()
         if membership is None:
-            raise InvalidInput("user", f"{user.username} has no role in {case.code}")
+            raise InvalidInput("user", _("%(user)s has no role in %(case)s")
+                               % {"user": user.username, "case": case.code})
         if _is_last_owner(case, membership):
-            raise InvalidInput("user", f"{user.username} is the last owner of {case.code}")
+            raise InvalidInput("user", _("%(user)s is the last owner of %(case)s")
+                               % {"user": user.username, "case": case.code})
         record_write(actor, "revoke_membership", membership,
                      {"user": user.username, "previous_role": membership.role,
                       "previous_expires_at": _iso(membership.expires_at)},
@@ -176,9 +187,10 @@ def do_create_source(actor: Any, case: Case, code: str, name: str, kind: str, *,
     check_term("kind", "source_kinds", kind, required=True)
     check_term("reliability", "reliability", reliability, required=True)
     with transaction.atomic():
-        require_role(actor, case, WRITE_ROLES, "create sources")
+        require_role(actor, case, WRITE_ROLES, gettext_noop("create sources"))
         if Source.objects.filter(case=case, code=code).exists():
-            raise InvalidInput("code", f"case {case.code} already has a source {code!r}")
+            raise InvalidInput("code", _("case %(case)s already has a source %(code)s")
+                               % {"case": case.code, "code": repr(code)})
         source = Source.objects.create(case=case, code=code, name=name, kind=kind,
                                        reliability=reliability, description=description)
         record_write(actor, "create_source", source,

@@ -8,17 +8,24 @@ was), so that the web, the API and the CLI can show it as it is.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from expediente.dates import DateError, parse_date
+from expediente.dates import NOT_A_DATE, DateError, parse_date, quote_for_message
 from expediente.vocabularies import UnknownTermError, VocabularySet, load_vocabularies
 
 
 class InvalidInput(ValidationError):
-    """A value a user gave cannot be stored; `field` names where it was given."""
+    """A value a user gave cannot be stored; `field` names where it was given.
+
+    `message` is in the reader's language (gettext at the moment it is raised); `field` is an
+    identifier and stays as it is.
+    """
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__({field: [message]})
@@ -38,13 +45,18 @@ def check_term(field: str, vocabulary_id: str, value: str, *, required: bool = F
     """`value` if it is a term of `vocabulary_id`; blank allowed unless `required`."""
     if not value:
         if required:
-            raise InvalidInput(field, f"a term of {vocabulary_id} is required")
+            raise InvalidInput(field, _("a term of %(vocabulary)s is required")
+                               % {"vocabulary": vocabulary_id})
         return ""
     vocab = vocabularies()
     term = vocab.get(value)
     if term is None or term.vocabulary != vocabulary_id:
         suggestion = _suggest(vocab, vocabulary_id, value)
-        raise InvalidInput(field, f"{value!r} is not a term of {vocabulary_id}{suggestion}")
+        values = {"value": repr(value), "vocabulary": vocabulary_id, "suggestion": suggestion}
+        if suggestion:
+            raise InvalidInput(field, _("%(value)s is not a term of %(vocabulary)s (did you mean "
+                                        "%(suggestion)s?)") % values)
+        raise InvalidInput(field, _("%(value)s is not a term of %(vocabulary)s") % values)
     return value
 
 
@@ -63,7 +75,7 @@ def _suggest(vocab: VocabularySet, vocabulary_id: str, raw: str) -> str:
         found = vocab.resolve(vocabulary_id, raw)
     except UnknownTermError:
         return ""
-    return f" (did you mean {found!r}?)" if found else ""
+    return repr(found) if found else ""
 
 
 def period_fields(field: str, text: str, *, prefix: str = "date") -> dict[str, Any]:
@@ -79,7 +91,7 @@ def period_fields(field: str, text: str, *, prefix: str = "date") -> dict[str, A
     try:
         value = parse_date(text, today=dt.date.today())
     except DateError as exc:
-        raise InvalidInput(field, str(exc)) from None
+        raise InvalidInput(field, date_message(exc)) from None
     return {
         f"{prefix}_text": str(value),
         f"{prefix}_precision": str(value.precision),
@@ -90,11 +102,68 @@ def period_fields(field: str, text: str, *, prefix: str = "date") -> dict[str, A
 
 def check_length(field: str, value: str, limit: int) -> str:
     if len(value) > limit:
-        raise InvalidInput(field, f"longer than {limit} characters ({len(value)})")
+        raise InvalidInput(field, _("longer than %(limit)s characters (%(length)s)")
+                           % {"limit": limit, "length": len(value)})
     return value
 
 
 def check_required(field: str, value: Any) -> Any:
     if value is None or (isinstance(value, str) and not value.strip()):
-        raise InvalidInput(field, "is required")
+        raise InvalidInput(field, _("is required"))
     return value
+
+
+# -- the analysis core's date errors, in the reader's language --------------------------------
+# The core (which knows nothing of Django) says why a date cannot be in English; these are its
+# reasons, word for word, and what gettext makes of them. A reason not listed here is shown as
+# the core gives it (a test checks that every reason the core raises is listed).
+
+_DATE_REASONS = {
+    "year out of range": gettext_noop("year out of range"),
+    "a day without a month": gettext_noop("a day without a month"),
+    "the end is before the start": gettext_noop("the end is before the start"),
+    "the year must have four digits": gettext_noop("the year must have four digits"),
+    NOT_A_DATE: gettext_noop(
+        "not a date in an accepted form (for example 2017, 2017-05, 14/05/2017, "
+        "marzo de 2017, mediados de 2017, antes de 2018, around 2016)"
+    ),
+    "a part of a single day is not a period": gettext_noop(
+        "a part of a single day is not a period"
+    ),
+    "the period reaches outside the calendar": gettext_noop(
+        "the period reaches outside the calendar"
+    ),
+    "empty date": gettext_noop("empty date"),
+    "more than two dates in a range": gettext_noop("more than two dates in a range"),
+    "a range where a single date was expected": gettext_noop(
+        "a range where a single date was expected"
+    ),
+}
+
+_DATE_REASON_PATTERNS = (
+    (re.compile(r"there is no month (?P<month>-?\d+)"),
+     gettext_noop("there is no month %(month)s")),
+    (re.compile(r"day (?P<day>-?\d+) does not exist in (?P<month>\d{4}-\d{2})"),
+     gettext_noop("day %(day)s does not exist in %(month)s")),
+    (re.compile(r"unknown month name (?P<name>.+)"), gettext_noop("unknown month name %(name)s")),
+    (re.compile(r"the date is after today \((?P<today>\d{4}-\d{2}-\d{2})\)"),
+     gettext_noop("the date is after today (%(today)s)")),
+)
+
+
+def date_reason(exc: DateError) -> str:
+    """Why the core refused a date, in the active language (as the core says it when no
+    translation is known)."""
+    known = _DATE_REASONS.get(exc.reason)
+    if known is not None:
+        return _(known)
+    for pattern, message in _DATE_REASON_PATTERNS:
+        found = pattern.fullmatch(exc.reason)
+        if found:
+            return _(message) % found.groupdict()
+    return exc.reason
+
+
+def date_message(exc: DateError) -> str:
+    """The core's `str(exc)` — the reason, then the text quoted — in the active language."""
+    return f"{date_reason(exc)}: {quote_for_message(exc.text)}"
