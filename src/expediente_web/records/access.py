@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_noop
 
 from expediente_web.cases.access import PROTECTED_ROLES, require_role, role_in
 from expediente_web.cases.models import Case
@@ -43,7 +44,7 @@ def find_persons_by_id_number(user: Any, case: Case, id_number: str) -> QuerySet
     Only roles that may see protected fields may look one up: the answer reveals whether
     someone with that number is in the case.
     """
-    require_role(user, case, PROTECTED_ROLES, "look persons up by ID number")
+    require_role(user, case, PROTECTED_ROLES, gettext_noop("look persons up by ID number"))
     if not id_number.strip():
         return Person.objects.none()
     return Person.objects.live().filter(
@@ -54,7 +55,7 @@ def find_persons_by_id_number(user: Any, case: Case, id_number: str) -> QuerySet
 def find_persons_by_name(user: Any, case: Case, full_name: str) -> QuerySet[Person]:
     """Live persons of the case with exactly this full name, ignoring case, accents and spacing
     (`José  PÉREZ` finds `Jose Perez`)."""
-    require_role(user, case, PROTECTED_ROLES, "look persons up by name")
+    require_role(user, case, PROTECTED_ROLES, gettext_noop("look persons up by name"))
     if not full_name.strip():
         return Person.objects.none()
     return Person.objects.live().filter(case=case, name_index=blind_index("name", full_name))

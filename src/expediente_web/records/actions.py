@@ -15,6 +15,8 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from expediente.dates import DateError, parse_partial_date
 from expediente_web.audit.record import changes, object_id, record_write
@@ -31,6 +33,7 @@ from expediente_web.cases.validation import (
     check_required,
     check_term,
     check_terms,
+    date_message,
     period_fields,
     vocabularies,
 )
@@ -52,6 +55,27 @@ from expediente_web.records.models import (
 
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 
+#: How a message names one record of a kind, translated where the message is made.
+_A_RECORD = {
+    "person": gettext_noop("a person"),
+    "location": gettext_noop("a location"),
+    "unit": gettext_noop("a unit"),
+    "position": gettext_noop("a position"),
+    "event": gettext_noop("an event"),
+    "act": gettext_noop("an act"),
+    "testimony": gettext_noop("a testimony"),
+    "comment": gettext_noop("a comment"),
+    "source": gettext_noop("a source"),
+    "evidenceitem": gettext_noop("an evidence item"),
+}
+
+
+def a_record(model: Any) -> str:
+    """"a person", "an act"… for a model or one of its rows, in the active language (the
+    model's name for a kind not listed)."""
+    name = model._meta.model_name or ""
+    return _(_A_RECORD[name]) if name in _A_RECORD else name
+
 
 # -- shared checks --------------------------------------------------------------------------
 
@@ -60,9 +84,10 @@ def same_case(field: str, obj: Any, case: Case) -> Any:
     if obj is None:
         return None
     if obj.case_id != case.pk:
-        raise InvalidInput(field, f"{object_id(obj)} belongs to another case")
+        raise InvalidInput(field, _("%(record)s belongs to another case")
+                           % {"record": object_id(obj)})
     if getattr(obj, "deleted_at", None) is not None:
-        raise InvalidInput(field, f"{object_id(obj)} was deleted")
+        raise InvalidInput(field, _("%(record)s was deleted") % {"record": object_id(obj)})
     return obj
 
 
@@ -77,8 +102,8 @@ def _code_free(model: type[models.Model], case: Case, code: str, exclude: Any = 
     if exclude is not None:
         clash = clash.exclude(pk=exclude.pk)
     if code and clash.exists():
-        raise InvalidInput("code", f"case {case.code} already has a {model._meta.model_name} "
-                                   f"with code {code!r}")
+        raise InvalidInput("code", _("case %(case)s already has %(kind)s with code %(code)s")
+                           % {"case": case.code, "kind": a_record(model), "code": repr(code)})
 
 
 def _before(obj: models.Model, names: Iterable[str]) -> dict[str, Any]:
@@ -107,7 +132,8 @@ def _apply_changes(actor: Any, model: type[models.Model], record: Any, clean: di
         require_role(actor, record.case, WRITE_ROLES, doing)
         record = model.objects.select_for_update().get(pk=record.pk)
         if record.deleted_at is not None:
-            raise InvalidInput(model._meta.model_name or "record", f"{record.uid} was deleted")
+            raise InvalidInput(model._meta.model_name or "record",
+                               _("%(record)s was deleted") % {"record": record.uid})
         if check is not None:
             check(record, clean)
         changed = [name for name, value in clean.items() if getattr(record, name) != value]
@@ -146,7 +172,7 @@ def search_name(person: Person) -> str:
 def _person_values(case: Case, values: Mapping[str, Any]) -> dict[str, Any]:
     unknown = set(values) - set(PROTECTED_PERSON_FIELDS) - set(PLAIN_PERSON_FIELDS)
     if unknown:
-        raise InvalidInput(sorted(unknown)[0], "is not a field of a person")
+        raise InvalidInput(sorted(unknown)[0], _("is not a field of a person"))
     clean = dict(values)
     for name in PROTECTED_PERSON_FIELDS:
         if name in clean:
@@ -155,7 +181,7 @@ def _person_values(case: Case, values: Mapping[str, Any]) -> dict[str, Any]:
         try:
             clean["birth_date"] = str(parse_partial_date(clean["birth_date"]))
         except DateError as exc:
-            raise InvalidInput("birth_date", str(exc)) from None
+            raise InvalidInput("birth_date", date_message(exc)) from None
     if "sex" in clean:
         check_term("sex", "sex", clean["sex"] or "")
     affiliation = clean.get("affiliation") or ""
@@ -163,10 +189,12 @@ def _person_values(case: Case, values: Mapping[str, Any]) -> dict[str, Any]:
         check_term("affiliation", "affiliation", affiliation)
     age = clean.get("age")
     if age is not None and not (isinstance(age, int) and 0 <= age <= 130):
-        raise InvalidInput("age", f"{age!r} is not an age in years (0–130)")
+        raise InvalidInput("age", _("%(age)s is not an age in years (0–130)")
+                           % {"age": repr(age)})
     state = same_case("state", clean.get("state"), case)
     if state is not None and state.kind != "location.state":
-        raise InvalidInput("state", f"{state.code} is a {state.kind}, not a state")
+        raise InvalidInput("state", _("%(place)s is a %(kind)s, not a state")
+                           % {"place": state.code, "kind": state.kind})
     if "source" in clean or "source_record_id" in clean:
         clean.update(_provenance(case, clean.get("source"), clean.get("source_record_id") or ""))
     return clean
@@ -187,7 +215,7 @@ def do_create_person(actor: Any, case: Case, **values: Any) -> Person:
     """
     clean = _person_values(case, values)
     with transaction.atomic():
-        require_role(actor, case, WRITE_ROLES, "create persons")
+        require_role(actor, case, WRITE_ROLES, gettext_noop("create persons"))
         person = Person(case=case, **clean)
         _set_indexes(person)
         person.save()
@@ -200,10 +228,10 @@ def do_update_person(actor: Any, person: Person, **values: Any) -> Person:
     case = person.case
     clean = _person_values(case, values)
     with transaction.atomic():
-        require_role(actor, case, WRITE_ROLES, "change persons")
+        require_role(actor, case, WRITE_ROLES, gettext_noop("change persons"))
         person = Person.objects.select_for_update().get(pk=person.pk)
         if person.deleted_at is not None:
-            raise InvalidInput("person", f"{person.uid} was deleted")
+            raise InvalidInput("person", _("%(record)s was deleted") % {"record": person.uid})
         changed = [name for name, value in clean.items() if getattr(person, name) != value]
         before = _before(person, changed)
         for name in changed:
@@ -227,14 +255,16 @@ def do_create_location(actor: Any, case: Case, code: str, name: str, kind: str, 
     check_term("kind", "location_kinds", kind, required=True)
     same_case("parent", parent, case)
     if latitude is not None and not -90 <= latitude <= 90:
-        raise InvalidInput("latitude", f"{latitude} is not between -90 and 90")
+        raise InvalidInput("latitude", _("%(value)s is not between -90 and 90")
+                           % {"value": latitude})
     if longitude is not None and not -180 <= longitude <= 180:
-        raise InvalidInput("longitude", f"{longitude} is not between -180 and 180")
+        raise InvalidInput("longitude", _("%(value)s is not between -180 and 180")
+                           % {"value": longitude})
     if (latitude is None) != (longitude is None):
         raise InvalidInput("latitude" if latitude is None else "longitude",
-                           "coordinates need both latitude and longitude")
+                           _("coordinates need both latitude and longitude"))
     with transaction.atomic():
-        require_role(actor, case, WRITE_ROLES, "create locations")
+        require_role(actor, case, WRITE_ROLES, gettext_noop("create locations"))
         _code_free(Location, case, code)
         location = Location.objects.create(
             case=case, code=code, name=name, kind=kind, parent=parent, latitude=latitude,
@@ -254,7 +284,7 @@ def do_create_unit(actor: Any, case: Case, code: str, name: str, *, acronym: str
     check_term("unit_type", "unit_types", unit_type)
     same_case("parent", parent, case)
     with transaction.atomic():
-        require_role(actor, case, WRITE_ROLES, "create units")
+        require_role(actor, case, WRITE_ROLES, gettext_noop("create units"))
         _code_free(Unit, case, code)
         unit = Unit.objects.create(case=case, code=code, name=name, acronym=acronym,
                                    unit_type=unit_type, parent=parent, notes=notes,
@@ -274,9 +304,10 @@ def do_create_position(actor: Any, case: Case, person: Person, unit: Unit, *, ti
     start_fields = period_fields("start", start, prefix="start")
     end_fields = period_fields("end", end, prefix="end")
     if start and end and end_fields["end_latest"] < start_fields["start_earliest"]:
-        raise InvalidInput("end", f"{end} is before the start {start}")
+        raise InvalidInput("end", _("%(end)s is before the start %(start)s")
+                           % {"end": end, "start": start})
     with transaction.atomic():
-        require_role(actor, case, WRITE_ROLES, "create positions")
+        require_role(actor, case, WRITE_ROLES, gettext_noop("create positions"))
         position = Position.objects.create(
             case=case, person=person, unit=unit, title=title, rank=rank,
             is_commander=is_commander, notes=notes, **start_fields, **end_fields,
@@ -297,7 +328,7 @@ def do_create_event(actor: Any, case: Case, title: str, *, code: str = "", date:
     same_case("location", location, case)
     dates = period_fields("date", date)
     with transaction.atomic():
-        require_role(actor, case, WRITE_ROLES, "create events")
+        require_role(actor, case, WRITE_ROLES, gettext_noop("create events"))
         _code_free(Event, case, code)
         event = Event.objects.create(case=case, code=code, title=title, location=location,
                                      description=description, notes=notes, **dates,
@@ -311,10 +342,12 @@ def _tree_node_values(model: type[models.Model], node: Any, values: Mapping[str,
                       allowed: set[str], noun: str, inside: str) -> dict[str, Any]:
     """The checks a place and a unit share when changed: only known fields, a free code, a
     name, a parent in the same case that is not the node itself or below it (`inside` says
-    how: "lies within", "is part of"), notes never null."""
+    how: "%(parent)s lies within %(node)s", marked for translation), notes never null; `noun`
+    ("a location", marked too) names the node's kind."""
     unknown = set(values) - allowed
     if unknown:
-        raise InvalidInput(sorted(unknown)[0], f"is not a field of {noun} that can be changed")
+        raise InvalidInput(sorted(unknown)[0], _("is not a field of %(kind)s that can be changed")
+                           % {"kind": _(noun)})
     clean = dict(values)
     if "code" in clean:
         check_required("code", clean["code"])
@@ -328,7 +361,8 @@ def _tree_node_values(model: type[models.Model], node: Any, values: Mapping[str,
         walk = parent
         while walk is not None:
             if walk.pk == node.pk:
-                raise InvalidInput("parent", f"{parent.code} {inside} {node.code}")
+                raise InvalidInput("parent", _(inside) % {"parent": parent.code,
+                                                          "node": node.code})
             walk = walk.parent
     if "notes" in clean:
         clean["notes"] = clean["notes"] or ""
@@ -339,18 +373,20 @@ def _location_values(case: Case, location: Location, values: Mapping[str, Any]) 
     clean = _tree_node_values(
         Location, location, values,
         {"code", "name", "kind", "parent", "latitude", "longitude", "notes"},
-        "a location", "lies within")
+        gettext_noop("a location"), gettext_noop("%(parent)s lies within %(node)s"))
     if "kind" in clean:
         check_term("kind", "location_kinds", clean["kind"], required=True)
     latitude = clean.get("latitude", location.latitude)
     longitude = clean.get("longitude", location.longitude)
     if latitude is not None and not -90 <= latitude <= 90:
-        raise InvalidInput("latitude", f"{latitude} is not between -90 and 90")
+        raise InvalidInput("latitude", _("%(value)s is not between -90 and 90")
+                           % {"value": latitude})
     if longitude is not None and not -180 <= longitude <= 180:
-        raise InvalidInput("longitude", f"{longitude} is not between -180 and 180")
+        raise InvalidInput("longitude", _("%(value)s is not between -180 and 180")
+                           % {"value": longitude})
     if (latitude is None) != (longitude is None):
         raise InvalidInput("latitude" if latitude is None else "longitude",
-                           "coordinates need both latitude and longitude")
+                           _("coordinates need both latitude and longitude"))
     return clean
 
 
@@ -359,7 +395,7 @@ def do_update_location(actor: Any, location: Location, **values: Any) -> Locatio
     `longitude`, `notes`), checked as on creation; a place cannot be put inside itself."""
     clean = _location_values(location.case, location, values)
     return _apply_changes(actor, Location, location, clean, action="update_location",
-                          doing="change locations")
+                          doing=gettext_noop("change locations"))
 
 
 def do_update_unit(actor: Any, unit: Unit, **values: Any) -> Unit:
@@ -367,12 +403,14 @@ def do_update_unit(actor: Any, unit: Unit, **values: Any) -> Unit:
     `notes`), checked as on creation; a unit cannot be put under itself."""
     clean = _tree_node_values(Unit, unit, values,
                               {"code", "name", "acronym", "unit_type", "parent", "notes"},
-                              "a unit", "is part of")
+                              gettext_noop("a unit"),
+                              gettext_noop("%(parent)s is part of %(node)s"))
     if "acronym" in clean:
         clean["acronym"] = check_length("acronym", clean["acronym"] or "", 40)
     if "unit_type" in clean:
         clean["unit_type"] = check_term("unit_type", "unit_types", clean["unit_type"] or "")
-    return _apply_changes(actor, Unit, unit, clean, action="update_unit", doing="change units")
+    return _apply_changes(actor, Unit, unit, clean, action="update_unit",
+                          doing=gettext_noop("change units"))
 
 
 def do_update_event(actor: Any, event: Event, **values: Any) -> Event:
@@ -381,7 +419,8 @@ def do_update_event(actor: Any, event: Event, **values: Any) -> Event:
     case = event.case
     unknown = set(values) - {"code", "title", "date", "location", "description", "notes"}
     if unknown:
-        raise InvalidInput(sorted(unknown)[0], "is not a field of an event that can be changed")
+        raise InvalidInput(sorted(unknown)[0], _("is not a field of %(kind)s that can be changed")
+                           % {"kind": _("an event")})
     clean: dict[str, Any] = {}
     if "code" in values:
         clean["code"] = check_length("code", values["code"] or "", 128)
@@ -396,7 +435,7 @@ def do_update_event(actor: Any, event: Event, **values: Any) -> Event:
     if "date" in values:
         clean.update(period_fields("date", values["date"] or ""))
     return _apply_changes(actor, Event, event, clean, action="update_event",
-                          doing="change events")
+                          doing=gettext_noop("change events"))
 
 
 # -- acts -----------------------------------------------------------------------------------
@@ -412,12 +451,15 @@ def _measurements(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
         unit = item.get("unit") or expected_unit
         if unit != expected_unit:
             raise InvalidInput(f"{field}.unit",
-                               f"{measure} is measured in {expected_unit!r}, not {unit!r}")
+                               _("%(measure)s is measured in %(expected)s, not %(unit)s")
+                               % {"measure": measure, "expected": repr(expected_unit),
+                                  "unit": repr(unit)})
         value = item.get("value")
         if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
-            raise InvalidInput(f"{field}.value", f"{value!r} is not a number")
+            raise InvalidInput(f"{field}.value", _("%(value)s is not a number")
+                               % {"value": repr(value)})
         if value < 0:
-            raise InvalidInput(f"{field}.value", f"{value} is negative")
+            raise InvalidInput(f"{field}.value", _("%(value)s is negative") % {"value": value})
         clean.append({"measure": measure, "value": float(value), "unit": unit})
     return clean
 
@@ -429,7 +471,7 @@ def _involvements(case: Case, items: Iterable[Mapping[str, Any]]) -> list[dict[s
         person = same_case(f"{field}.person", item.get("person"), case)
         unit = same_case(f"{field}.unit", item.get("unit"), case)
         if person is None and unit is None:
-            raise InvalidInput(field, "names neither a perpetrator person nor a unit")
+            raise InvalidInput(field, _("names neither a perpetrator person nor a unit"))
         degree = item.get("degree") or "involvement.suspected"
         check_term(f"{field}.degree", "involvement", degree, required=True)
         clean.append({"person": person, "unit": unit, "degree": degree,
@@ -459,7 +501,7 @@ def do_create_act(actor: Any, case: Case, victim: Person, act_type: str, *, date
     facts = _measurements(measurements)
     perpetrators = _involvements(case, involvements)
     with transaction.atomic():
-        require_role(actor, case, WRITE_ROLES, "create acts")
+        require_role(actor, case, WRITE_ROLES, gettext_noop("create acts"))
         act = Act.objects.create(
             case=case, victim=victim, act_type=act_type, methods=clean_methods,
             location=location, event=event, outcome=outcome, description=description,
@@ -488,7 +530,8 @@ def do_update_act(actor: Any, act: Act, **values: Any) -> Act:
     case = act.case
     unknown = set(values) - set(_ACT_FIELDS)
     if unknown:
-        raise InvalidInput(sorted(unknown)[0], "is not a field of an act that can be changed")
+        raise InvalidInput(sorted(unknown)[0], _("is not a field of %(kind)s that can be changed")
+                           % {"kind": _("an act")})
     clean: dict[str, Any] = {}
     if "act_type" in values:
         clean["act_type"] = check_term("act_type", "act_types", values["act_type"],
@@ -505,7 +548,8 @@ def do_update_act(actor: Any, act: Act, **values: Any) -> Act:
             clean[name] = values[name] or ""
     if "date" in values:
         clean.update(period_fields("date", values["date"] or ""))
-    return _apply_changes(actor, Act, act, clean, action="update_act", doing="change acts")
+    return _apply_changes(actor, Act, act, clean, action="update_act",
+                          doing=gettext_noop("change acts"))
 
 
 def do_add_involvement(actor: Any, act: Act, *, person: Person | None = None,
@@ -515,7 +559,7 @@ def do_add_involvement(actor: Any, act: Act, *, person: Person | None = None,
     (clean,) = _involvements(act.case, [{"person": person, "unit": unit, "degree": degree,
                                           "notes": notes}])
     with transaction.atomic():
-        require_role(actor, act.case, WRITE_ROLES, "change acts")
+        require_role(actor, act.case, WRITE_ROLES, gettext_noop("change acts"))
         involvement = Involvement.objects.create(act=act, **clean)
         payload = {"person": object_id(person) if person else None,
                    "unit": object_id(unit) if unit else None, "degree": clean["degree"]}
@@ -529,7 +573,7 @@ def do_add_measured_fact(actor: Any, act: Act, measure: str, value: float,
     """A quantity established about an act, in the unit its measure's vocabulary term gives."""
     (clean,) = _measurements([{"measure": measure, "value": value, "unit": unit}])
     with transaction.atomic():
-        require_role(actor, act.case, WRITE_ROLES, "change acts")
+        require_role(actor, act.case, WRITE_ROLES, gettext_noop("change acts"))
         fact = MeasuredFact.objects.create(act=act, **clean)
         payload = dict(clean)
         payload.update(_back_to_draft(act))
@@ -547,12 +591,13 @@ def do_create_testimony(actor: Any, case: Case, narrative: str, language: str, *
     """A statement given by a witness; the witness's name and contact are encrypted at rest."""
     check_required("narrative", narrative)
     if not _LANGUAGE.match(language or ""):
-        raise InvalidInput("language", f"{language!r} is not a language code such as es or en")
+        raise InvalidInput("language", _("%(language)s is not a language code such as es or en")
+                           % {"language": repr(language)})
     same_case("witness", witness, case)
     scopes = check_terms("consent_scopes", "consent_scopes", consent_scopes)
     dates = period_fields("date", date)
     with transaction.atomic():
-        require_role(actor, case, WRITE_ROLES, "create testimonies")
+        require_role(actor, case, WRITE_ROLES, gettext_noop("create testimonies"))
         testimony = Testimony.objects.create(
             case=case, narrative=narrative, language=language, witness=witness,
             witness_name=witness_name, witness_contact=witness_contact, interviewer=interviewer,
@@ -586,9 +631,10 @@ def _excerpts_still_read(testimony: Testimony, clean: dict[str, Any]) -> None:
     ):
         if narrative[start:end] != quote:
             short = quote if len(quote) <= 60 else quote[:57] + "..."
-            raise InvalidInput("narrative", f"the excerpt {short!r} (characters {start}-{end}) "
-                                            "would no longer read as quoted; keep its words "
-                                            "where they are")
+            raise InvalidInput("narrative", _("the excerpt %(quote)s (characters %(start)s-%(end)s)"
+                                              " would no longer read as quoted; keep its words "
+                                              "where they are")
+                               % {"quote": repr(short), "start": start, "end": end})
 
 
 def do_update_testimony(actor: Any, testimony: Testimony, **values: Any) -> Testimony:
@@ -598,14 +644,16 @@ def do_update_testimony(actor: Any, testimony: Testimony, **values: Any) -> Test
     case = testimony.case
     unknown = set(values) - set(_TESTIMONY_FIELDS)
     if unknown:
-        raise InvalidInput(sorted(unknown)[0], "is not a field of a testimony that can be changed")
+        raise InvalidInput(sorted(unknown)[0], _("is not a field of %(kind)s that can be changed")
+                           % {"kind": _("a testimony")})
     clean: dict[str, Any] = {}
     if "narrative" in values:
         clean["narrative"] = check_required("narrative", values["narrative"])
     if "language" in values:
         if not _LANGUAGE.match(values["language"] or ""):
             raise InvalidInput("language",
-                               f"{values['language']!r} is not a language code such as es or en")
+                               _("%(language)s is not a language code such as es or en")
+                               % {"language": repr(values["language"])})
         clean["language"] = values["language"]
     if "witness" in values:
         clean["witness"] = same_case("witness", values["witness"], case)
@@ -622,7 +670,7 @@ def do_update_testimony(actor: Any, testimony: Testimony, **values: Any) -> Test
     if "date" in values:
         clean.update(period_fields("date", values["date"] or ""))
     return _apply_changes(actor, Testimony, testimony, clean, action="update_testimony",
-                          doing="change testimonies", check=_excerpts_still_read)
+                          doing=gettext_noop("change testimonies"), check=_excerpts_still_read)
 
 
 # -- review: draft › submitted › verified ----------------------------------------------------
@@ -677,7 +725,8 @@ def record_authors(record: Any) -> set[str]:
 
 def _reviewed(record: Any) -> None:
     if not isinstance(record, REVIEWED):
-        raise InvalidInput("record", f"a {record._meta.model_name} has no review status")
+        raise InvalidInput("record", _("%(kind)s has no review status")
+                           % {"kind": a_record(record)})
 
 
 def _move(actor: Any, record: Any, action: str, *, roles: frozenset[str], doing: str,
@@ -689,15 +738,18 @@ def _move(actor: Any, record: Any, action: str, *, roles: frozenset[str], doing:
         require_role(actor, record.case, roles, doing)
         record = model.objects.select_for_update().get(pk=record.pk)
         if record.deleted_at is not None:
-            raise InvalidInput("record", f"{object_id(record)} was deleted")
+            raise InvalidInput("record", _("%(record)s was deleted")
+                               % {"record": object_id(record)})
         review = _review_of(record, lock=True)
         if review is None:
             key = "act" if isinstance(record, Act) else "testimony"
             review = Review(case=record.case, **{key: record})
         was = review.status
         if was not in allowed_from:
-            raise InvalidInput("status", f"{object_id(record)} is {was}; only a record that is "
-                                         f"{' or '.join(allowed_from)} can be {to}")
+            raise InvalidInput("status", _("%(record)s is %(status)s; only a record that is "
+                                           "%(allowed)s can be %(to)s")
+                               % {"record": object_id(record), "status": _(was),
+                                  "allowed": _either(allowed_from), "to": _(to)})
         if extra is not None:
             extra(record, review)
         review.status = to
@@ -713,10 +765,18 @@ def _move(actor: Any, record: Any, action: str, *, roles: frozenset[str], doing:
     return review
 
 
+def _either(statuses: tuple[str, ...]) -> str:
+    """"draft", or "submitted or verified", in the active language."""
+    names = [_(status) for status in statuses]
+    if len(names) == 1:
+        return names[0]
+    return _("%(one)s or %(other)s") % {"one": ", ".join(names[:-1]), "other": names[-1]}
+
+
 def do_submit_for_review(actor: Any, record: Act | Testimony) -> Review:
     """A draft act or testimony is submitted for a second person to verify."""
     return _move(actor, record, "submit_for_review", roles=SUBMIT_ROLES,
-                 doing=f"submit a {record._meta.model_name} for review",
+                 doing=_("submit %(kind)s for review") % {"kind": a_record(record)},
                  allowed_from=(ReviewStatus.DRAFT,), to=ReviewStatus.SUBMITTED)
 
 
@@ -727,14 +787,15 @@ def do_verify(actor: Any, record: Act | Testimony) -> Review:
     def second_person(locked: Any, review: Review) -> None:
         name = getattr(actor, "username", None)
         if actor is None or review.submitted_by_id == actor.pk:
-            raise NotPermitted(f"{name or 'the operator'} submitted {object_id(locked)}; "
-                               "a second person verifies it")
+            raise NotPermitted(_("%(user)s submitted %(record)s; a second person verifies it")
+                               % {"user": name or _("the operator"),
+                                  "record": object_id(locked)})
         if name in record_authors(locked):
-            raise NotPermitted(f"{name} wrote or changed {object_id(locked)}; "
-                               "a second person verifies it")
+            raise NotPermitted(_("%(user)s wrote or changed %(record)s; a second person "
+                                 "verifies it") % {"user": name, "record": object_id(locked)})
 
     return _move(actor, record, "verify", roles=VERIFY_ROLES,
-                 doing=f"verify a {record._meta.model_name}",
+                 doing=_("verify %(kind)s") % {"kind": a_record(record)},
                  allowed_from=(ReviewStatus.SUBMITTED,), to=ReviewStatus.VERIFIED,
                  extra=second_person)
 
@@ -744,7 +805,7 @@ def do_return_to_draft(actor: Any, record: Act | Testimony, reason: str) -> Revi
     check_required("reason", reason)
     check_length("reason", reason, 2000)
     return _move(actor, record, "return_to_draft", roles=RETURN_ROLES,
-                 doing=f"return a {record._meta.model_name} to draft",
+                 doing=_("return %(kind)s to draft") % {"kind": a_record(record)},
                  allowed_from=(ReviewStatus.SUBMITTED, ReviewStatus.VERIFIED),
                  to=ReviewStatus.DRAFT, payload={"reason": reason})
 
@@ -756,18 +817,20 @@ def do_add_comment(actor: Any, target: models.Model, body: str, *,
     """A comment on any record of a case, or a reply to another comment on the same record."""
     case = getattr(target, "case", None)
     if not isinstance(case, Case):
-        raise InvalidInput("target", f"{target._meta.model_name} is not a record of a case")
+        raise InvalidInput("target", _("%(kind)s is not a record of a case")
+                           % {"kind": target._meta.model_name})
     check_required("body", body)
     check_length("body", body, 20_000)
     target_type = ContentType.objects.get_for_model(target)
     if parent is not None and (parent.target_type_id, parent.target_id) != (
         target_type.pk, target.pk
     ):
-        raise InvalidInput("parent", "a reply must be on the same record as its parent comment")
+        raise InvalidInput("parent", _("a reply must be on the same record as its parent "
+                                       "comment"))
     if parent is not None and parent.deleted_at is not None:
-        raise InvalidInput("parent", "the comment replied to was deleted")
+        raise InvalidInput("parent", _("the comment replied to was deleted"))
     with transaction.atomic():
-        require_role(actor, case, COMMENT_ROLES, "comment")
+        require_role(actor, case, COMMENT_ROLES, gettext_noop("comment"))
         comment = Comment.objects.create(case=case, author=actor, target_type=target_type,
                                          target_id=target.pk, parent=parent, body=body)
         record_write(actor, "add_comment", comment, {
@@ -781,17 +844,19 @@ def do_delete_record(actor: Any, record: models.Model, reason: str) -> models.Mo
     cites it) and disappears from `live()`. A comment's author may delete their own comment."""
     check_required("reason", reason)
     if not hasattr(record, "deleted_at"):
-        raise InvalidInput("record", f"a {record._meta.model_name} cannot be deleted")
+        raise InvalidInput("record", _("%(kind)s cannot be deleted") % {"kind": a_record(record)})
     case = record.case
     given = record
     with transaction.atomic():
         if not (isinstance(record, Comment) and actor is not None
                 and record.author_id == getattr(actor, "pk", None)):
-            require_role(actor, case, WRITE_ROLES, f"delete a {record._meta.model_name}")
+            require_role(actor, case, WRITE_ROLES,
+                         _("delete %(kind)s") % {"kind": a_record(record)})
         model = type(record)
         record = model.objects.select_for_update().get(pk=record.pk)
         if record.deleted_at is not None:
-            raise InvalidInput("record", f"{object_id(record)} was already deleted")
+            raise InvalidInput("record", _("%(record)s was already deleted")
+                               % {"record": object_id(record)})
         record.deleted_at = timezone.now()
         record.deleted_reason = reason
         record.save(update_fields=["deleted_at", "deleted_reason"])
@@ -806,14 +871,17 @@ def do_restore_record(actor: Any, record: models.Model, reason: str = "") -> mod
     """Undo a soft delete: the record is live again, in lists and counts. The entry keeps the
     reason it had been deleted for, and the reason for restoring it when one is given."""
     if not hasattr(record, "deleted_at") or isinstance(record, Comment):
-        raise InvalidInput("record", f"a {record._meta.model_name} cannot be restored here")
+        raise InvalidInput("record", _("%(kind)s cannot be restored here")
+                           % {"kind": a_record(record)})
     check_length("reason", reason or "", 2000)
     model = type(record)
     with transaction.atomic():
-        require_role(actor, record.case, WRITE_ROLES, f"restore a {record._meta.model_name}")
+        require_role(actor, record.case, WRITE_ROLES,
+                     _("restore %(kind)s") % {"kind": a_record(record)})
         record = model.objects.select_for_update().get(pk=record.pk)
         if record.deleted_at is None:
-            raise InvalidInput("record", f"{object_id(record)} is not deleted")
+            raise InvalidInput("record", _("%(record)s is not deleted")
+                               % {"record": object_id(record)})
         deleted_reason = record.deleted_reason
         record.deleted_at = None
         record.deleted_reason = ""
