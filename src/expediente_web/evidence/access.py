@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from expediente_web.cases.access import PROTECTED_ROLES, NotPermitted, role_in
 from expediente_web.cases.models import Case
@@ -60,8 +61,8 @@ def access_evidence_content(user: Any, case: Case, uid: str) -> EvidenceItem:
     `NotPermitted` (403) for a member whose role does not open evidence files."""
     item = access_evidence_item_by_uid(user, case, uid)
     if not may_open_evidence(user, case):
-        raise NotPermitted(f"role {role_in(user, case)} in case {case.code} does not open "
-                           "evidence files")
+        raise NotPermitted(_("role %(role)s in case %(case)s does not open evidence files")
+                           % {"role": role_in(user, case), "case": case.code})
     return item
 
 

@@ -10,6 +10,8 @@ from typing import Any, BinaryIO
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from expediente_web.audit.record import actor_name, changes, object_id, record_write
 from expediente_web.cases.access import WRITE_ROLES, require_role
@@ -48,14 +50,15 @@ def do_store_evidence(actor: Any, case: Case, stream: BinaryIO, filename: str, *
     check_term("kind", "evidence_kinds", kind, required=True)
     same_case("source", source, case)
     if parent is not None and parent.case_id != case.pk:
-        raise InvalidInput("parent", f"{parent.uid} belongs to another case")
+        raise InvalidInput("parent", _("%(record)s belongs to another case")
+                           % {"record": parent.uid})
     if parent is not None and not transformation:
-        raise InvalidInput("transformation", "a derivative must say how it was made")
+        raise InvalidInput("transformation", _("a derivative must say how it was made"))
     if pages is not None and pages < 1:
-        raise InvalidInput("pages", f"{pages} is not a page count")
+        raise InvalidInput("pages", _("%(pages)s is not a page count") % {"pages": pages})
     if duration_seconds is not None:
         duration_seconds = _seconds("duration_seconds", duration_seconds)
-    require_role(actor, case, WRITE_ROLES, "store evidence")
+    require_role(actor, case, WRITE_ROLES, gettext_noop("store evidence"))
     try:
         stored = evidence_store.store(stream)
     except evidence_store.TooLarge as exc:
@@ -63,8 +66,10 @@ def do_store_evidence(actor: Any, case: Case, stream: BinaryIO, filename: str, *
     with transaction.atomic():
         existing = EvidenceItem.objects.filter(case=case, sha256=stored.sha256).first()
         if existing is not None:
-            raise InvalidInput("file", f"{filename} is already item {existing.uid} "
-                                       f"({existing.filename}) of case {case.code}")
+            raise InvalidInput("file", _("%(file)s is already item %(item)s (%(existing)s) of "
+                                         "case %(case)s")
+                               % {"file": filename, "item": existing.uid,
+                                  "existing": existing.filename, "case": case.code})
         item = EvidenceItem.objects.create(
             case=case, source=source, sha256=stored.sha256, size=stored.size, filename=filename,
             media_type=media_type, kind=kind, title=title, description=description,
@@ -87,7 +92,7 @@ def do_record_evidence_access(actor: Any, item: EvidenceItem, purpose: str) -> C
     check_required("purpose", purpose)
     check_length("purpose", purpose, 200)
     with transaction.atomic():
-        require_role(actor, item.case, CONTENT_ROLES, "open evidence files")
+        require_role(actor, item.case, CONTENT_ROLES, gettext_noop("open evidence files"))
         event = CustodyEvent.objects.create(
             item=item, action="custody.accessed", at=timezone.now(), actor=actor,
             actor_name=actor_name(actor), purpose=purpose)
@@ -101,9 +106,10 @@ def _seconds(field: str, value: Any) -> Decimal:
     try:
         seconds = Decimal(str(value)).quantize(Decimal("0.001"))
     except (InvalidOperation, ValueError):
-        raise InvalidInput(field, f"{value!r} is not a number of seconds") from None
+        raise InvalidInput(field, _("%(value)s is not a number of seconds")
+                           % {"value": repr(value)}) from None
     if not seconds.is_finite() or seconds < 0:
-        raise InvalidInput(field, f"{value} is not a time in a recording")
+        raise InvalidInput(field, _("%(value)s is not a time in a recording") % {"value": value})
     return seconds
 
 
@@ -119,14 +125,15 @@ def do_record_custody_event(actor: Any, item: EvidenceItem, action: str, *,
     check_term("action", "custody_actions", action, required=True)
     if hash_observed and hash_observed.lower() != item.sha256:
         raise InvalidInput("hash_observed",
-                           f"{hash_observed} is not the SHA-256 of item {item.uid}")
+                           _("%(hash)s is not the SHA-256 of item %(item)s")
+                           % {"hash": hash_observed, "item": item.uid})
     when = at or timezone.now()
     if timezone.is_naive(when):
-        raise InvalidInput("at", "a time zone is needed")
+        raise InvalidInput("at", _("a time zone is needed"))
     if when > timezone.now() + dt.timedelta(minutes=5):
-        raise InvalidInput("at", f"{when.isoformat()} is in the future")
+        raise InvalidInput("at", _("%(moment)s is in the future") % {"moment": when.isoformat()})
     with transaction.atomic():
-        require_role(actor, item.case, WRITE_ROLES, "record custody")
+        require_role(actor, item.case, WRITE_ROLES, gettext_noop("record custody"))
         event = CustodyEvent.objects.create(
             item=item, action=action, at=when, actor=actor, actor_name=actor_name(actor),
             from_party=from_party, to_party=to_party, place=place,
@@ -152,45 +159,50 @@ def do_create_excerpt(actor: Any, case: Case, *, testimony: Testimony | None = N
     is refused where the item knows them (`pages`, `duration_seconds`).
     """
     if (testimony is None) == (item is None):
-        raise InvalidInput("testimony", "an excerpt is of one testimony or one evidence item")
+        raise InvalidInput("testimony", _("an excerpt is of one testimony or one evidence item"))
     same_case("testimony", testimony, case)
     if item is not None:
         same_case("item", item, case)
     quote = (quote or "").strip()
     if testimony is not None:
         if start is None or end is None:
-            raise InvalidInput("start", "a testimony excerpt needs start and end offsets")
+            raise InvalidInput("start", _("a testimony excerpt needs start and end offsets"))
         length = len(testimony.narrative)
         if not 0 <= start < end <= length:
             raise InvalidInput("end" if start >= 0 and start < length else "start",
-                               f"span {start}–{end} is not within the narrative "
-                               f"(0–{length} characters)")
+                               _("span %(start)s–%(end)s is not within the narrative "
+                                 "(0–%(length)s characters)")
+                               % {"start": start, "end": end, "length": length})
         quote = testimony.narrative[start:end]
     elif (start is not None or end is not None) and (
         start is None or end is None or not 0 <= start < end
     ):
-        raise InvalidInput("start", f"span {start}–{end} is not a span")
+        raise InvalidInput("start", _("span %(start)s–%(end)s is not a span")
+                           % {"start": start, "end": end})
     if page is not None and page < 1:
-        raise InvalidInput("page", f"{page} is not a page number")
+        raise InvalidInput("page", _("%(page)s is not a page number") % {"page": page})
     if item is not None and page is not None and item.pages is not None and page > item.pages:
-        raise InvalidInput("page", f"page {page} is beyond the document's {item.pages} pages")
+        raise InvalidInput("page", _("page %(page)s is beyond the document's %(pages)s pages")
+                           % {"page": page, "pages": item.pages})
     if (start_seconds is None) != (end_seconds is None):
         raise InvalidInput("start_seconds" if start_seconds is None else "end_seconds",
-                           "a time range needs its start and its end")
+                           _("a time range needs its start and its end"))
     if start_seconds is not None:
         if item is None:
-            raise InvalidInput("start_seconds", "a time range is of a recording")
+            raise InvalidInput("start_seconds", _("a time range is of a recording"))
         start_seconds = _seconds("start_seconds", start_seconds)
         end_seconds = _seconds("end_seconds", end_seconds)
         if end_seconds <= start_seconds:
-            raise InvalidInput("end_seconds", f"{end_seconds} s is not after {start_seconds} s")
+            raise InvalidInput("end_seconds", _("%(end)s s is not after %(start)s s")
+                               % {"end": end_seconds, "start": start_seconds})
         if item.duration_seconds is not None and end_seconds > item.duration_seconds:
-            raise InvalidInput("end_seconds", f"{end_seconds} s is beyond the recording's "
-                                              f"{item.duration_seconds} s")
+            raise InvalidInput("end_seconds", _("%(end)s s is beyond the recording's "
+                                                "%(duration)s s")
+                               % {"end": end_seconds, "duration": item.duration_seconds})
     if testimony is None:
         check_length("quote", quote, 5000)
     with transaction.atomic():
-        require_role(actor, case, WRITE_ROLES, "create excerpts")
+        require_role(actor, case, WRITE_ROLES, gettext_noop("create excerpts"))
         excerpt = Excerpt.objects.create(case=case, testimony=testimony, item=item, start=start,
                                          end=end, page=page, start_seconds=start_seconds,
                                          end_seconds=end_seconds, quote=quote)
@@ -205,14 +217,17 @@ def do_cite_excerpt(actor: Any, excerpt: Excerpt, target: models.Model) -> Citat
     """Make `target` (an act, a person, an event…) cite `excerpt` as its support."""
     case = excerpt.case
     if getattr(target, "case_id", None) != case.pk:
-        raise InvalidInput("target", f"{object_id(target)} is not a record of case {case.code}")
+        raise InvalidInput("target", _("%(record)s is not a record of case %(case)s")
+                           % {"record": object_id(target), "case": case.code})
     target_type = ContentType.objects.get_for_model(target)
     with transaction.atomic():
-        require_role(actor, case, WRITE_ROLES, "cite excerpts")
+        require_role(actor, case, WRITE_ROLES, gettext_noop("cite excerpts"))
         if Citation.objects.filter(excerpt=excerpt, target_type=target_type,
                                    target_id=target.pk).exists():
-            raise InvalidInput("excerpt", f"{target_type.model} {object_id(target)} already "
-                                          f"cites excerpt {excerpt.uid}")
+            raise InvalidInput("excerpt", _("%(kind)s %(record)s already cites excerpt "
+                                            "%(excerpt)s")
+                               % {"kind": target_type.model, "record": object_id(target),
+                                  "excerpt": excerpt.uid})
         citation = Citation.objects.create(excerpt=excerpt, target_type=target_type,
                                            target_id=target.pk)
         record_write(actor, "cite_excerpt", excerpt, {

@@ -31,7 +31,7 @@ from django.http import (
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.http import content_disposition_header
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -140,7 +140,7 @@ _KIND_OF_PREVIEW = {"image": "evidence.photo", "audio": "evidence.audio", "video
 @login_required
 def evidence_upload(request: HttpRequest, code: str) -> HttpResponse:
     r = reader(request, code)
-    require_role(request.user, r.case, WRITE_ROLES, "upload evidence")
+    require_role(request.user, r.case, WRITE_ROLES, gettext_noop("upload evidence"))
     sources = _sources(request, r.case)
     form = UploadForm(request.POST or None, request.FILES or None, sources=sources)
     if request.method == "POST" and form.is_valid():
