@@ -32,6 +32,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from expediente_web.audit import chain
 from expediente_web.audit.record import actor_name
@@ -516,13 +518,14 @@ def _deleted(case: Case) -> list[dict[str, Any]]:
 def check_export_permission(case: Case, actor: Any, include_protected: bool) -> None:
     """Raise `NotPermitted` unless the actor may export (and see protected fields)."""
     if actor is not None:
-        require_role(actor, case, EXPORT_ROLES, "export the case")
+        require_role(actor, case, EXPORT_ROLES, gettext_noop("export the case"))
     if include_protected and (actor is None or not can_view_protected(actor, case)):
         who = getattr(actor, "username", None)
         raise NotPermitted(
-            f"{who} may not export protected fields of case {case.code}" if who else
-            "--include-protected needs --user: a user whose role in the case may see "
-            "protected fields"
+            _("%(user)s may not export protected fields of case %(case)s")
+            % {"user": who, "case": case.code} if who else
+            _("--include-protected needs --user: a user whose role in the case may see "
+              "protected fields")
         )
 
 

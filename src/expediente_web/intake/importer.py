@@ -27,6 +27,8 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from expediente.fingerprints import file_sha256
 from expediente.tables.kinds import KINDS
@@ -534,10 +536,16 @@ def do_import_table(
         ImportRefused: the file has problems; nothing was written.
     """
     if actor is not None:
-        require_role(actor, case, WRITE_ROLES, "import files")
+        require_role(actor, case, WRITE_ROLES, gettext_noop("import files"))
     if update and kind not in ID_KINDS:
-        raise InvalidInput("update", f"a new version of a list updates rows by their row id: "
-                                     f"victims, acts and testimonies files, not {kind}")
+        raise InvalidInput(
+            "update",
+            _(
+                "a new version of a list updates rows by their row id: victims, acts and "
+                "testimonies files, not %(kind)s"
+            )
+            % {"kind": kind},
+        )
     path = Path(path)
     mapping = mapping or TableMapping.identity(kind)
     if mapping.kind != kind:

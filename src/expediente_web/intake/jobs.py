@@ -13,6 +13,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
+
 from expediente_web.cases.models import Case
 from expediente_web.cases.validation import InvalidInput
 from expediente_web.jobs.progress import Reporter
@@ -21,7 +24,7 @@ from expediente_web.jobs.progress import Reporter
 def _may_import(actor: Any, case: Case) -> None:
     from expediente_web.cases.access import WRITE_ROLES, require_role
 
-    require_role(actor, case, WRITE_ROLES, "import files")
+    require_role(actor, case, WRITE_ROLES, gettext_noop("import files"))
 
 
 def _upload_param(params: Mapping[str, Any]) -> dict[str, Any]:
@@ -29,11 +32,13 @@ def _upload_param(params: Mapping[str, Any]) -> dict[str, Any]:
 
     unknown = sorted(set(params) - {"upload"})
     if unknown or "upload" not in params:
-        raise InvalidInput("params", "an import job takes the upload it works on, only")
+        raise InvalidInput("params", _("an import job takes the upload it works on, only"))
     try:
         return {"upload": str(uuid.UUID(str(params["upload"])))}
     except ValueError:
-        raise InvalidInput("upload", f"{params['upload']!r} is not an upload") from None
+        raise InvalidInput(
+            "upload", _("%(upload)s is not an upload") % {"upload": repr(params["upload"])}
+        ) from None
 
 
 def _upload(case: Case, params: Mapping[str, Any]) -> Any:
@@ -43,8 +48,10 @@ def _upload(case: Case, params: Mapping[str, Any]) -> Any:
     if upload is None or upload.status in ImportUpload.DONE:
         raise InvalidInput(
             "upload",
-            "this upload was imported or discarded; its file is no "
-            "longer kept — upload the file again",
+            _(
+                "this upload was imported or discarded; its file is no "
+                "longer kept — upload the file again"
+            ),
         )
     return upload
 
@@ -127,7 +134,7 @@ def run_import(
 
     upload = _upload(case, params)
     if upload.status != ImportUpload.IMPORTING:
-        raise InvalidInput("upload", "start the import from the upload's page")
+        raise InvalidInput("upload", _("start the import from the upload's page"))
     progress.stage("importing")
     try:
         with plaintext_copy(upload) as path:
@@ -149,8 +156,12 @@ def run_import(
         upload.save(update_fields=["report", "status", "updated_at"])
         raise InvalidInput(
             "file",
-            f"{refused.outcome.problem_count} problem(s) found while "
-            "importing; nothing was imported",
+            ngettext(
+                "%(count)s problem found while importing; nothing was imported",
+                "%(count)s problems found while importing; nothing was imported",
+                refused.outcome.problem_count,
+            )
+            % {"count": refused.outcome.problem_count},
         ) from None
     except BaseException:
         ImportUpload.objects.filter(pk=upload.pk).update(status=ImportUpload.CHECKED)

@@ -25,6 +25,8 @@ from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from expediente.tables.kinds import KINDS, kind_spec
 from expediente.tables.mapping import MappingError, TableMapping, mapping_from_dict
@@ -58,11 +60,16 @@ def _audit(actor: Any, action: str, upload: ImportUpload, payload: dict[str, Any
 def _pending(case: Case, uid: str) -> ImportUpload:
     upload = ImportUpload.objects.select_for_update().filter(case=case, uid=uid).first()
     if upload is None:
-        raise InvalidInput("upload", "no such upload in this case")
+        raise InvalidInput("upload", _("no such upload in this case"))
+    if upload.status == ImportUpload.IMPORTED:
+        raise InvalidInput(
+            "upload",
+            _("this upload was imported; its file is no longer kept — upload the file again"),
+        )
     if upload.status in ImportUpload.DONE:
         raise InvalidInput(
             "upload",
-            f"this upload was {upload.status}; its file is no longer kept — upload the file again",
+            _("this upload was discarded; its file is no longer kept — upload the file again"),
         )
     return upload
 
@@ -96,33 +103,41 @@ def do_receive_import_file(
     from expediente_web.evidence import store as evidence_store
     from expediente_web.jobs.actions import do_enqueue_job
 
-    require_role(actor, case, WRITE_ROLES, "import files")
+    require_role(actor, case, WRITE_ROLES, gettext_noop("import files"))
     name = Path(filename or "").name[:300]
     try:
         detect_format(name)
     except ValueError:
         raise InvalidInput(
             "file",
-            "the file must be CSV, XLSX, JSON, JSON Lines or Parquet "
-            "(.csv, .xlsx, .json, .jsonl, .parquet)",
+            _(
+                "the file must be CSV, XLSX, JSON, JSON Lines or Parquet "
+                "(.csv, .xlsx, .json, .jsonl, .parquet)"
+            ),
         ) from None
     if kind and kind not in UPLOAD_KINDS:
-        raise InvalidInput("kind", f"unknown table {kind!r}")
+        raise InvalidInput("kind", _("unknown table %(kind)s") % {"kind": repr(kind)})
     if kind == "sources":
         source_code = ""
     elif source_code and not Source.objects.filter(case=case, code=source_code).exists():
-        raise InvalidInput("source", f"the case has no source {source_code!r}")
+        raise InvalidInput(
+            "source", _("the case has no source %(source)s") % {"source": repr(source_code)}
+        )
     if update and kind and kind not in ("victims", "acts", "testimonies"):
         raise InvalidInput(
             "update",
-            "a new version of a list updates rows by their row id: "
-            "victims, acts and testimonies files only",
+            _(
+                "a new version of a list updates rows by their row id: "
+                "victims, acts and testimonies files only"
+            ),
         )
     try:
         stored = evidence_store.store(stream, max_bytes=max_bytes())
     except evidence_store.TooLarge:
         raise InvalidInput(
-            "file", f"the file is larger than the limit of {max_bytes() // (1024 * 1024):,} MB"
+            "file",
+            _("the file is larger than the limit of %(limit)s MB")
+            % {"limit": f"{max_bytes() // (1024 * 1024):,}"},
         ) from None
     with transaction.atomic():
         upload = ImportUpload.objects.create(
@@ -170,11 +185,11 @@ def do_map_import_values(
     """
     from expediente_web.jobs.actions import do_enqueue_job
 
-    require_role(actor, case, WRITE_ROLES, "import files")
+    require_role(actor, case, WRITE_ROLES, gettext_noop("import files"))
     with transaction.atomic():
         upload = _pending(case, uid)
         if busy(upload):
-            raise InvalidInput("upload", "wait until the check or import running now ends")
+            raise InvalidInput("upload", _("wait until the check or import running now ends"))
         merged = mapped_values(upload)
         for field, table in values.items():
             merged.setdefault(field, {}).update(table)
@@ -198,12 +213,12 @@ def do_start_import(actor: Any, case: Case, uid: str) -> ImportUpload:
     """Queue the import of an upload whose last check found no problem."""
     from expediente_web.jobs.actions import do_enqueue_job
 
-    require_role(actor, case, WRITE_ROLES, "import files")
+    require_role(actor, case, WRITE_ROLES, gettext_noop("import files"))
     with transaction.atomic():
         upload = _pending(case, uid)
         report = stored_report(upload)
         if upload.status != ImportUpload.CHECKED or not report or report.get("problem_count"):
-            raise InvalidInput("upload", "only a file whose check found no problem is imported")
+            raise InvalidInput("upload", _("only a file whose check found no problem is imported"))
         upload.status = ImportUpload.IMPORTING
         upload.import_job = do_enqueue_job(actor, case, "import_file", {"upload": str(upload.uid)})
         upload.save()
@@ -213,11 +228,11 @@ def do_start_import(actor: Any, case: Case, uid: str) -> ImportUpload:
 
 def do_discard_import_upload(actor: Any, case: Case, uid: str) -> ImportUpload:
     """Drop an upload that will not be imported; its file leaves the store."""
-    require_role(actor, case, WRITE_ROLES, "import files")
+    require_role(actor, case, WRITE_ROLES, gettext_noop("import files"))
     with transaction.atomic():
         upload = _pending(case, uid)
         if busy(upload):
-            raise InvalidInput("upload", "wait until the check or import running now ends")
+            raise InvalidInput("upload", _("wait until the check or import running now ends"))
         upload.status = ImportUpload.DISCARDED
         upload.save(update_fields=["status", "updated_at"])
         _audit(actor, "discard_import_upload", upload, {"sha256": upload.sha256})

@@ -11,6 +11,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from expediente_web.cases.models import Case
 from expediente_web.cases.validation import InvalidInput
 from expediente_web.jobs.progress import Reporter
@@ -41,7 +44,8 @@ def _analysis_role(doing: str) -> Callable[[Any, Case], None]:
 
 def _no_params(params: Mapping[str, Any]) -> dict[str, Any]:
     if params:
-        raise InvalidInput("params", f"linkage takes no parameters here, got {sorted(params)}")
+        raise InvalidInput("params", _("linkage takes no parameters here, got %(params)s")
+                           % {"params": sorted(params)})
     return {}
 
 
@@ -75,28 +79,32 @@ def _clean_estimate(params: Mapping[str, Any]) -> dict[str, Any]:
 
     unknown = sorted(set(params) - set(ESTIMATE_PARAMS))
     if unknown:
-        raise InvalidInput("params", f"unknown estimate parameter(s): {', '.join(unknown)}")
+        raise InvalidInput("params", _("unknown estimate parameter(s): %(names)s")
+                           % {"names": ", ".join(unknown)})
     cleaned: dict[str, Any] = {}
     for key, convert in ESTIMATE_PARAMS.items():
         if key in params and params[key] not in (None, ""):
             try:
                 cleaned[key] = convert(params[key])
             except (TypeError, ValueError):
-                raise InvalidInput(key, f"{params[key]!r} is not a valid {key}") from None
+                raise InvalidInput(key, _("%(value)s is not a valid %(name)s")
+                                   % {"value": repr(params[key]), "name": key}) from None
     if cleaned.get("method", "auto") not in ("auto", *ESTIMATE_DEFAULTS):
-        raise InvalidInput("method", f"unknown method {cleaned['method']!r} "
-                                     f"(one of: {', '.join(ESTIMATE_DEFAULTS)})")
+        raise InvalidInput("method", _("unknown method %(value)s (one of: %(known)s)")
+                           % {"value": repr(cleaned["method"]),
+                              "known": ", ".join(ESTIMATE_DEFAULTS)})
     if set(cleaned.get("options", {})) - ESTIMATE_OPTIONS:
         raise InvalidInput("options", "unknown estimator setting(s): " + ", ".join(
             sorted(set(cleaned["options"]) - ESTIMATE_OPTIONS)))
     if cleaned.get("strata") and cleaned["strata"] not in STRATA:
-        raise InvalidInput("strata", f"unknown stratum {cleaned['strata']!r} "
-                                     f"(one of: {', '.join(STRATA)})")
+        raise InvalidInput("strata", _("unknown stratum %(value)s (one of: %(known)s)")
+                           % {"value": repr(cleaned["strata"]), "known": ", ".join(STRATA)})
     if cleaned.get("lists", "auto") not in ("auto", *LIST_GROUPINGS):
-        raise InvalidInput("lists", f"unknown grouping {cleaned['lists']!r} "
-                                    f"(one of: {', '.join(LIST_GROUPINGS)})")
+        raise InvalidInput("lists", _("unknown grouping %(value)s (one of: %(known)s)")
+                           % {"value": repr(cleaned["lists"]),
+                              "known": ", ".join(LIST_GROUPINGS)})
     if not 0.5 <= cleaned.get("level", 0.95) < 1:
-        raise InvalidInput("level", "the interval level must be at least 0.5 and below 1")
+        raise InvalidInput("level", _("the interval level must be at least 0.5 and below 1"))
     return cleaned
 
 
@@ -116,10 +124,10 @@ def _run_estimate(actor: Any, case: Case, params: Mapping[str, Any],
 KINDS: dict[str, Kind] = {
     kind.name: kind
     for kind in (
-        Kind("linkage", "person linkage", _analysis_role("run person linkage"), _no_params,
-             _run_linkage),
-        Kind("estimate", "estimate of the total", _analysis_role("estimate the total"),
-             _clean_estimate, _run_estimate),
+        Kind("linkage", "person linkage", _analysis_role(gettext_noop("run person linkage")),
+             _no_params, _run_linkage),
+        Kind("estimate", "estimate of the total",
+             _analysis_role(gettext_noop("estimate the total")), _clean_estimate, _run_estimate),
     )
 }
 
@@ -128,5 +136,5 @@ def kind_named(name: str) -> Kind:
     try:
         return KINDS[name]
     except KeyError:
-        raise InvalidInput("kind", f"unknown kind of job {name!r} "
-                                   f"(one of: {', '.join(KINDS)})") from None
+        raise InvalidInput("kind", _("unknown kind of job %(value)s (one of: %(known)s)")
+                           % {"value": repr(name), "known": ", ".join(KINDS)}) from None
