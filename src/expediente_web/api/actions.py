@@ -13,6 +13,8 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from expediente_web.api import tokens
 from expediente_web.api.models import SCOPES, WRITE, ApiToken
@@ -32,7 +34,7 @@ def _may_act_for(actor: Any, case: Case, holder: Any, doing: str) -> None:
     if actor is None:
         return
     if getattr(actor, "pk", None) == getattr(holder, "pk", None):
-        require_role(actor, case, READ_ROLES, "hold API tokens")
+        require_role(actor, case, READ_ROLES, gettext_noop("hold API tokens"))
         return
     require_role(actor, case, MANAGE_ROLES, doing)
 
@@ -44,22 +46,34 @@ def do_create_api_token(
     never stored. A token outlives neither its expiry nor the holder's membership: one for a
     member whose role ends at a date ends then too."""
     if scope not in SCOPES:
-        raise InvalidInput("scope", f"{scope!r} is not one of {', '.join(SCOPES)}")
+        raise InvalidInput(
+            "scope",
+            _("%(scope)s is not one of %(scopes)s")
+            % {"scope": repr(scope), "scopes": ", ".join(SCOPES)},
+        )
     check_length("name", name, 100)
     if expires_at is not None:
         if timezone.is_naive(expires_at):
-            raise InvalidInput("expires_at", "the expiry needs a time zone")
+            raise InvalidInput("expires_at", _("the expiry needs a time zone"))
         if expires_at <= timezone.now():
-            raise InvalidInput("expires_at", f"{expires_at:%Y-%m-%d %H:%M} UTC has already passed")
+            raise InvalidInput(
+                "expires_at",
+                _("%(moment)s UTC has already passed") % {"moment": f"{expires_at:%Y-%m-%d %H:%M}"},
+            )
     with transaction.atomic():
-        _may_act_for(actor, case, holder, "make API tokens for other members")
+        _may_act_for(actor, case, holder, gettext_noop("make API tokens for other members"))
         membership = live_memberships().filter(case=case, user=holder).first()
         if membership is None:
             who = getattr(holder, "username", holder)
-            raise InvalidInput("user", f"{who} has no role in case {case.code}")
+            raise InvalidInput(
+                "user",
+                _("%(user)s has no role in case %(case)s") % {"user": who, "case": case.code},
+            )
         if scope == WRITE and membership.role not in WRITE_ROLES:
             raise InvalidInput(
-                "scope", f"a {membership.role.removeprefix('role.')} may hold read tokens only"
+                "scope",
+                _("a %(role)s may hold read tokens only")
+                % {"role": membership.role.removeprefix("role.")},
             )
         if membership.expires_at is not None and (
             expires_at is None or expires_at > membership.expires_at
@@ -111,9 +125,13 @@ def do_revoke_api_token(actor: Any, token: ApiToken) -> ApiToken:
     """End a token now: the next request made with it is refused."""
     with transaction.atomic():
         token = ApiToken.objects.select_for_update().select_related("case", "user").get(pk=token.pk)
-        _may_act_for(actor, token.case, token.user, "revoke other members' API tokens")
+        _may_act_for(
+            actor, token.case, token.user, gettext_noop("revoke other members' API tokens")
+        )
         if token.revoked_at is not None:
-            raise InvalidInput("token", f"{token.prefix}… was already revoked")
+            raise InvalidInput(
+                "token", _("%(prefix)s… was already revoked") % {"prefix": token.prefix}
+            )
         token.revoked_at = timezone.now()
         token.revoked_by = actor_name(actor)
         token.save(update_fields=["revoked_at", "revoked_by"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from expediente_web.api.access import (
@@ -34,7 +35,10 @@ def _target(reader: Reader, kind: str, ref: str) -> Any:
         try:
             return excerpt_by_uid(reader, ref)
         except Http404:  # a reference given in the body is bad input, not a missing page
-            raise InvalidInput("target", f"no excerpt {ref} in case {reader.case.code}") from None
+            raise InvalidInput(
+                "target",
+                _("no excerpt %(uid)s in case %(case)s") % {"uid": ref, "case": reader.case.code},
+            ) from None
     return target_by_uid(reader, kind, ref)
 
 
@@ -50,7 +54,8 @@ def list_comments(request: HttpRequest, code: str, q: Query[CommentQuery]) -> di
     reader = api_case(request, code)
     if (q.target_type is None) != (q.target is None):
         raise InvalidInput(
-            "target" if q.target is None else "target_type", "target_type and target go together"
+            "target" if q.target is None else "target_type",
+            _("target_type and target go together"),
         )
     if q.target_type and q.target:
         rows = comments_on(reader.user, reader.case, _target(reader, q.target_type, q.target))
@@ -70,6 +75,10 @@ def add_comment(request: HttpRequest, code: str, payload: CommentIn) -> Status[A
     if payload.parent is not None:
         parent = access_comments(reader.user, reader.case).filter(pk=payload.parent).first()
         if parent is None:
-            raise InvalidInput("parent", f"no comment {payload.parent} in case {reader.case.code}")
+            raise InvalidInput(
+                "parent",
+                _("no comment %(id)s in case %(case)s")
+                % {"id": payload.parent, "case": reader.case.code},
+            )
     comment = do_add_comment(reader.user, target, payload.body, parent=parent)
     return Status(201, Presenter(request, reader).comment(comment))
