@@ -16,6 +16,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from expediente_web.cases.access import (
     COMMENT_ROLES,
@@ -34,7 +36,7 @@ POST_ROLES = COMMENT_ROLES
 
 def require_discussion(user: Any, case: Case) -> str:
     """The user's role, if it reads the case's discussion; `NotPermitted` (403) otherwise."""
-    return require_role(user, case, DISCUSSION_ROLES, "read the discussion")
+    return require_role(user, case, DISCUSSION_ROLES, gettext_noop("read the discussion"))
 
 
 def require_discussion_role(user: Any, case: Case, role: str | None = None) -> str:
@@ -43,7 +45,10 @@ def require_discussion_role(user: Any, case: Case, role: str | None = None) -> s
     if role is None:
         return require_discussion(user, case)
     if role not in DISCUSSION_ROLES:
-        raise NotPermitted(f"role {role} may not read the discussion in case {case.code}")
+        raise NotPermitted(
+            _("role %(role)s may not read the discussion in case %(case)s")
+            % {"role": role, "case": case.code}
+        )
     return role
 
 

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from expediente_web.audit.record import record_write
 from expediente_web.cases.access import NotPermitted, require_role
@@ -66,9 +68,9 @@ def do_delete_comment(actor: Any, comment: Comment, reason: str) -> Comment:
     """Soft-delete one's own comment with a reason (audited by `do_delete_record`): only its
     author, and only while they may still comment in the case."""
     with transaction.atomic():
-        require_role(actor, comment.case, POST_ROLES, "delete a comment")
+        require_role(actor, comment.case, POST_ROLES, gettext_noop("delete a comment"))
         if comment.author_id != getattr(actor, "pk", None):
-            raise NotPermitted("only its author may delete a comment")
+            raise NotPermitted(_("only its author may delete a comment"))
         check_required("reason", reason)
         deleted = do_delete_record(actor, comment, reason)
     assert isinstance(deleted, Comment)
@@ -78,7 +80,7 @@ def do_delete_comment(actor: Any, comment: Comment, reason: str) -> Comment:
 def do_mark_notification_read(user: Any, notification: Notification) -> Notification:
     """Mark one of the user's notifications read (again: nothing changes, nothing is written)."""
     if notification.user_id != getattr(user, "pk", None):
-        raise NotPermitted("a notification is read only by the user it is for")
+        raise NotPermitted(_("a notification is read only by the user it is for"))
     if notification.read_at is not None:
         return notification
     with transaction.atomic():
@@ -97,7 +99,7 @@ def do_mark_notification_read(user: Any, notification: Notification) -> Notifica
 def do_mark_all_notifications_read(user: Any, notifications: models.QuerySet[Notification]) -> int:
     """Mark the given notifications of the user read; the number that were unread."""
     if not getattr(user, "is_authenticated", False):
-        raise InvalidInput("user", "only a signed-in user has notifications")
+        raise InvalidInput("user", _("only a signed-in user has notifications"))
     with transaction.atomic():
         unread = notifications.filter(user=user, read_at__isnull=True)
         ids = list(unread.values_list("pk", flat=True))

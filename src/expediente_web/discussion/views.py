@@ -53,7 +53,8 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 
 def _message(exc: InvalidInput) -> str:
-    if exc.field == "body" and exc.reason == "is required":
+    # The service said it in the request's language, as `check_required` says it.
+    if exc.field == "body" and exc.reason == _("is required"):
         return _("Write the comment first.")
     if exc.field == "body":
         return _("A comment holds at most 20,000 characters.")
@@ -107,10 +108,12 @@ def _parent(user: Any, case: Case, parent_id: str | None) -> Comment | None:
     if parent_id is None:
         return None
     if not parent_id.isdigit():
-        raise InvalidInput("parent", f"no comment {parent_id!r}")
+        raise InvalidInput("parent", _("no comment %(id)s") % {"id": repr(parent_id)})
     found = access_case_comments(user, case).filter(pk=int(parent_id)).first()
     if found is None:
-        raise InvalidInput("parent", f"no comment {parent_id} in case {case.code}")
+        raise InvalidInput(
+            "parent", _("no comment %(id)s in case %(case)s") % {"id": parent_id, "case": case.code}
+        )
     return found
 
 

@@ -7,11 +7,14 @@ as exports do).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from expediente.search import Query, QueryError, Segment, parse_query, snippet
 from expediente_web.cases.access import NotPermitted, can_view_protected, role_in
@@ -106,22 +109,24 @@ def access_search(user: Any, case: Case, text: str, *, kinds: list[str] | None =
     if user is not None and role is None:
         from django.http import Http404
 
-        raise Http404(f"No case {case.code!r}")
+        raise Http404(_("No case %(code)s") % {"code": repr(case.code)})
     kinds = [k for k in (kinds or []) if k]
     unknown = sorted(set(kinds) - set(OBJECT_TYPES))
     if unknown:
-        raise InvalidInput("kind", f"unknown kind of record: {', '.join(unknown)}")
+        raise InvalidInput("kind", _("unknown kind of record: %(kinds)s")
+                           % {"kinds": ", ".join(unknown)})
     if role is not None and role not in DISCUSSION_ROLES:
         # The discussion is the team's own: a partner finds records, not comments.
         if kinds == ["comment"]:
-            raise NotPermitted(f"role {role} may not read the discussion in case {case.code}")
+            raise NotPermitted(_("role %(role)s may not read the discussion in case %(case)s")
+                               % {"role": role, "case": case.code})
         kinds = [k for k in (kinds or OBJECT_TYPES) if k != "comment"]
     query: Query | None = None
     if text.strip():
         try:
             query = parse_query(text)
         except QueryError as exc:
-            raise InvalidInput("q", str(exc)) from None
+            raise InvalidInput("q", query_problem(exc)) from None
     filters = clean_filters(filters or {})
     where = backends.Where(case.id, kinds, filters)
     total = backends.count(query, where)
@@ -241,13 +246,14 @@ def access_find_persons(user: Any, case: Case, text: str, *, limit: int = 50) ->
     from expediente_web.search.names import Match, find_persons
 
     if user is not None and not can_view_protected(user, case):
-        raise NotPermitted(f"{getattr(user, 'username', '')} may not search people by name in "
-                           f"case {case.code}: the role sees no identities")
+        raise NotPermitted(_("%(user)s may not search people by name in case %(case)s: the role "
+                             "sees no identities")
+                           % {"user": getattr(user, "username", ""), "case": case.code})
     text = text.strip()
     if not text:
-        raise InvalidInput("name", "type a name, part of a name, a nickname or an ID number")
+        raise InvalidInput("name", _("type a name, part of a name, a nickname or an ID number"))
     if len(text) > 200:
-        raise InvalidInput("name", "a name is at most 200 characters")
+        raise InvalidInput("name", _("a name is at most 200 characters"))
     digits = sum(c.isdigit() for c in text)
     if digits >= ID_DIGITS and digits >= len([c for c in text if c.isalnum()]) - 1:
         found = Person.objects.live().filter(case=case,
@@ -265,3 +271,27 @@ def access_find_persons(user: Any, case: Case, text: str, *, limit: int = 50) ->
                    object_id=case.code, payload={"by": how, "identities_shown": [
                        str(m.person.uid) for m in matches]})
     return matches
+
+
+# The analysis core says why a query cannot be run in English; these are its messages and what
+# gettext makes of them (a message not listed is shown as the core gives it).
+_QUERY_PROBLEMS = (
+    (re.compile(r"the query is longer than (?P<limit>\d+) characters"),
+     gettext_noop("the query is longer than %(limit)s characters")),
+    (re.compile(r"a prefix needs at least (?P<letters>\d+) letters: (?P<word>.*)"),
+     gettext_noop("a prefix needs at least %(letters)s letters: %(word)s")),
+    (re.compile(r"the query has no word to search for"),
+     gettext_noop("the query has no word to search for")),
+    (re.compile(r"the query has more than (?P<limit>\d+) words"),
+     gettext_noop("the query has more than %(limit)s words")),
+)
+
+
+def query_problem(exc: QueryError) -> str:
+    """Why the core refused a query, in the active language."""
+    said = str(exc)
+    for pattern, message in _QUERY_PROBLEMS:
+        found = pattern.fullmatch(said)
+        if found:
+            return _(message) % found.groupdict()
+    return said

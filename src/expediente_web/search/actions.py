@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from expediente_web.audit.record import record_write
 from expediente_web.cases.access import role_in
@@ -24,21 +25,22 @@ def do_save_search(actor: Any, case: Case, name: str, query: str,
     if role_in(actor, case) is None:
         from expediente_web.cases.access import NotPermitted
 
-        raise NotPermitted(f"{getattr(actor, 'username', 'anonymous')} is not a member of "
-                           f"case {case.code}")
+        raise NotPermitted(_("%(user)s is not a member of case %(case)s")
+                           % {"user": getattr(actor, "username", "") or _("anonymous"),
+                              "case": case.code})
     name = name.strip()
     check_required("name", name)
     check_length("name", name, 120)
     check_length("q", query, 500)
     cleaned = clean_filters(filters or {})
     if not query.strip() and not cleaned:
-        raise InvalidInput("q", "a saved search needs words or a filter")
+        raise InvalidInput("q", _("a saved search needs words or a filter"))
     with transaction.atomic():
         saved = SavedSearch.objects.filter(case=case, owner=actor, name=name).first()
         if saved is None:
             if SavedSearch.objects.filter(case=case, owner=actor).count() >= MAX_SAVED:
-                raise InvalidInput("name", f"at most {MAX_SAVED} saved searches per case: "
-                                           "delete one first")
+                raise InvalidInput("name", _("at most %(limit)s saved searches per case: "
+                                             "delete one first") % {"limit": MAX_SAVED})
             saved = SavedSearch(case=case, owner=actor, name=name)
         saved.query, saved.filters = query, cleaned
         saved.save()
@@ -52,7 +54,7 @@ def do_delete_saved_search(actor: Any, saved: SavedSearch) -> None:
     if saved.owner_id != getattr(actor, "id", None):
         from expediente_web.cases.access import NotPermitted
 
-        raise NotPermitted("a saved search can only be deleted by whoever saved it")
+        raise NotPermitted(_("a saved search can only be deleted by whoever saved it"))
     with transaction.atomic():
         record_write(actor, "delete_saved_search", saved, {"name": saved.name},
                      case_code=saved.case.code)

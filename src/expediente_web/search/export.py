@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 
 from expediente_web.cases.models import Case
 from expediente_web.cases.validation import InvalidInput
@@ -53,7 +54,8 @@ def _row(hit: Hit) -> tuple[str, ...]:
 def response(user: Any, case: Case, text: str, kinds: list[str], filters: dict[str, str],
              fmt: str) -> HttpResponse:
     if fmt not in TYPES:
-        raise InvalidInput("format", f"unknown export format {fmt!r} (csv or xlsx)")
+        raise InvalidInput("format", _("unknown export format %(format)s (csv or xlsx)")
+                           % {"format": repr(fmt)})
     data = list(rows(user, case, text, kinds, filters))
     if fmt == "csv":
         buffer = io.StringIO()
