@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -58,7 +59,7 @@ def access_invitation(token: str) -> Invitation:
 
 def access_team(user: Any, case: Case) -> QuerySet[Membership]:
     """The memberships of the case, for its owners only."""
-    require_role(user, case, MANAGE_ROLES, "manage memberships")
+    require_role(user, case, MANAGE_ROLES, gettext_noop("manage memberships"))
     return Membership.objects.filter(case=case).select_related("user").order_by("user__username")
 
 

@@ -15,6 +15,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -61,12 +63,15 @@ def do_invite_member(
     check_membership(role, expires_at)
     user_model = get_user_model()
     with transaction.atomic():
-        require_role(actor, case, MANAGE_ROLES, "invite members")
+        require_role(actor, case, MANAGE_ROLES, gettext_noop("invite members"))
         if user_model.objects.filter(username=username).exists():
             raise InvalidInput(
                 "username",
-                f"a user {username!r} already exists: add them to "
-                "the case instead of inviting them",
+                _(
+                    "a user %(username)s already exists: add them to "
+                    "the case instead of inviting them"
+                )
+                % {"username": repr(username)},
             )
         user = user_model(username=username, email=email)
         user.set_unusable_password()
@@ -101,7 +106,7 @@ def do_accept_invitation(token: str, password: str) -> Any:
         invitation = access_invitation(token)
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.used_at is not None:
-            raise InvalidInput("token", "this invitation was used already")
+            raise InvalidInput("token", _("this invitation was used already"))
         user = invitation.user
         _check_password(password, user)
         user.set_password(password)
@@ -117,7 +122,7 @@ def do_accept_invitation(token: str, password: str) -> Any:
 def do_change_password(user: Any, old_password: str, new_password: str) -> None:
     """A user's new password, after the old one; validated like every password."""
     if not user.check_password(old_password):
-        raise InvalidInput("old_password", "the current password is not right")
+        raise InvalidInput("old_password", _("the current password is not right"))
     _check_password(new_password, user)
     with transaction.atomic():
         user.set_password(new_password)
@@ -128,7 +133,9 @@ def do_change_password(user: Any, old_password: str, new_password: str) -> None:
 def do_set_password(actor: Any, user: Any, password: str) -> None:
     """The operator sets a user's password at the console (`expediente user password`)."""
     if actor is not None and not getattr(actor, "is_superuser", False):
-        raise InvalidInput("actor", "only the operator or an administrator may set passwords")
+        raise InvalidInput(
+            "actor", _("only the operator or an administrator may set passwords")
+        )
     _check_password(password, user)
     with transaction.atomic():
         user.set_password(password)
@@ -149,14 +156,16 @@ def do_start_totp(user: Any) -> TOTPDevice:
 def do_confirm_totp(user: Any, device: TOTPDevice, code: str) -> TOTPDevice:
     """Confirm the authenticator with a first code from it; any earlier one is replaced."""
     if device.user_id != user.pk or device.confirmed:
-        raise InvalidInput("device", "this is not an authenticator waiting to be confirmed")
+        raise InvalidInput("device", _("this is not an authenticator waiting to be confirmed"))
     code = (code or "").strip().replace(" ", "")
     if not code.isdigit() or len(code) != device.digits:
-        raise InvalidInput("code", f"enter the {device.digits} digits the app shows")
+        raise InvalidInput(
+            "code", _("enter the %(digits)s digits the app shows") % {"digits": device.digits}
+        )
     with transaction.atomic():
         if not device.verify_token(code):
             raise InvalidInput(
-                "code", "that code is not right (or has expired): enter the current one"
+                "code", _("that code is not right (or has expired): enter the current one")
             )
         TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
         device.confirmed = True
@@ -193,8 +202,13 @@ def do_remove_security_key(user: Any, key: Any) -> None:
             if not isinstance(device, StaticDevice) and device.persistent_id != key.persistent_id
         ]
         if needs_two_factor(user) and not others:
-            raise InvalidInput("key", "this is your only second factor and your role needs one: "
-                                      "set up an authenticator app or another key first")
+            raise InvalidInput(
+                "key",
+                _(
+                    "this is your only second factor and your role needs one: "
+                    "set up an authenticator app or another key first"
+                ),
+            )
         name = key.name
         key.delete()
         record_write(user, "remove_security_key", user, {"user": user.username, "key": name})

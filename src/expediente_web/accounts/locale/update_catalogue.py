@@ -209,6 +209,25 @@ ES: dict[str, str | list[str]] = {
         "Es su único segundo factor y su rol lo necesita: configure antes una aplicación de "
         "autenticación u otra llave de seguridad.",
     "Security key %(number)d": "Llave de seguridad %(number)d",
+    # The services' errors, shown at the field (`accounts.actions`).
+    "invite members": "invitar miembros",
+    "manage memberships": "gestionar los miembros",
+    "a user %(username)s already exists: add them to the case instead of inviting them":
+        "ya existe un usuario %(username)s: añádalo al caso en lugar de invitarlo",
+    "this invitation was used already": "esta invitación ya se usó",
+    "the current password is not right": "la contraseña actual no es correcta",
+    "only the operator or an administrator may set passwords":
+        "solo el operador o un administrador pueden fijar contraseñas",
+    "this is not an authenticator waiting to be confirmed":
+        "esta no es una aplicación de autenticación pendiente de confirmar",
+    "enter the %(digits)s digits the app shows":
+        "escriba los %(digits)s dígitos que muestra la aplicación",
+    "that code is not right (or has expired): enter the current one":
+        "ese código no es correcto (o ha caducado): escriba el actual",
+    "this is your only second factor and your role needs one: set up an authenticator app or "
+    "another key first":
+        "es su único segundo factor y su rol lo necesita: configure antes una aplicación de "
+        "autenticación u otra llave",
 }
 # fmt: on
 
