@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from expediente.cli.language import say
 from expediente_web.cli.setup import EXIT_BAD_INPUT, EXIT_NOT_PERMITTED
 
 
@@ -35,9 +36,11 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except PermissionDenied as exc:
-        raise Refused(f"Not permitted: {exc}", EXIT_NOT_PERMITTED) from None
+        refused = say("Not permitted", "No permitido")
+        raise Refused(f"{refused}: {exc}", EXIT_NOT_PERMITTED) from None
     except ValidationError as exc:
-        raise Refused(f"Invalid input — {exc}" if str(exc) else "Invalid input") from None
+        invalid = say("Invalid input", "Dato no válido")
+        raise Refused(f"{invalid} — {exc}" if str(exc) else invalid) from None
     except (KeyRingError, ConfigError, Http404) as exc:
         raise Refused(str(exc)) from None
 

@@ -20,6 +20,12 @@ def setup_django(migrate: bool = False) -> None:
     import django
 
     django.setup()
+    # The messages of the services (a refused value, a missing role) in the command's language.
+    from django.utils import translation
+
+    from expediente.cli.language import cli_language
+
+    translation.activate(cli_language())
     if migrate:
         from django.core.management import call_command
 
