@@ -100,3 +100,52 @@ def test_estimate_pages_are_bounded(record, documenter, as_user, name):
     assert len(queries) <= ESTIMATE_BOUNDS[name], f"{name}: {len(queries)} queries\n" + "\n".join(
         q["sql"][:160] for q in queries
     )
+
+
+# -- public submissions (submissions) ---------------------------------------------------------
+
+#: The triage list shows up to 200 submissions with their counts; a submission's page shows its
+#: additions and files. Neither may make a query per row.
+SUBMISSION_BOUNDS = {"submissions:list": 14, "submissions:detail": 19}
+
+
+def _many_submissions(case, owner, count=60, extras=8):
+    import io
+
+    from expediente_web.submissions.actions import (
+        Incoming,
+        do_add_to_submission,
+        do_receive_submission,
+        do_set_public_form,
+    )
+
+    form = do_set_public_form(owner, case, enabled=True, slug="cuenta", public_title="Cuenta")
+    code = ""
+    for i in range(count):
+        submission, code = do_receive_submission(
+            form, address=f"a{i}", narrative=f"Relato sintético {i}", language="es",
+            sender_name="Nombre Sintético" if i % 2 else "")
+    for i in range(extras):
+        body = b"nota sintetica %d" % i
+        do_add_to_submission(form, code, address=f"b{i}", text=f"Añadido {i}",
+                             files=[Incoming(io.BytesIO(body), f"n{i}.txt", len(body),
+                                             "text/plain")])
+    return submission
+
+
+@pytest.mark.parametrize("name", sorted(SUBMISSION_BOUNDS))
+def test_submission_pages_are_bounded(record, owner, documenter, as_user, settings, name):
+    settings.EXPEDIENTE_SUBMISSIONS_PER_CASE_PER_HOUR = 1000
+    submission = _many_submissions(record.case, owner)
+    kwargs = {"code": record.case.code}
+    if name == "submissions:detail":
+        kwargs["uid"] = str(submission.uid)
+    client = as_user(documenter)
+    address = reverse(name, kwargs=kwargs)
+    client.get(address)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(address)
+    assert response.status_code == 200
+    assert len(queries) <= SUBMISSION_BOUNDS[name], f"{name}: {len(queries)} queries\n" + (
+        "\n".join(q["sql"][:160] for q in queries)
+    )
