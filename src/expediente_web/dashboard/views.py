@@ -5,11 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
+from expediente_web.audit.models import AuditEntry
+from expediente_web.cases.models import Case
 from expediente_web.dashboard.access import access_activity, access_counts
 from expediente_web.dashboard.activity import present
 from expediente_web.dashboard.charts import Chart, chart, labelled
@@ -19,6 +23,7 @@ from expediente_web.workspace.views.common import reader
 from expediente_web.workspace.views.history import STATUS_LABELS
 
 ACTIVITY_SHOWN = 12
+CACHE_SECONDS = 600
 
 
 def _section(c: Chart, heading: Any, column: Any, note: Any = "", rest: Any = "") -> dict:
@@ -29,8 +34,30 @@ def _section(c: Chart, heading: Any, column: Any, note: Any = "", rest: Any = ""
 def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     r = reader(request, code)
     entries = access_activity(request.user, r.case, limit=ACTIVITY_SHOWN + 4)
-    counts = access_counts(request.user, r.case, entries[0] if entries else None)
-    acts = reverse("workspace:acts", kwargs={"code": r.case.code})
+    return r.render(
+        "dashboard/dashboard.html",
+        {
+            "figures": _figures(request, r.case, entries[0] if entries else None),
+            "activity": present(entries, r.case.code, r.role)[:ACTIVITY_SHOWN],
+        },
+    )
+
+
+def _figures(request: HttpRequest, case: Case, latest: AuditEntry | None) -> str:
+    """The counts and charts, written once per change to the case and language: they are the
+    same for every member (each reads every live act), and kept in the cache under the case's
+    latest audited write — any change to the record through a service writes one, and so a new
+    key. (Never kept for a case with no audited write: rows written outside the services, as
+    tests do, could not be told apart.)"""
+    key = None
+    if latest is not None:
+        # The entry's seal (an HMAC over its content and time) names that write and no other.
+        key = f"dashboard:figures:{case.pk}:{latest.seq}:{latest.hash}:{get_language()}"
+        found = cache.get(key)
+        if found is not None:
+            return found
+    counts = access_counts(request.user, case)
+    acts = reverse("workspace:acts", kwargs={"code": case.code})
     units_shown = len(counts.by_unit)
     sections = [
         _section(
@@ -82,13 +109,16 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         ),
     ]
     verified = counts.by_review[2].count
-    return r.render(
-        "dashboard/dashboard.html",
+    figures = render_to_string(
+        "dashboard/_figures.html",
         {
+            "case": case,
             "counts": counts,
             "sections": sections,
             "acts_url": acts,
             "verified_share": round(100 * verified / counts.total) if counts.total else 0,
-            "activity": present(entries, r.case.code, r.role)[:ACTIVITY_SHOWN],
         },
     )
+    if key is not None:
+        cache.set(key, figures, CACHE_SECONDS)
+    return figures
