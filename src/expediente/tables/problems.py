@@ -65,6 +65,9 @@ class Limits:
         max_file_bytes: largest file accepted.
         max_problems: problems kept in a report; the rest are only counted.
         max_row_bytes: largest single JSON object or CSV record read at once.
+        max_unzipped_bytes: most an XLSX workbook (a zip archive) may expand to.
+        max_zip_ratio: highest expansion of a workbook over a few MiB: a "zip bomb" of a few
+            kilobytes that unpacks to gigabytes is refused before it is opened.
     """
 
     max_cell_chars: int = 32_767
@@ -72,3 +75,5 @@ class Limits:
     max_file_bytes: int = 4 * 1024**3
     max_problems: int = 10_000
     max_row_bytes: int = 8 * 1024**2
+    max_unzipped_bytes: int = 4 * 1024**3
+    max_zip_ratio: int = 200

@@ -172,6 +172,10 @@ class TableReader:
         except ImportError:  # pragma: no cover - openpyxl is a dependency
             yield Problem(None, None, ProblemCode.MALFORMED_FILE, "XLSX needs openpyxl")
             return
+        bomb = _zip_expansion_problem(self.path, self.limits)
+        if bomb is not None:
+            yield bomb
+            return
         try:
             book = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many types for a broken file
@@ -586,3 +590,35 @@ def _prepend(first: str, text: IO[str]) -> Iterator[str]:
     head = text.readline()
     yield first + head
     yield from text
+
+
+#: Below this a workbook's expansion ratio is not looked at (small sheets compress very well).
+_ZIP_RATIO_FLOOR = 16 * 1024**2
+
+
+def _zip_expansion_problem(path: str | Path, limits: Limits) -> Problem | None:
+    """A problem when the workbook would unpack to more than the limits allow; None otherwise.
+
+    Read from the sizes the archive's directory declares (nothing is decompressed). A member
+    that inflates past its declared size fails its CRC check when openpyxl reads it, which is
+    reported as an unreadable workbook.
+    """
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        return Problem(None, None, ProblemCode.MALFORMED_FILE,
+                       f"not a readable XLSX workbook (an XLSX file is a zip archive): {exc}")
+    unpacked = sum(m.file_size for m in members)
+    packed = max(1, sum(m.compress_size for m in members))
+    if unpacked > limits.max_unzipped_bytes or (
+            unpacked > _ZIP_RATIO_FLOOR and unpacked / packed > limits.max_zip_ratio):
+        return Problem(None, None, ProblemCode.MALFORMED_FILE,
+                       f"the workbook would unpack to {unpacked:,} bytes from {packed:,} "
+                       f"({unpacked / packed:,.0f} times its size; at most "
+                       f"{limits.max_unzipped_bytes:,} bytes and {limits.max_zip_ratio} times): "
+                       "refused as a possible zip bomb; save it again from the spreadsheet "
+                       "program or export it as CSV")
+    return None

@@ -216,6 +216,10 @@ def recording_length(upload: Any) -> Decimal | None:
     return Decimal(str(round(float(length), 3)))
 
 
+#: Largest preview of a PDF page, in pixels (about 5,000 × 5,000).
+MAX_PREVIEW_PIXELS = 25_000_000
+
+
 def render_pdf_page(data: bytes, page: int, width: int = 1200) -> bytes | None:
     """Page `page` (from 1) of the PDF `data` as a PNG about `width` pixels wide; None when
     the document has no such page or pdfium cannot open it."""
@@ -232,7 +236,11 @@ def render_pdf_page(data: bytes, page: int, width: int = 1200) -> bytes | None:
             return None
         pdf_page = document[page - 1]
         points = max(pdf_page.get_width(), 1.0)
+        area = points * max(pdf_page.get_height(), 1.0)
         scale = min(max(width / points, 0.25), 4.0)
+        # A page drawn huge (or as a thin strip miles long) renders at most this many pixels,
+        # so that a hostile PDF cannot take the server's memory with one preview.
+        scale = min(scale, (MAX_PREVIEW_PIXELS / area) ** 0.5)
         image = pdf_page.render(scale=scale, may_draw_forms=False).to_pil()
         out = io.BytesIO()
         image.save(out, format="PNG")

@@ -137,3 +137,42 @@ def test_a_long_bad_cell_is_quoted_short_in_its_problem(write_file: Callable[...
     assert {p.column for p in problems} == {"act_type", "date", "weight_lost_kg"}
     for problem in problems:
         assert len(problem.message) < 300 and "10,000 characters" in problem.message
+
+
+def _workbook_with_a_member(path: Path, name: str, size: int) -> Path:
+    """A real workbook, plus one highly compressible member of `size` bytes."""
+    import zipfile
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["record_id", "name", "kind"])
+    book.active.append(["S1", "Radio Sintética", "source.press"])
+    book.save(path)
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(name, b"\0" * size)
+    return path
+
+
+def test_a_zip_bomb_workbook_is_refused_before_it_is_opened(tmp_path: Path) -> None:
+    bomb = _workbook_with_a_member(tmp_path / "bomb.xlsx", "xl/media/blank.bin", 64 * 1024**2)
+    assert bomb.stat().st_size < 1024**2  # 64 MiB of zeros packs into kilobytes
+    report = check_file(bomb, "sources")
+    [problem] = report.problems
+    assert problem.code is ProblemCode.MALFORMED_FILE
+    assert "zip bomb" in problem.message and "would unpack to 67," in problem.message
+    assert report.rows == 0
+
+
+def test_a_workbook_over_the_unpacked_limit_is_refused(tmp_path: Path) -> None:
+    book = _workbook_with_a_member(tmp_path / "big.xlsx", "xl/media/blank.bin", 2 * 1024**2)
+    report = check_file(book, "sources", limits=Limits(max_unzipped_bytes=1024**2))
+    assert [p.code for p in report.problems] == [ProblemCode.MALFORMED_FILE]
+    assert "would unpack to" in report.problems[0].message
+
+
+def test_an_ordinary_workbook_is_read(tmp_path: Path) -> None:
+    book = _workbook_with_a_member(tmp_path / "ok.xlsx", "docProps/extra.xml", 10_000)
+    report = check_file(book, "sources")
+    assert not report.problems
+    assert report.rows == 1
