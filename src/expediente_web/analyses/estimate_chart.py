@@ -23,6 +23,8 @@ AXIS = 34
 class ChartRow:
     label: str
     y: float
+    y_top: float
+    y_bottom: float
     recorded_x: float
     estimate_x: float
     lower_x: float
@@ -43,6 +45,18 @@ class Chart:
     axis_y: float
     left: int
     right: int
+
+    @property
+    def label_x(self) -> int:
+        return self.left - 8
+
+    @property
+    def tick_y(self) -> float:
+        return self.axis_y + 5
+
+    @property
+    def tick_label_y(self) -> float:
+        return self.axis_y + 18
 
 
 def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
@@ -80,6 +94,7 @@ def build_chart(rows: Sequence[dict[str, Any]]) -> Chart | None:
     drawn = tuple(
         ChartRow(
             label=str(r["label"]), y=TOP + i * ROW + ROW / 2,
+            y_top=TOP + i * ROW + ROW / 2 - 9, y_bottom=TOP + i * ROW + ROW / 2 + 9,
             recorded_x=x(r["recorded"]), estimate_x=x(r["estimate"]),
             lower_x=x(r["lower"]), upper_x=x(r["upper"]),
             recorded=float(r["recorded"]), estimate=float(r["estimate"]),
@@ -89,5 +104,6 @@ def build_chart(rows: Sequence[dict[str, Any]]) -> Chart | None:
     )
     axis_y = TOP + len(rows) * ROW + 4
     return Chart(width=WIDTH, height=int(axis_y + AXIS), rows=drawn,
-                 ticks=tuple((x(t), t) for t in ticks if start <= t <= end), axis_y=axis_y,
+                 ticks=tuple((x(t), round(t)) for t in ticks if start <= t <= end),
+                 axis_y=axis_y,
                  left=LEFT, right=WIDTH - RIGHT)

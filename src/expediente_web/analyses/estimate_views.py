@@ -54,12 +54,12 @@ RERUN_OPTIONS = {
 
 class EstimateForm(forms.Form):
     method = forms.ChoiceField(label=_("Method"), initial="auto", choices=[
-        ("auto", _("Automatic (chosen from the lists, and said why)")),
+        ("auto", _("Automatic")),
         ("loglinear", METHOD_LABELS["loglinear"]),
         ("lcmcr", METHOD_LABELS["lcmcr"]),
     ])
     lists = forms.ChoiceField(label=_("Lists"), initial="auto", choices=[
-        ("auto", _("Automatic (by kind of source when sources are many)")),
+        ("auto", _("Automatic")),
         ("source", LIST_LABELS["source"]),
         ("kind", LIST_LABELS["kind"]),
     ])

@@ -1,0 +1,84 @@
+"""An analyst estimates the total from the browser: the form on the estimation page starts the
+job, the page follows its progress, and the result page shows the estimate, what was chosen and
+why, and the chart. Screenshots at laptop and phone width."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from expediente_web.analyses.actions import do_run_linkage
+from expediente_web.analyses.models import EstimateRun
+from expediente_web.cases.models import Case, Membership
+from support.two_factor import browser_sign_in
+from web.analyses.analyses_data import load_victims, wide_band_config
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "clave-de-prueba-123"
+SHOTS = Path("/tmp/team/shots")
+
+
+@pytest.fixture
+def linked_case():
+    users = get_user_model().objects
+    analyst = users.create_user("ana", password=PASSWORD)
+    case = Case.objects.create(code="ve-sint", title="Caso sintético de prueba", country="VE")
+    Membership.objects.create(case=case, user=analyst, role="role.analyst")
+    load_victims(case)
+    do_run_linkage(analyst, case, wide_band_config())
+    return case
+
+
+def _shot(page, name, width):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"estimate-{name}-{width}.png"), full_page=True)
+
+
+def _no_sideways_scroll(page):
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_an_estimate_runs_from_the_form_to_its_result_page(page, linked_case, width):
+    from expediente_web.jobs.worker import run_pending
+
+    case = linked_case
+    page.set_viewport_size({"width": width, "height": 900})
+    browser_sign_in(page, "ana", PASSWORD)
+    page.goto(f"/cases/{case.code}/linkage/")
+    page.locator(f"a[href='/cases/{case.code}/linkage/estimates/']").first.click()
+    assert page.url.endswith(f"/cases/{case.code}/linkage/estimates/")
+    assert page.locator("#id_method").input_value() == "auto"
+    assert page.locator("#id_lists").input_value() == "auto"
+    _shot(page, "form", width)
+    assert _no_sideways_scroll(page)
+
+    page.fill("#id_seed", "31")
+    page.locator("form.estimate-form button[type=submit]").click()
+    page.wait_for_selector("section.estimate-job progress", timeout=20000)
+    _shot(page, "progress", width)
+    run_pending()
+    page.wait_for_selector("section.estimate-job a.button", timeout=20000)
+    page.locator("section.estimate-job a.button").click()
+
+    run = EstimateRun.objects.get()
+    assert page.url.endswith(f"/cases/{case.code}/linkage/estimates/{run.uid}/")
+    assert run.parameters["seed"] == 31
+    assert run.parameters["requested_method"] == "auto"
+    head = run.result["estimates"][0]
+    counts = page.locator("ul.estimate-head").inner_text()
+    assert f"{head['n_observed']}" in counts
+    assert page.locator("section.estimate-choice li").count() == len(
+        run.parameters["choice"]["reasons"])
+    assert page.locator("figure.estimate-chart svg circle").count() == 1
+    assert run.parameters["input_sha256"] in page.content()
+    _shot(page, "result", width)
+    assert _no_sideways_scroll(page)
+
+    page.goto(f"/cases/{case.code}/linkage/estimates/")
+    assert page.locator(f"a[href$='/estimates/{run.uid}/']").count() == 1
+    _shot(page, "list", width)
+    assert _no_sideways_scroll(page)
