@@ -332,6 +332,49 @@ RECIPES: dict[str, Callable[[World], Any]] = {
 }
 
 
+# -- the public submission form (submissions) ----------------------------------------------------
+
+
+def _submissions() -> Any:
+    return importlib.import_module("expediente_web.submissions.actions")
+
+
+def _public_form(w: World) -> Any:
+    return _submissions().do_set_public_form(
+        w.owner, w.case, enabled=True, slug="formulario", public_title="Formulario ficticio"
+    )
+
+
+def _received(w: World) -> Any:
+    return _submissions().do_receive_submission(
+        _public_form(w), address="prueba", narrative="Relato ficticio", language="es"
+    )
+
+
+RECIPES.update({
+    "submissions.do_set_public_form": lambda w: lambda: _public_form(w),
+    "submissions.do_receive_submission": lambda w: (
+        form := _public_form(w),
+        lambda: _submissions().do_receive_submission(
+            form, address="prueba", narrative="Relato ficticio", language="es"
+        ),
+    )[-1],
+    "submissions.do_add_to_submission": lambda w: (
+        got := _received(w),
+        lambda: _submissions().do_add_to_submission(
+            _public_form(w), got[1], address="prueba", text="Más"
+        ),
+    )[-1],
+    "submissions.do_accept_submission": lambda w: (
+        got := _received(w),
+        lambda: _submissions().do_accept_submission(w.owner, got[0]),
+    )[-1],
+    "submissions.do_reject_submission": lambda w: (
+        got := _received(w),
+        lambda: _submissions().do_reject_submission(w.owner, got[0], "duplicado"),
+    )[-1],
+})
+
 def test_every_service_has_a_recipe():
     missing = sorted(set(services()) - set(RECIPES))
     assert not missing, f"add a recipe to RECIPES for: {', '.join(missing)}"
