@@ -40,6 +40,8 @@ LANE_GAP = 10.0
 CHAR_W = 6.2
 #: Tick labels closer than this are thinned out (every 2nd, 5th, 10th … labelled).
 MIN_LABEL_GAP = {"year": 38.0, "month": 60.0}
+#: The longest tick label, in characters ("2017", "sept. 2017").
+LABEL_CHARS = {"year": 4, "month": 10}
 
 
 class TimelineInputError(ValueError):
@@ -120,6 +122,17 @@ class Bar:
     possible: tuple[dt.date, dt.date]
     clipped_start: bool
     clipped_end: bool
+
+    @property
+    def hit(self) -> tuple[float, float, float, float]:
+        """(x, y, width, height) of the area a pointer takes for the bar: its row from the
+        label's line to the bar, across the bar and (as estimated) its label."""
+        text = len(self.post.label) * CHAR_W
+        label_from = self.label_x if self.label_anchor == "start" else self.label_x - text
+        left = min(self.segments[0].x, label_from)
+        right = max(self.segments[-1].x + self.segments[-1].width, label_from + text)
+        top = self.label_y - 11
+        return _r(left), _r(top), _r(right - left), _r(self.y + BAR_H - top)
 
 
 @dataclass(frozen=True)
@@ -376,8 +389,10 @@ def lay_out(
     for stride in (1, 2, 3, 5, 10, 20, 50, 100):
         if gap * stride >= MIN_LABEL_GAP[step]:
             break
+    room = right - LABEL_CHARS[step] * CHAR_W - 3  # a label must end inside the figure
     ticks = tuple(
-        Tick(when=b[0], x=axis.x(b[0]), labelled=(i % stride == 0)) for i, b in enumerate(bins)
+        Tick(when=b[0], x=axis.x(b[0]), labelled=(i % stride == 0 and axis.x(b[0]) <= room))
+        for i, b in enumerate(bins)
     )
 
     counted: dict[str, list[tuple[dt.date, dt.date, int, int]]] = {}

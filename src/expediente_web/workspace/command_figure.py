@@ -227,6 +227,8 @@ def person_figure(
         for u in chain:
             if u not in units:
                 units.append(u)
+    # The lowest units first, each organization last, as on a unit's page.
+    units.sort(key=lambda u: -len(ancestors(u, every)))
     held = {post.pk: _possibly(post) for post in posts}
     above: dict[int, list[tuple[dt.date, dt.date]]] = {}  # unit → the person's spans under it
     for post in posts:

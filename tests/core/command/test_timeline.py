@@ -131,6 +131,7 @@ def test_a_long_span_counts_per_year_and_thins_its_labels():
     assert len(labelled) < len(t.ticks)
     assert min(b - a for a, b in itertools.pairwise(labelled)) >= 38
     assert all(t.left <= tick.x <= t.right for tick in t.ticks)
+    assert all(tick.label_x + 4 * 6.2 <= t.width for tick in t.ticks if tick.labelled)
 
 
 def test_a_window_cuts_posts_at_its_edges_and_leaves_acts_outside_uncounted():
@@ -210,3 +211,34 @@ def test_an_act_out_of_the_chain_or_backwards_is_refused():
         lay_out(CHAIN, [], [DatedAct("y", "cell", D(2017, 2, 1), D(2017, 1, 1))], today=TODAY)
     with pytest.raises(TimelineInputError, match="at least one unit"):
         lay_out([], [], today=TODAY)
+
+
+def test_a_label_stays_inside_the_figure():
+    late = Post(
+        "late",
+        "cell",
+        "h",
+        "A rather long label for a post",
+        D(2020, 11, 1),
+        D(2020, 11, 1),
+        open_end=True,
+    )
+    early = Post(
+        "early", "cell", "h", "Short", D(2010, 1, 1), D(2010, 1, 1), D(2010, 6, 1), D(2010, 6, 1)
+    )
+    t = lay_out(CHAIN, [late, early], today=TODAY, width=340)
+    bars = {b.post.key: b for b in t.lanes[0].bars}
+    assert bars["early"].label_anchor == "start"
+    assert bars["early"].label_x == bars["early"].segments[0].x
+    late_bar = bars["late"]
+    assert late_bar.label_anchor == "end"
+    assert late_bar.label_x - len(late.label) * 6.2 >= t.left
+
+
+def test_the_area_a_pointer_takes_covers_the_bar_and_its_label():
+    p = post(start_earliest=D(2016, 1, 1), start_latest=D(2016, 12, 31), open_end=True)
+    (bar,) = lay_out(CHAIN, [p], today=TODAY).lanes[0].bars
+    x, y, width, height = bar.hit
+    assert x <= bar.segments[0].x and x + width >= bar.segments[-1].x + bar.segments[-1].width
+    assert y < bar.label_y < bar.y < y + height
+    assert y + height == pytest.approx(bar.y + 10, abs=0.2)
