@@ -14,10 +14,17 @@ def _services_speak_english():
     the command line does under the suite's EXPEDIENTE_LANG=en; the site's default language
     is Spanish. Pages pick their own language from the request; a test that wants a service's
     Spanish says `translation.override("es")`."""
+    from django.core.signals import request_finished
     from django.utils import translation
 
+    def english_again(**kwargs):
+        # A page request activates its own language and leaves it active in this thread.
+        translation.activate("en")
+
     translation.activate("en")
+    request_finished.connect(english_again, dispatch_uid="tests-services-speak-english")
     yield
+    request_finished.disconnect(dispatch_uid="tests-services-speak-english")
     translation.deactivate()
 
 

@@ -68,7 +68,10 @@ def test_the_owner_adds_changes_and_revokes_in_the_browser(client, owner, case, 
     assert role_in(outsider, case) == "role.viewer"
     change = client.post(_team(case) + f"{outsider.pk}/", {"role": "role.reviewer"})
     assert change.status_code == 302 and role_in(outsider, case) == "role.reviewer"
-    partner_without_date = client.post(_team(case) + f"{outsider.pk}/", {"role": "role.partner"})
+    # the service's refusal, asked in English (tests/web/workspace/test_service_messages.py
+    # shows the Spanish)
+    partner_without_date = client.post(_team(case) + f"{outsider.pk}/", {"role": "role.partner"},
+                                       HTTP_ACCEPT_LANGUAGE="en")
     assert partner_without_date.status_code == 400
     assert "expiry" in partner_without_date.content.decode()
     assert role_in(outsider, case) == "role.reviewer"

@@ -42,8 +42,11 @@ def test_the_page_marks_matches_links_records_and_pages(case, documenter, narrat
 
 
 def test_a_bad_query_is_a_400_naming_the_problem(case, documenter, narratives, web):
-    answer = web(documenter).get(f"/cases/{case.code}/search/?q=ab*")
+    answer = web(documenter).get(f"/cases/{case.code}/search/?q=ab*", HTTP_ACCEPT_LANGUAGE="en")
     assert answer.status_code == 400 and "prefix" in answer.content.decode()
+    spanish = web(documenter).get(f"/cases/{case.code}/search/?q=ab*", HTTP_ACCEPT_LANGUAGE="es")
+    assert spanish.status_code == 400
+    assert "un prefijo necesita al menos 3 letras: ab*" in spanish.content.decode()
 
 
 def test_saved_searches_belong_to_who_saved_them(case, documenter, analyst, narratives, web):
