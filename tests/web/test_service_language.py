@@ -125,3 +125,15 @@ def test_a_refused_write_and_a_missing_role_are_said_in_the_active_language(case
         assert str(denied.value) == (
             "vera_viewer may not create locations in case ve-2017 (role: role.viewer)"
         )
+
+
+def test_the_guided_entry_says_why_a_date_cannot_be_in_the_active_language():
+    from django import forms
+
+    from expediente_web.workspace.entry_forms import check_period
+
+    for language, reason in (("es", "no existe el mes 13"), ("en", "there is no month 13")):
+        with translation.override(language):
+            with pytest.raises(forms.ValidationError) as refused:
+                check_period("2017-13")
+            assert reason in " ".join(refused.value.messages)

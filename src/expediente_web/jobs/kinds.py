@@ -94,8 +94,8 @@ def _clean_estimate(params: Mapping[str, Any]) -> dict[str, Any]:
                            % {"value": repr(cleaned["method"]),
                               "known": ", ".join(ESTIMATE_DEFAULTS)})
     if set(cleaned.get("options", {})) - ESTIMATE_OPTIONS:
-        raise InvalidInput("options", "unknown estimator setting(s): " + ", ".join(
-            sorted(set(cleaned["options"]) - ESTIMATE_OPTIONS)))
+        raise InvalidInput("options", _("unknown estimator setting(s): %(names)s") % {
+            "names": ", ".join(sorted(set(cleaned["options"]) - ESTIMATE_OPTIONS))})
     if cleaned.get("strata") and cleaned["strata"] not in STRATA:
         raise InvalidInput("strata", _("unknown stratum %(value)s (one of: %(known)s)")
                            % {"value": repr(cleaned["strata"]), "known": ", ".join(STRATA)})

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from expediente.dates import DateError, ImpossibleDateError, parse_date
 from expediente.vocabularies import load_vocabularies
+from expediente_web.cases.validation import date_reason
 from expediente_web.workspace.listing import language
 
 #: Perpetrator rows on the act form.
@@ -71,7 +72,7 @@ def check_period(text: str) -> str:
         parse_date(text, today=dt.date.today())
     except ImpossibleDateError as exc:
         raise forms.ValidationError(
-            _("This date cannot be: %(reason)s."), params={"reason": exc.reason}
+            _("This date cannot be: %(reason)s."), params={"reason": date_reason(exc)}
         ) from None
     except DateError:
         raise forms.ValidationError(
