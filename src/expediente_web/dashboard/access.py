@@ -52,7 +52,7 @@ class Bar:
     label: str
     count: int
     query: dict[str, str] = field(default_factory=dict)
-    title: str = ""  # a longer label (a unit's full name), shown on hover and read aloud
+    title: str = ""  # a longer label than the chart shows, for hover and screen readers
 
 
 @dataclass
@@ -133,7 +133,8 @@ def _counts(case: Case, acts: Any) -> Counts:
         unit = units.get(pk)
         if unit is None:
             continue
-        by_unit.append(Bar(str(unit.uid), str(unit), n, {"unit": str(unit.uid)}, unit.name))
+        label = f"{unit.acronym} · {unit.name}" if unit.acronym else unit.name
+        by_unit.append(Bar(str(unit.uid), label, n, {"unit": str(unit.uid)}))
 
     draft = statuses.pop(None, 0) + statuses.pop("draft", 0)
     by_review = [

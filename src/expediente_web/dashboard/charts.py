@@ -3,8 +3,8 @@ count beside it, each row a link to the acts behind it.
 
 The geometry and the rows are written here, every text escaped (a label is never markup): a
 template loop over every bar cost more than the rest of the page.
-The drawing is 360 units wide and scales with the column it sits in, so that a phone (390 px)
-shows it at about its own size and its text stays readable.
+The drawing is 320 units wide and scales with the column it sits in (up to 26rem), so that a
+phone (390 px) shows it at about its own size and its text stays readable.
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ from django.utils.safestring import SafeString
 from expediente_web.dashboard.access import Bar
 from expediente_web.workspace.templatetags.records import number
 
-WIDTH = 360
+WIDTH = 320
 ROW = 40  # height of one row: its label, then its bar
 BAR_TOP = 19
 BAR_HEIGHT = 14
-COUNT_ROOM = 64  # room right of the longest bar for its count
-LABEL_CHARS = 46  # longer labels are cut with "…" (the full one is the row's title)
+COUNT_ROOM = 66  # room right of the longest bar for its count
+LABEL_CHARS = 44  # longer labels are cut with "…" (the full one is the row's title)
 
 
 @dataclass
