@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from expediente_web.api.access import Reader
 from expediente_web.audit.record import object_id
 from expediente_web.evidence.models import Excerpt
+from expediente_web.records.consent import shield_excerpt, shield_testimony
 from expediente_web.records.models import Act, Comment, Event, Location, Person, Testimony, Unit
 from expediente_web.search.access import redact_text
 from expediente_web.workspace.actions import do_record_identity_view
@@ -136,6 +137,7 @@ class Presenter:
         }
 
     def testimony(self, testimony: Testimony) -> dict[str, Any]:
+        shield_testimony(self.reader.role, testimony)
         witness_name = witness_contact = None
         if self.reader.identities:
             witness_name, witness_contact = testimony.witness_name, testimony.witness_contact
@@ -155,10 +157,12 @@ class Presenter:
             "source": _code(testimony.source),
             "source_record_id": testimony.source_record_id,
             "notes": self._redact("testimony", testimony, testimony.notes),
+            "withheld": testimony.consent_withheld or None,  # type: ignore[attr-defined]
             "created_at": testimony.created_at,
         }
 
     def excerpt(self, excerpt: Excerpt) -> dict[str, Any]:
+        shield_excerpt(self.reader.role, excerpt)
         return {
             "uid": str(excerpt.uid),
             "testimony": _uid(excerpt.testimony),
@@ -167,6 +171,7 @@ class Presenter:
             "end": excerpt.end,
             "page": excerpt.page,
             "quote": self._redact("excerpt", excerpt, excerpt.quote),
+            "withheld": excerpt.consent_withheld or None,  # type: ignore[attr-defined]
             "created_at": excerpt.created_at,
         }
 

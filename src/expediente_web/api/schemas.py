@@ -209,6 +209,9 @@ class TestimonyOut(Dated):
     source: str | None
     source_record_id: str
     notes: str
+    withheld: str | None = Field(
+        None, description="why the narrative and notes are empty: the witness's consent does "
+        "not cover the reader (a partner organisation); null when they are shown")
     created_at: dt.datetime
 
 
@@ -220,6 +223,9 @@ class ExcerptOut(Schema):
     end: int | None
     page: int | None
     quote: str
+    withheld: str | None = Field(
+        None, description="why the quote is empty: its witness's consent does not cover the "
+        "reader (a partner organisation); null when it is shown")
     created_at: dt.datetime
 
 

@@ -21,6 +21,7 @@ from expediente_web.cases.access import NotPermitted, can_view_protected, role_i
 from expediente_web.cases.models import Case
 from expediente_web.cases.validation import InvalidInput
 from expediente_web.discussion.access import DISCUSSION_ROLES
+from expediente_web.records.consent import shield_excerpt, shield_testimony, withheld_testimonies
 from expediente_web.search import backends
 from expediente_web.search.index import FACETS, MODELS, _text
 from expediente_web.search.models import OBJECT_TYPES, SearchDocument
@@ -128,7 +129,11 @@ def access_search(user: Any, case: Case, text: str, *, kinds: list[str] | None =
         except QueryError as exc:
             raise InvalidInput("q", query_problem(exc)) from None
     filters = clean_filters(filters or {})
-    where = backends.Where(case.id, kinds, filters)
+    # A hit says that its record holds the words searched for: a testimony (or an excerpt of
+    # it) whose words the reader may not read is not found by them. Browsing, without words,
+    # lists it with the notice instead of its text.
+    excluded = _consent_excluded(case, role) if query is not None else ()
+    where = backends.Where(case.id, kinds, filters, excluded)
     total = backends.count(query, where)
     paged = Paginator(_Counted(query, where, total), page_size).get_page(page)
     ids = list(paged.object_list)
@@ -146,6 +151,12 @@ def access_search(user: Any, case: Case, text: str, *, kinds: list[str] | None =
         record = records.get((doc.object_type, doc.object_id))
         if record is None:
             continue
+        if doc.object_type in ("testimony", "excerpt"):
+            shielded = (shield_testimony(role, record) if doc.object_type == "testimony"
+                        else shield_excerpt(role, record))
+            if shielded.consent_withheld:
+                hits.append(Hit(doc.object_type, record, [Segment(shielded.consent_withheld)]))
+                continue
         shown = _text(doc.object_type, record)
         if redact:
             shown = redact_text(doc.object_type, record, shown)
@@ -156,6 +167,18 @@ def access_search(user: Any, case: Case, text: str, *, kinds: list[str] | None =
 
 
 _NOTHING = Query(words=())
+
+
+def _consent_excluded(case: Case, role: str | None) -> list[tuple[str, str, Any]]:
+    """The testimonies, and the excerpts of them, whose words `role` may not read, as SQL."""
+    from expediente_web.evidence.models import Excerpt
+
+    withheld = withheld_testimonies(case, role)
+    if withheld is None:
+        return []
+    testimonies = withheld.values("id").query.sql_with_params()
+    excerpts = Excerpt.objects.filter(testimony__in=withheld).values("id").query.sql_with_params()
+    return [("testimony", *testimonies), ("excerpt", *excerpts)]
 
 
 def _records(kind: str, ids: list[int]) -> list[Any]:

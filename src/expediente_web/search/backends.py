@@ -60,10 +60,16 @@ class Where:
     case_id: int
     object_types: Sequence[str] = ()
     facets: dict[str, str] = field(default_factory=dict)
+    #: (object type, SQL selecting object ids, its parameters) of records left out whatever
+    #: they match: the testimonies and excerpts whose words the reader may not read.
+    excluded: Sequence[tuple[str, str, Sequence[Any]]] = ()
 
     def sql(self, alias: str = "d") -> tuple[str, list[Any]]:
         parts = [f"{alias}.case_id = %s"]
         params: list[Any] = [self.case_id]
+        for object_type, ids_sql, ids_params in self.excluded:
+            parts.append(f"NOT ({alias}.object_type = %s AND {alias}.object_id IN ({ids_sql}))")
+            params.extend([object_type, *ids_params])
         if self.object_types:
             parts.append(f"{alias}.object_type IN ({', '.join('%s' for _ in self.object_types)})")
             params.extend(self.object_types)

@@ -36,7 +36,7 @@ def record_tools(context: template.Context, record: Any) -> dict[str, Any]:
     request = context["request"]
     case, role = context["case"], context.get("role")
     kind = kind_of(record)
-    rows = present(access_history(request.user, case, record), kind)
+    rows = present(access_history(request.user, case, record), kind, role=role, record=record)
     review = review_of(record) if kind.reviewed else None
     status = review.status if review else ReviewStatus.DRAFT
     return {

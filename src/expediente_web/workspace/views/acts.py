@@ -15,6 +15,7 @@ from expediente_web.analyses.access import latest_link_run
 from expediente_web.analyses.models import RecordLink
 from expediente_web.evidence.access import access_citations_of_many
 from expediente_web.records.access import access_record_by_uid, access_records
+from expediente_web.records.consent import shield_excerpts
 from expediente_web.records.models import Act, Location, Person, Unit
 from expediente_web.workspace.access import access_sources
 from expediente_web.workspace.listing import (
@@ -140,7 +141,7 @@ def act_detail(request: HttpRequest, code: str, uid: str) -> HttpResponse:
             "act": act,
             "involvements": involvements,
             "measurements": list(act.measurements.order_by("id")),
-            "excerpts": [c.excerpt for c in own],
+            "excerpts": shield_excerpts(r.role, [c.excerpt for c in own]),
             "same_record": same_record,
             "resolved": resolved,
             "other_records": other_records,

@@ -169,8 +169,11 @@ def _shown(name: str, value: Any, names: dict[str, str]) -> str:
     return str(value)
 
 
-def present(entries: list[HistoryEntry], kind: Kind) -> list[dict[str, Any]]:
-    """The entries, newest first, as the history template shows them."""
+def present(
+    entries: list[HistoryEntry], kind: Kind, *, role: str | None = None, record: Any = None
+) -> list[dict[str, Any]]:
+    """The entries, newest first, as the history template shows them; the history of a
+    testimony read by `role` keeps back what the witness's consent keeps from that role."""
     names = _names(entries, Unit if kind.slug == "unit" else Location)
     rows = []
     for entry in reversed(entries):
@@ -211,6 +214,8 @@ def present(entries: list[HistoryEntry], kind: Kind) -> list[dict[str, Any]]:
                 "extra": extra,
             }
         )
+    if kind.slug == "testimony" and record is not None:
+        rows = _consent_shielded(role, record, rows)
     return rows
 
 
@@ -231,6 +236,24 @@ def _change_row(change: FieldChange, names: dict[str, str]) -> dict[str, Any]:
     return row
 
 
+def _consent_shielded(
+    role: str | None, testimony: Any, rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The history of a testimony with the words of its notes replaced by the notice where the
+    witness's consent keeps them from the reader (its narrative is logged by length only)."""
+    from expediente_web.records.consent import recipient_of_role, release_for, withheld_notice
+
+    if release_for(role, testimony.consent_scopes).notes:
+        return rows
+    notice = withheld_notice(recipient_of_role(role))
+    for row in rows:
+        for change in row["changes"]:
+            if change["name"] == "notes" and not change["protected"]:
+                change["after"] = notice
+                change["before"] = notice if change.get("before") is not None else None
+    return rows
+
+
 def deletion_of(entries: list[HistoryEntry]) -> HistoryEntry | None:
     """The entry of the record's latest deletion."""
     for entry in reversed(entries):
@@ -248,7 +271,8 @@ def record_history(request: HttpRequest, code: str, kind: str, uid: str) -> Http
     if record is None:
         record = access_record_by_uid(request.user, r.case, spec.model, uid)
     entries = access_history(request.user, r.case, record)
-    page = paginate(request, present(entries, spec), per_page=25)
+    rows = present(entries, spec, role=r.role, record=record)
+    page = paginate(request, rows, per_page=25)
     return r.render(
         "workspace/record_history.html",
         {"record": record, "kind": spec, "page": page, "rows": list(page)},
@@ -272,7 +296,7 @@ def or_deleted(slug: str) -> Callable[[Callable[..., HttpResponse]], Callable[..
                     raise
             entries = access_history(request.user, r.case, record)
             deletion = deletion_of(entries)
-            rows = present(entries, kind)
+            rows = present(entries, kind, role=r.role, record=record)
             response = r.render(
                 "workspace/record_deleted.html",
                 {

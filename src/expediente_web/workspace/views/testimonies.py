@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from expediente_web.evidence.access import access_excerpts
 from expediente_web.evidence.models import Citation, Excerpt
 from expediente_web.records.access import access_record_by_uid, access_records
+from expediente_web.records.consent import shield_excerpts, shield_testimonies, shield_testimony
 from expediente_web.records.models import Act, Testimony
 from expediente_web.workspace.access import access_sources
 from expediente_web.workspace.listing import DateRange, filter_dates, paginate, term_choices
@@ -64,6 +65,7 @@ def testimony_list(request: HttpRequest, code: str) -> HttpResponse:
         .order_by("date_earliest", "id")
     )
     page = paginate(request, rows)
+    page.object_list = shield_testimonies(r.role, page.object_list)
     for testimony in page:
         r.identities.label(testimony.witness)
     return r.render("workspace/testimony_list.html", {"page": page, "form": form})
@@ -101,7 +103,9 @@ def segments(narrative: str, excerpts: list[Excerpt]) -> list[Segment]:
 def testimony_detail(request: HttpRequest, code: str, uid: str) -> HttpResponse:
     r = reader(request, code)
     testimony = access_record_by_uid(request.user, r.case, Testimony, uid)
-    testimony = Testimony.objects.select_related("source", "witness").get(pk=testimony.pk)
+    testimony = shield_testimony(
+        r.role, Testimony.objects.select_related("source", "witness").get(pk=testimony.pk)
+    )
     r.identities.label(testimony.witness)
     witness_fields = r.identities.witness(testimony)
     excerpts = list(
@@ -109,6 +113,9 @@ def testimony_detail(request: HttpRequest, code: str, uid: str) -> HttpResponse:
         .filter(testimony=testimony)
         .order_by("start", "end", "id")
     )
+    for excerpt in excerpts:
+        excerpt.testimony = testimony  # the one read above: no query per excerpt
+    excerpts = shield_excerpts(r.role, excerpts)
     act_type = ContentType.objects.get_for_model(Act)
     citations = list(Citation.objects.filter(excerpt__in=excerpts).order_by("id"))
     act_ids = [c.target_id for c in citations if c.target_type_id == act_type.pk]
