@@ -21,7 +21,7 @@ from django.utils.translation import gettext_noop
 
 from expediente_web.cases.access import MANAGE_ROLES, require_role
 from expediente_web.cases.models import Case
-from expediente_web.submissions.models import PublicForm, PublicSubmission
+from expediente_web.submissions.models import PublicForm, PublicSubmission, SubmissionStatus
 
 TRIAGE_ROLES = frozenset({"role.owner", "role.documenter"})
 
@@ -56,7 +56,18 @@ def access_submissions(user: Any, case: Case) -> QuerySet[PublicSubmission]:
                 output_field=BooleanField(),
             ),
         )
+        .order_by("-created_at", "-id")
     )
+
+
+def access_submission_counts(user: Any, case: Case) -> dict[str, int]:
+    """How many submissions of the case stand at each status (one query)."""
+    require_role(user, case, TRIAGE_ROLES, gettext_noop("read public submissions"))
+    counts = dict.fromkeys(SubmissionStatus.values, 0)
+    rows = PublicSubmission.objects.filter(case=case).values("status").annotate(n=Count("id"))
+    for row in rows.order_by():
+        counts[row["status"]] = row["n"]
+    return counts
 
 
 def access_submission_by_uid(user: Any, case: Case, uid: str) -> PublicSubmission:

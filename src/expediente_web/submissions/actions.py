@@ -62,6 +62,7 @@ ACCEPTED_TYPES = frozenset(
     media.IMAGE_TYPES | media.AUDIO_TYPES | media.VIDEO_TYPES | {"application/pdf", "text/plain"}
 )
 _KIND_OF_PREVIEW = {"image": "evidence.photo", "audio": "evidence.audio", "video": "evidence.video"}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 
 
@@ -191,7 +192,7 @@ def _attach(
         SubmissionAttachment.objects.create(
             submission=submission,
             addition=addition,
-            filename=(incoming.filename or "file")[:MAX_FILENAME],
+            filename=_CONTROL.sub("", incoming.filename or "")[:MAX_FILENAME] or "file",
             sha256=done.sha256,
             size=done.size,
             media_type=media.canonical(incoming.media_type),

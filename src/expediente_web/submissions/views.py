@@ -28,6 +28,7 @@ from expediente_web.submissions.access import (
     access_form_setting,
     access_open_form,
     access_submission_by_uid,
+    access_submission_counts,
     access_submissions,
 )
 from expediente_web.submissions.forms import (
@@ -40,6 +41,7 @@ from expediente_web.submissions.forms import (
 )
 from expediente_web.submissions.models import PublicSubmission, SubmissionStatus
 from expediente_web.workspace.actions import do_record_identity_view
+from expediente_web.workspace.listing import paginate
 
 #: Sent with an attachment's bytes: nothing in it runs as a page of this site.
 _SANDBOX = "default-src 'none'; sandbox"
@@ -223,16 +225,14 @@ def triage_list(request: HttpRequest, code: str) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in SubmissionStatus.values:
         rows = rows.filter(status=status)
-    counts = dict.fromkeys(SubmissionStatus.values, 0)
-    for value in access_submissions(request.user, case).order_by().values_list("status", flat=True):
-        counts[value] += 1
+    counts = access_submission_counts(request.user, case)
     return render(
         request,
         "submissions/triage_list.html",
         {
             "case": case,
             "role": role,
-            "submissions": list(rows[:200]),
+            "page": paginate(request, rows),
             "status": status,
             "counts": counts,
             "statuses": [(s, actions.status_label(s)) for s in SubmissionStatus.values],

@@ -5,6 +5,8 @@ All names, contacts and accounts here are synthetic."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.db import connection
 
@@ -345,3 +347,17 @@ def test_files_left_behind_by_a_refused_form_name_no_row(public, public_form, se
     data = submission_data(attachments=[_file("a.pdf", pdf(1))])
     assert public.post("/submit/testimonios-ve/", data).status_code == 429
     assert not _attachments().exists()
+
+
+def test_control_characters_are_dropped_from_file_names(public_form):
+    from expediente_web.submissions.actions import Incoming, do_receive_submission
+
+    picture = png()
+    submission, _code = do_receive_submission(
+        public_form,
+        address="prueba",
+        narrative="Relato sintético",
+        language="es",
+        files=[Incoming(io.BytesIO(picture), "fo\r\nto\x00.png", len(picture), "image/png")],
+    )
+    assert submission.attachments.get().filename == "foto.png"
