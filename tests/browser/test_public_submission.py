@@ -101,3 +101,25 @@ def test_a_visitor_submits_in_spanish_and_a_documenter_accepts(
     assert testimony.source.kind == "source.public_submission"
     assert "Era un martes" in testimony.narrative
     shot(page, f"{width}-testimony")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_an_owner_closes_the_form_from_its_page(page, live_server, world, shot, width):
+    case, _documenter = world
+    owner = get_user_model().objects.get(username="olga")
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, live_server, owner)
+    page.goto(f"/cases/{case.code}/team/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="English").click()
+    assert "/submit/testimonios/" in page.locator("main").inner_text()
+    shot(page, f"{width}-team")
+    page.get_by_role("link", name="Change", exact=True).last.click()
+    assert page.locator("input[name=enabled]").is_checked()
+    shot(page, f"{width}-setting")
+    page.locator("input[name=enabled]").uncheck()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save").click()
+    assert "closed" in page.locator("main").inner_text()
+    response = page.goto("/submit/testimonios/")
+    assert response is not None and response.status == 404
