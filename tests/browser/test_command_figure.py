@@ -136,3 +136,19 @@ def test_on_a_phone_the_figure_scrolls_inside_its_box_only(page, live_server, wo
         width, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert width <= inner, (name, "table", width, inner)
         keep(shot(page, f"{name}-table"), f"{name}-table")
+
+
+def test_a_hostile_unit_name_in_the_figure_stays_inert(page, live_server, world):
+    record, user = world
+    from support.workspace_data import HOSTILE
+
+    record.unit.name = f"Dirección{HOSTILE}"
+    record.unit.save()
+    record.organization.acronym = f"SF{HOSTILE}"
+    record.organization.save()
+    sign_in(page, live_server, user)
+    page.goto(addresses(record)["workspace:unit"])
+    labels = page.locator(".command-wide .lane-label").all_text_contents()
+    assert labels[1] == f"SF{HOSTILE}"  # shown as text, not run
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator(".command-wide svg script, .command-wide svg img").count() == 0

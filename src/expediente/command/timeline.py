@@ -31,7 +31,11 @@ YEARLY_ABOVE_DAYS = 3 * 366
 PAD_X = 8.0
 AXIS_H = 22.0
 HEADER_H = 20.0
-HISTOGRAM_H = 30.0
+HISTOGRAM_H = 40.0
+#: The tallest column of acts; the room above it takes the column's count.
+COLUMN_H = 24.0
+#: Columns narrower than this carry no count (their title and the table still do).
+MIN_COUNTED_W = 12.0
 ROW_H = 28.0
 BAR_H = 10.0
 LANE_GAP = 10.0
@@ -163,6 +167,19 @@ class ActCount:
     def possible_y(self) -> float:
         """The top of the column of acts possibly in the period (drawn above the certain)."""
         return _r(self.baseline - self.certain_height - self.possible_height)
+
+    @property
+    def counted(self) -> bool:
+        """Whether the column is wide enough to write its count above it."""
+        return self.width >= MIN_COUNTED_W
+
+    @property
+    def count_x(self) -> float:
+        return _r(self.x + self.width / 2)
+
+    @property
+    def count_y(self) -> float:
+        return _r(self.possible_y - 2)
 
 
 @dataclass(frozen=True)
@@ -437,7 +454,7 @@ def lay_out(
                 if certain + possible == 0:
                     continue
                 x0, x1 = axis.x(b_start), axis.x(b_end + one)
-                scale = (HISTOGRAM_H - 6) / most
+                scale = COLUMN_H / most
                 counts.append(
                     ActCount(
                         start=b_start,

@@ -120,6 +120,9 @@ def test_acts_are_counted_certainly_inside_a_period_or_possibly_overlapping_it()
     assert t.most == 3
     may = next(c for c in cell.counts if c.start == D(2017, 5, 1))
     assert may.certain_height + may.possible_height == pytest.approx(24, abs=0.2)
+    # The tallest column leaves room above it for its count, inside the lane.
+    assert cell.y + 20 <= may.count_y - 8 and may.baseline < cell.y + cell.height
+    assert may.counted
 
 
 def test_a_long_span_counts_per_year_and_thins_its_labels():

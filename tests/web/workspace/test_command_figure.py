@@ -289,7 +289,7 @@ def test_the_person_page_reads_its_figure_in_a_fixed_number_of_queries(
     assert one_post <= BOUNDS["workspace:person"] + PERSON_FIGURE_QUERIES, one_post
     # More posts, in more units, under more commanders: not one query more.
     do_create_position(
-        documenter, case, chain["agent"], chain["region"], title="Enlace", start="2019", end="2020"
+        documenter, case, chain["agent"], chain["region"], title="Enlace", start="2015", end="2016"
     )
     chief = do_create_person(documenter, case, full_name="Jefe Regional Inventado")
     do_create_position(
@@ -299,11 +299,14 @@ def test_the_person_page_reads_its_figure_in_a_fixed_number_of_queries(
         chain["region"],
         title="Jefe regional",
         is_commander=True,
-        start="2018",
+        start="2014",
         end="2021",
     )
     html = page_of(client, case, "person", chain["agent"])
     bar_of(wide(html), chief)
+    # The lowest unit first, though the post in the region came first.
+    labels = re.findall(r'class="lane-label"[^>]*>([^<]*)<', wide(html))
+    assert labels[0] == "Brigada ficticia" and labels[2] == "SVF"
     assert count_queries(client, case, "person", chain["agent"]) == one_post
 
 
