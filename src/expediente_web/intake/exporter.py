@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from expediente import consent
 from expediente_web.audit import chain
 from expediente_web.audit.record import actor_name
 from expediente_web.cases.access import EXPORT_ROLES, NotPermitted, can_view_protected, require_role
@@ -73,12 +74,52 @@ Progress = Callable[[int], None]
 
 @dataclass
 class ExportResult:
-    """What an export wrote."""
+    """What an export wrote, and for whom: `withheld` counts the testimonies and excerpts left
+    out because their witness's consent does not cover the recipient, and `reasons` how many
+    testimonies lacked each scope."""
 
     out_dir: Path
     fmt: str
     include_protected: bool
     counts: dict[str, int] = field(default_factory=dict)
+    recipient: str = "team"
+    withheld: dict[str, int] = field(default_factory=dict)
+    reasons: dict[str, int] = field(default_factory=dict)
+
+
+class ConsentGate:
+    """Which testimonies an export for one recipient may carry (`expediente.consent`): all of
+    them for the case's own team; for anyone else only those whose witness consented to that
+    recipient, in full (an export carries a testimony's words or not at all)."""
+
+    def __init__(self, to: str) -> None:
+        self.to = consent.recipient(to)
+        self.withheld_ids: set[int] = set()
+        self.withheld: dict[str, int] = {}
+        self.reasons: dict[str, int] = {}
+
+    @property
+    def internal(self) -> bool:
+        return self.to.internal
+
+    def admits(self, testimony: Any) -> bool:
+        """Whether the testimony goes in; counts it (and why) when it does not."""
+        given = consent.release(testimony.consent_scopes, self.to)
+        if given.testimony and given.words:
+            return True
+        self.withheld_ids.add(testimony.id)
+        self.withheld["testimonies"] = self.withheld.get("testimonies", 0) + 1
+        lacking = consent.missing(testimony.consent_scopes, self.to) or {consent.VERBATIM}
+        for scope in sorted(lacking):
+            self.reasons[scope] = self.reasons.get(scope, 0) + 1
+        return False
+
+    def notes(self, testimony: Any) -> str:
+        return testimony.notes if consent.release(testimony.consent_scopes, self.to).notes else ""
+
+    def count(self, what: str, n: int) -> None:
+        if n:
+            self.withheld[what] = self.withheld.get(what, 0) + n
 
 
 class ExportError(Exception):
@@ -152,7 +193,7 @@ def _write_uids(out: Path, kind: str, code: str, pairs: list[tuple[str, str]]) -
 
 def _export_source(
     case: Case, source: Any, out: Path, fmt: str, masks: Pseudonymiser,
-    progress: Progress | None, counts: dict[str, int],
+    progress: Progress | None, counts: dict[str, int], gate: ConsentGate,
 ) -> None:
     from expediente_web.evidence.models import Excerpt
     from expediente_web.records.models import Act, Involvement, MeasuredFact, Person, Testimony
@@ -230,7 +271,10 @@ def _export_source(
     )
     uids = []
     with open_sink(out / "testimonies" / code, fmt, TESTIMONY_COLUMNS) as sink:
-        for chunk in _chunks(_rows(testimonies.order_by("id"))):
+        for whole in _chunks(_rows(testimonies.order_by("id"))):
+            chunk = [t for t in whole if gate.admits(t)]
+            if not chunk:
+                continue
             links = _act_links(chunk, Excerpt)
             people = None if masks.include_protected else _people_named(chunk)
             for t in chunk:
@@ -240,7 +284,7 @@ def _export_source(
                 sink.write([
                     rid, t.witness_rid if t.witness_id else "", name, phone,
                     t.date_text, t.language, t.interviewer, ";".join(t.consent_scopes or []),
-                    narrative, ";".join(links.get(t.id, [])), t.notes,
+                    narrative, ";".join(links.get(t.id, [])), gate.notes(t),
                 ])
                 uids.append((rid, str(t.uid)))
         counts["testimonies"] = counts.get("testimonies", 0) + sink.rows
@@ -356,7 +400,8 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value else None
 
 
-def _export_extras(case: Case, out: Path, counts: dict[str, int], masks: Pseudonymiser) -> None:
+def _export_extras(case: Case, out: Path, counts: dict[str, int], masks: Pseudonymiser,
+                   gate: ConsentGate) -> None:
     from expediente_web.evidence.models import Citation, CustodyEvent, EvidenceItem, Excerpt
     from expediente_web.records.models import Comment
 
@@ -369,11 +414,21 @@ def _export_extras(case: Case, out: Path, counts: dict[str, int], masks: Pseudon
         .order_by("id")
         if not is_link_excerpt(e, len(e.testimony.narrative) if e.testimony_id else None)
     ]
+    # The excerpts of a testimony left out go with it, and so do the citations of them and the
+    # comments on either (a comment may quote them).
+    kept = [e for e in excerpts if e.testimony_id not in gate.withheld_ids]
+    gate.count("excerpts", len(excerpts) - len(kept))
+    excerpts = kept
+    left_out_excerpts = set(
+        Excerpt.objects.filter(testimony_id__in=gate.withheld_ids).values_list("id", flat=True)
+    ) if gate.withheld_ids else set()
     quotes = _excerpt_quotes(excerpts, masks)
     citations = list(Citation.objects.filter(excerpt__in=excerpts).select_related("excerpt")
                      .order_by("id"))
     comments = list(Comment.objects.filter(case=case)
                     .select_related("author", "imported_author").order_by("id"))
+    if gate.withheld_ids:
+        comments = _comments_kept(comments, gate, left_out_excerpts)
     data: dict[str, list[dict[str, Any]]] = {
         "items": [
             {"uid": str(i.uid), "sha256": i.sha256, "size": i.size, "filename": i.filename,
@@ -402,7 +457,7 @@ def _export_extras(case: Case, out: Path, counts: dict[str, int], masks: Pseudon
             for c in citations
         ],
     }
-    data["deleted"] = _deleted(case)
+    data["deleted"] = _deleted(case, gate.withheld_ids)
     index = {c.id: n for n, c in enumerate(comments)}
     data["comments"] = [
         {"target": target_ref(c.target), "author": _author(c), "body": c.body,
@@ -489,8 +544,31 @@ def _excerpt_quotes(excerpts: list[Any], masks: Pseudonymiser) -> dict[int, str]
     return quotes
 
 
-def _deleted(case: Case) -> list[dict[str, Any]]:
-    """Soft-deleted records (exported like the others) with when and why they were deleted."""
+def _comments_kept(comments: list[Any], gate: ConsentGate, excerpts: set[int]) -> list[Any]:
+    """The comments not on a testimony (or an excerpt of one) left out, nor replies to one."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from expediente_web.evidence.models import Excerpt
+    from expediente_web.records.models import Testimony
+
+    testimony_type = ContentType.objects.get_for_model(Testimony).pk
+    excerpt_type = ContentType.objects.get_for_model(Excerpt).pk
+    dropped: set[int] = set()
+    kept = []
+    for c in comments:
+        if (c.parent_id in dropped
+                or (c.target_type_id == testimony_type and c.target_id in gate.withheld_ids)
+                or (c.target_type_id == excerpt_type and c.target_id in excerpts)):
+            dropped.add(c.id)
+            continue
+        kept.append(c)
+    gate.count("comments", len(dropped))
+    return kept
+
+
+def _deleted(case: Case, left_out: set[int] | None = None) -> list[dict[str, Any]]:
+    """Soft-deleted records (exported like the others) with when and why they were deleted;
+    not the testimonies `left_out` of the export."""
     from expediente_web.cases.models import Source
     from expediente_web.records.models import (
         Act,
@@ -510,6 +588,8 @@ def _deleted(case: Case) -> list[dict[str, Any]]:
     for model in (Location, Unit, Person, Position, Event, Act, Testimony):
         rows = (model.objects.filter(case=case, deleted_at__isnull=False).order_by("id")
                 .values_list("uid", "deleted_at", "deleted_reason"))
+        if model is Testimony and left_out:
+            rows = rows.exclude(id__in=left_out)
         out += [{"model": model._meta.label_lower, "uid": str(uid), "deleted_at": _iso(at),
                  "deleted_reason": reason} for uid, at, reason in rows]
     return out
@@ -537,8 +617,14 @@ def do_export_case(
     include_protected: bool = False,
     actor: Any = None,
     progress: Progress | None = None,
+    recipient: str = "team",
 ) -> ExportResult:
     """Write the whole case to `out_dir` (which must be empty or absent); one audit entry.
+
+    `recipient` (an id of `expediente.consent.RECIPIENTS`) is whom the export is for: `team`,
+    the case's own internal copy, carries every testimony; any other carries only the
+    testimonies whose witness's consent covers that recipient, with their excerpts, and
+    says in its manifest and README how many were left out and for want of which scope.
 
     The export is written into a temporary folder beside `out_dir` and renamed into place only
     once complete, manifest included: `out_dir` never holds half an export, and an export that
@@ -552,6 +638,13 @@ def do_export_case(
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    try:
+        gate = ConsentGate(recipient)
+    except consent.UnknownRecipient as exc:
+        raise ExportError(str(exc)) from None
+    if gate.to.publication and include_protected:
+        raise ExportError(_("an export for the public never carries identifying data in clear; "
+                            "leave out --include-protected"))
     check_export_permission(case, actor, include_protected)
     out = Path(out_dir)
     if out.is_symlink() or (out.exists() and (not out.is_dir() or any(out.iterdir()))):
@@ -564,10 +657,10 @@ def do_export_case(
         work = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
     except OSError as exc:
         raise ExportError(f"{out} cannot be written: {exc.strerror}") from None
-    result = ExportResult(out, fmt, include_protected)
+    result = ExportResult(out, fmt, include_protected, recipient=gate.to.id)
     try:
         with transaction.atomic():
-            _write_export(case, work, out, fmt, include_protected, actor, progress, result)
+            _write_export(case, work, out, fmt, include_protected, actor, progress, result, gate)
             _move_into_place(work, out)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
@@ -588,7 +681,8 @@ def _move_into_place(work: Path, out: Path) -> None:
 
 
 def _write_export(case: Case, out: Path, final: Path, fmt: str, include_protected: bool,
-                  actor: Any, progress: Progress | None, result: ExportResult) -> None:
+                  actor: Any, progress: Progress | None, result: ExportResult,
+                  gate: ConsentGate) -> None:
     masks = Pseudonymiser(include_protected)
     counts = result.counts
     structure = export_structure(case, masks.person)
@@ -604,8 +698,9 @@ def _write_export(case: Case, out: Path, final: Path, fmt: str, include_protecte
             sink.write([s.code, s.name, s.kind, s.reliability, s.description])
     counts["sources"] = len(sources)
     for source in sources:
-        _export_source(case, source, out, fmt, masks, progress, counts)
-    _export_extras(case, out, counts, masks)
+        _export_source(case, source, out, fmt, masks, progress, counts, gate)
+    _export_extras(case, out, counts, masks, gate)
+    result.withheld, result.reasons = dict(gate.withheld), dict(gate.reasons)
     manifest = {
         "format": fmt,
         "case": case.code,
@@ -613,20 +708,47 @@ def _write_export(case: Case, out: Path, final: Path, fmt: str, include_protecte
         "include_protected": include_protected,
         "pseudonymised": not include_protected,
         "counts": counts,
+        "recipient": gate.to.id,
+        "consent": {
+            "rule": "internal copy: every testimony" if gate.internal else
+            "only testimonies whose witness consented to this recipient",
+            "needs": sorted(gate.to.needs),
+            "withheld": result.withheld,
+            "withheld_for_want_of": result.reasons,
+        },
     }
     manifest_text = json.dumps(manifest, ensure_ascii=False, indent=1)
     (out / "manifest.json").write_text(manifest_text, encoding="utf-8")
-    (out / "README.txt").write_text(_readme(case, include_protected), encoding="utf-8")
+    (out / "README.txt").write_text(_readme(case, include_protected, result), encoding="utf-8")
     chain.append(
         actor_name(actor), "export_case", case_code=case.code, object_type="case",
         object_id=case.code,
         payload={"format": fmt, "include_protected": include_protected, "counts": counts,
+                 "recipient": gate.to.id, "withheld": result.withheld,
                  "out_dir": str(final),
                  "manifest_sha256": hashlib.sha256(manifest_text.encode()).hexdigest()},
     )
 
 
-def _readme(case: Case, include_protected: bool) -> str:
+def consent_line(result: ExportResult) -> str:
+    """What the export carries of the testimonies, and what it left out and why (counts)."""
+    to = consent.recipient(result.recipient)
+    if to.internal:
+        return ("For the case's own team (internal use): every testimony is included, whatever "
+                "its witness consented to share; do not pass it on outside the team.")
+    n = result.withheld.get("testimonies", 0)
+    said = (f"For {to.label} (--for {to.id}): only testimonies whose witness consented to it "
+            f"({', '.join(sorted(to.needs))}"
+            + (f", and {consent.VERBATIM} for their words" if to.publication else "") + "). ")
+    if not n:
+        return said + "No testimony was withheld."
+    why = "; ".join(f"{k} not given: {v:,}" for k, v in sorted(result.reasons.items()))
+    more = ", ".join(f"{v:,} {k}" for k, v in result.withheld.items() if k != "testimonies")
+    return (said + f"Withheld: {n:,} testimon{'y' if n == 1 else 'ies'} ({why})"
+            + (f", with {more}" if more else "") + ".")
+
+
+def _readme(case: Case, include_protected: bool, result: ExportResult) -> str:
     protection = (
         "This export CONTAINS IDENTIFYING DATA of victims and witnesses in clear. Keep it "
         "encrypted and share it only with those entitled to see it."
@@ -635,6 +757,7 @@ def _readme(case: Case, include_protected: bool) -> str:
     )
     return (
         f"Expediente export of case {case.code}: {case.title}\n\n{protection}\n\n"
+        f"{consent_line(result)}\n\n"
         "Layout: structure.json, sources, victims/<SOURCE>, acts/<SOURCE>, "
         "testimonies/<SOURCE>, uids/ (record ids to stable ids), evidence/ and comments.json.\n"
         "Import it with: expediente import DIR --case CODE\n"
