@@ -29,15 +29,26 @@ def world():
     dora = users.create_user("dora")
     Membership.objects.create(case=case, user=dora, role="role.documenter")
     paula = users.create_user("paula")
-    Membership.objects.create(case=case, user=paula, role="role.partner",
-                              expires_at=timezone.now() + dt.timedelta(days=30))
+    Membership.objects.create(
+        case=case,
+        user=paula,
+        role="role.partner",
+        expires_at=timezone.now() + dt.timedelta(days=30),
+    )
     victim = do_create_person(dora, case, given_names="Ana", first_surname="Ficticia")
-    testimony = do_create_testimony(dora, case, WORDS, "es", date="2017-06-02",
-                                    consent_scopes=["consent.interview", "consent.share_icc"])
+    testimony = do_create_testimony(
+        dora,
+        case,
+        WORDS,
+        "es",
+        date="2017-06-02",
+        consent_scopes=["consent.interview", "consent.share_icc"],
+    )
     quote = "galpón azul"
     start = WORDS.index(quote)
-    excerpt = do_create_excerpt(dora, case, testimony=testimony, start=start,
-                                end=start + len(quote), quote=quote)
+    excerpt = do_create_excerpt(
+        dora, case, testimony=testimony, start=start, end=start + len(quote), quote=quote
+    )
     act = do_create_act(dora, case, victim, "act.torture", date="2017-06")
     do_cite_excerpt(dora, excerpt, act)
     return testimony, act, paula
