@@ -82,10 +82,10 @@ def access_activity(user: Any, case: Case, limit: int = 12) -> list[AuditEntry]:
 
 def access_counts(user: Any, case: Case) -> Counts:
     """The case's act counts; 404 for a user without a role in the case."""
-    return _counts(case, access_records(user, case, Act))
+    return _counts(user, case, access_records(user, case, Act))
 
 
-def _counts(case: Case, acts: Any) -> Counts:
+def _counts(user: Any, case: Case, acts: Any) -> Counts:
     # One pass over the case's acts for their type, place and review status together (a few
     # thousand groups), summed here three ways; one over the date index for the years.
     groups = list(
@@ -113,7 +113,7 @@ def _counts(case: Case, acts: Any) -> Counts:
             years[day.year] = years.get(day.year, 0) + n
     by_year = [Bar(str(y), str(y), years[y], {"year": str(y)}) for y in sorted(years)]
 
-    by_state, no_state = _by_state(case, places)
+    by_state, no_state = _by_state(access_records(user, case, Location), places)
 
     involved = Involvement.objects.filter(
         act__in=acts, unit__isnull=False, unit__deleted_at__isnull=True
@@ -124,7 +124,7 @@ def _counts(case: Case, acts: Any) -> Counts:
     shown = unit_counts[:TOP_UNITS]
     units = {
         u.pk: u
-        for u in Unit.objects.live()
+        for u in access_records(user, case, Unit)
         .filter(pk__in=[pk for pk, _ in shown])
         .only("uid", "name", "acronym")
     }
@@ -155,16 +155,16 @@ def _counts(case: Case, acts: Any) -> Counts:
     )
 
 
-def _by_state(case: Case, per_place: dict[int | None, int]) -> tuple[list[Bar], int]:
+def _by_state(locations: Any, per_place: dict[int | None, int]) -> tuple[list[Bar], int]:
     """Acts by the state above their place, from the acts per place: the place tree (one
     query) walked up from each place."""
     per_place = dict(per_place)
     no_place = per_place.pop(None, 0)
     places = {
         pk: (parent, kind, uid, name)
-        for pk, parent, kind, uid, name in Location.objects.live()
-        .filter(case=case)
-        .values_list("id", "parent_id", "kind", "uid", "name")
+        for pk, parent, kind, uid, name in locations.values_list(
+            "id", "parent_id", "kind", "uid", "name"
+        )
     }
     totals: dict[int, int] = {}
     outside = no_place

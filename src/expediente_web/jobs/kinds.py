@@ -118,7 +118,7 @@ def _run_estimate(actor: Any, case: Case, params: Mapping[str, Any],
         # A re-run names the linkage run it repeats; the latest one otherwise.
         params["link_run"] = access_link_run_by_uid(actor, case, params["link_run"])
     run = do_run_estimate(actor, case, progress=progress.step, stage=progress.begin, **params)
-    return {"estimate_run": str(run.uid), "method": run.method}
+    return {"estimate_run": str(run.uid)}
 
 
 KINDS: dict[str, Kind] = {
