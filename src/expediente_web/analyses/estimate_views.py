@@ -64,7 +64,7 @@ class EstimateForm(forms.Form):
         ("kind", LIST_LABELS["kind"]),
     ])
     strata = forms.ChoiceField(label=_("Strata"), required=False, initial="", choices=[
-        ("", _("none: one estimate of the whole case")),
+        ("", _("none: the whole case")),
         ("year", STRATA_LABELS["year"]),
         ("state", STRATA_LABELS["state"]),
     ])
