@@ -30,22 +30,35 @@ def dashboard_case():
     Membership.objects.create(case=case, user=viewer, role="role.viewer")
     record = build_record(case, many=60, hostile=True)
     states = [record.state] + [
-        Location.objects.create(case=case, code=f"XX-{i}", name=f"Estado Ficticio {i}",
-                                kind="location.state", parent=record.country)
+        Location.objects.create(
+            case=case,
+            code=f"XX-{i}",
+            name=f"Estado Ficticio {i}",
+            kind="location.state",
+            parent=record.country,
+        )
         for i in range(2, 6)
     ]
     units = [record.unit] + [
-        Unit.objects.create(case=case, code=f"U-{i}", name=f"Brigada ficticia número {i} de la "
-                            "región central con un nombre largo", parent=record.organization)
+        Unit.objects.create(
+            case=case,
+            code=f"U-{i}",
+            name=f"Brigada ficticia número {i} de la región central con un nombre largo",
+            parent=record.organization,
+        )
         for i in range(4)
     ]
     types = ("act.torture", "act.detention.arbitrary", "act.disappearance.enforced")
     for i in range(90):
         year = 2014 + i % 7
         act = Act.objects.create(
-            case=case, victim=record.victim, act_type=types[i % 3 if i % 5 else 0],
+            case=case,
+            victim=record.victim,
+            act_type=types[i % 3 if i % 5 else 0],
             location=states[i % len(states)] if i % 11 else None,
-            date_text=str(year), date_precision="year", date_earliest=dt.date(year, 1, 1),
+            date_text=str(year),
+            date_precision="year",
+            date_earliest=dt.date(year, 1, 1),
             date_latest=dt.date(year, 12, 31),
         )
         Involvement.objects.create(act=act, unit=units[i % len(units)])
@@ -91,7 +104,8 @@ def test_a_viewer_follows_a_bar_to_its_acts(page, dashboard_case, shot):
     pager = page.locator("#results .muted").first.inner_text()
     assert re.search(rf"\d+\s*–\s*\d+\s+\S+\s+{count}$", pager.strip()), (pager, count)
     assert page.locator("#id_act_type").input_value() == act_type
-    assert Act.objects.filter(case=case, act_type=act_type, deleted_at__isnull=True).count() \
-        == count
+    assert (
+        Act.objects.filter(case=case, act_type=act_type, deleted_at__isnull=True).count() == count
+    )
     page.screenshot(path=str(SHOTS / "dashboard-followed-390.png"), full_page=True)
     shot(page, "followed")

@@ -34,8 +34,12 @@ def _date(text):
     else:
         first = last = dt.date(*parts)
         precision = "day"
-    return {"date_text": text, "date_precision": precision, "date_earliest": first,
-            "date_latest": last}
+    return {
+        "date_text": text,
+        "date_precision": precision,
+        "date_earliest": first,
+        "date_latest": last,
+    }
 
 
 @pytest.fixture
@@ -43,24 +47,35 @@ def known(case, owner):
     """Five live acts and one deleted, with the counts each chart must show."""
     from expediente_web.records.models import Act, Involvement, Location, Person, Review, Unit
 
-    country = Location.objects.create(case=case, code="XX", name="País Ficticio",
-                                      kind="location.country")
-    north = Location.objects.create(case=case, code="XX-N", name="Estado Norte",
-                                    kind="location.state", parent=country)
-    site = Location.objects.create(case=case, code="XX-N-S", name="Sede ficticia",
-                                   kind="location.detention_site", parent=north)
-    south = Location.objects.create(case=case, code="XX-S", name="Estado Sur",
-                                    kind="location.state", parent=country)
+    country = Location.objects.create(
+        case=case, code="XX", name="País Ficticio", kind="location.country"
+    )
+    north = Location.objects.create(
+        case=case, code="XX-N", name="Estado Norte", kind="location.state", parent=country
+    )
+    site = Location.objects.create(
+        case=case, code="XX-N-S", name="Sede ficticia", kind="location.detention_site", parent=north
+    )
+    south = Location.objects.create(
+        case=case, code="XX-S", name="Estado Sur", kind="location.state", parent=country
+    )
     org = Unit.objects.create(case=case, code="ORG", name="Servicio ficticio", acronym="SF")
     hostile = Unit.objects.create(case=case, code="ORG-H", name=f"Dirección{HOSTILE}", parent=org)
-    gone = Unit.objects.create(case=case, code="ORG-G", name="Unidad borrada",
-                               deleted_at=timezone.now(), deleted_reason="duplicada")
-    victim = Person.objects.create(case=case, full_name="Nombre Secreto Inventado",
-                                   sex="sex.female")
+    gone = Unit.objects.create(
+        case=case,
+        code="ORG-G",
+        name="Unidad borrada",
+        deleted_at=timezone.now(),
+        deleted_reason="duplicada",
+    )
+    victim = Person.objects.create(
+        case=case, full_name="Nombre Secreto Inventado", sex="sex.female"
+    )
 
     def act(act_type, date, place, units=(), review=None, **extra):
-        a = Act.objects.create(case=case, victim=victim, act_type=act_type, location=place,
-                               **_date(date), **extra)
+        a = Act.objects.create(
+            case=case, victim=victim, act_type=act_type, location=place, **_date(date), **extra
+        )
         for u in units:
             Involvement.objects.create(act=a, unit=u, degree="involvement.direct")
         if review:
@@ -73,8 +88,14 @@ def known(case, owner):
     Involvement.objects.create(act=third, person=victim, degree="involvement.suspected")
     act("act.detention.arbitrary", "", None, [gone])
     act("act.torture", "2019", country)
-    act("act.torture", "2017", north, [hostile], deleted_at=timezone.now(),
-        deleted_reason="duplicado")
+    act(
+        "act.torture",
+        "2017",
+        north,
+        [hostile],
+        deleted_at=timezone.now(),
+        deleted_reason="duplicado",
+    )
     return {"north": north, "south": south, "org": org, "hostile": hostile, "victim": victim}
 
 
@@ -89,8 +110,7 @@ def test_counts_are_those_of_the_record(case, owner, known):
     }
     assert [(b.key, b.count) for b in counts.by_year] == [("2017", 2), ("2018", 1), ("2019", 1)]
     assert counts.undated == 1
-    assert [(b.label, b.count) for b in counts.by_state] == [("Estado Norte", 2),
-                                                               ("Estado Sur", 1)]
+    assert [(b.label, b.count) for b in counts.by_state] == [("Estado Norte", 2), ("Estado Sur", 1)]
     assert counts.no_state == 2  # no place; a place above any state
     assert {b.key: b.count for b in counts.by_unit} == {
         str(known["hostile"].uid): 2,
@@ -115,8 +135,9 @@ def _bar_links(html):
 
 def test_every_bar_leads_to_the_acts_it_counts(case, documenter, known, as_user):
     client = as_user(documenter)
-    page = client.get(reverse("dashboard:case", kwargs={"code": case.code}),
-                      HTTP_ACCEPT_LANGUAGE="en")
+    page = client.get(
+        reverse("dashboard:case", kwargs={"code": case.code}), HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert page.status_code == 200
     links = _bar_links(page.content.decode())
     # 3 review statuses, 2 types, 3 years, 2 states, 2 units
@@ -170,8 +191,9 @@ def partner(make_user, case, owner):
     from expediente_web.cases.actions import do_set_membership
 
     user = make_user("pia_partner")
-    do_set_membership(owner, case, user, "role.partner",
-                      expires_at=timezone.now() + dt.timedelta(days=30))
+    do_set_membership(
+        owner, case, user, "role.partner", expires_at=timezone.now() + dt.timedelta(days=30)
+    )
     return user
 
 
@@ -180,24 +202,27 @@ def test_activity_names_changes_never_values_and_no_one_to_a_partner(
 ):
     from expediente_web.records.actions import do_update_person
 
-    do_update_person(documenter, known["victim"], full_name="Otro Nombre Secreto",
-                     occupation="ocupación visible")
+    do_update_person(
+        documenter, known["victim"], full_name="Otro Nombre Secreto", occupation="ocupación visible"
+    )
     url = reverse("dashboard:case", kwargs={"code": case.code})
 
     team = as_user(documenter).get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    activity = team[team.index('id="activity-h"'):]
+    activity = team[team.index('id="activity-h"') :]
     assert "dora_documenter" in activity
     assert "Full name" in activity and "(protected)" in activity
     assert "Occupation" in activity
     for secret in ("Otro Nombre Secreto", "Nombre Secreto Inventado", "ocupación visible"):
         assert secret not in team
-    assert reverse("workspace:person", kwargs={"code": case.code, "uid": known["victim"].uid}) \
+    assert (
+        reverse("workspace:person", kwargs={"code": case.code, "uid": known["victim"].uid})
         in activity
+    )
 
     seen = as_user(partner).get(url, HTTP_ACCEPT_LANGUAGE="en")
     assert seen.status_code == 200
     html = seen.content.decode()
-    activity = html[html.index('id="activity-h"'):]
+    activity = html[html.index('id="activity-h"') :]
     assert "a team member" in activity
     for name in ("dora_documenter", "olga_owner", "pia_partner"):
         assert name not in activity
@@ -220,8 +245,9 @@ def test_counts_follow_an_audited_write(case, documenter, known, as_user):
     again = client.get(url).content.decode()  # from the cache: the case has audited writes
     assert total(first) == total(again) == "5"
     assert f"{acts}?year=2020" not in again
-    do_create_act(documenter, case, known["victim"], "act.torture", date="2020-01",
-                  location=known["south"])
+    do_create_act(
+        documenter, case, known["victim"], "act.torture", date="2020-01", location=known["south"]
+    )
     after = client.get(url).content.decode()
     assert total(after) == "6"
     assert f"{acts}?year=2020" in after
@@ -244,11 +270,17 @@ def test_queries_do_not_grow_with_the_record(case, documenter, known, as_user):
     few = queries()
     country = Location.objects.get(case=case, code="XX")
     for i in range(40):
-        state = Location.objects.create(case=case, code=f"XX-{i}", name=f"Estado {i}",
-                                        kind="location.state", parent=country)
+        state = Location.objects.create(
+            case=case, code=f"XX-{i}", name=f"Estado {i}", kind="location.state", parent=country
+        )
         unit = Unit.objects.create(case=case, code=f"U-{i}", name=f"Unidad {i}")
-        act = Act.objects.create(case=case, victim=known["victim"], act_type="act.torture",
-                                 location=state, **_date(f"{1990 + i}"))
+        act = Act.objects.create(
+            case=case,
+            victim=known["victim"],
+            act_type="act.torture",
+            location=state,
+            **_date(f"{1990 + i}"),
+        )
         Involvement.objects.create(act=act, unit=unit)
     many = queries()
     assert many == few, (few, many)
@@ -256,8 +288,9 @@ def test_queries_do_not_grow_with_the_record(case, documenter, known, as_user):
 
 
 def test_an_empty_case_has_a_dashboard(case, documenter, as_user):
-    page = as_user(documenter).get(reverse("dashboard:case", kwargs={"code": case.code}),
-                                   HTTP_ACCEPT_LANGUAGE="en")
+    page = as_user(documenter).get(
+        reverse("dashboard:case", kwargs={"code": case.code}), HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert page.status_code == 200
     assert "No act to count yet." in page.content.decode()
 
@@ -268,8 +301,11 @@ def test_the_case_page_links_to_the_dashboard(case, documenter, as_user):
 
 
 def test_every_chart_has_a_title_a_description_and_a_table(case, documenter, known, as_user):
-    html = as_user(documenter).get(reverse("dashboard:case", kwargs={"code": case.code}),
-                                   HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = (
+        as_user(documenter)
+        .get(reverse("dashboard:case", kwargs={"code": case.code}), HTTP_ACCEPT_LANGUAGE="en")
+        .content.decode()
+    )
     charts = re.findall(r"<svg class=\"bars\"[^>]*>(.*?)</svg>", html, re.S)
     assert len(charts) == 5
     opening = re.findall(r'<svg class="bars"[^>]*aria-labelledby="([^"]+)"', html)
