@@ -82,3 +82,25 @@ def test_an_estimate_runs_from_the_form_to_its_result_page(page, linked_case, wi
     assert page.locator(f"a[href$='/estimates/{run.uid}/']").count() == 1
     _shot(page, "list", width)
     assert _no_sideways_scroll(page)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_stratified_lcmcr_estimate_reads_at_both_widths(page, linked_case, width):
+    from expediente_web.analyses.actions import do_run_estimate
+
+    case = linked_case
+    analyst = get_user_model().objects.get(username="ana")
+    run = do_run_estimate(analyst, case, "lcmcr", strata="year", min_lists=2, min_cases=1,
+                          options={"burnin": 200, "samples": 100, "thinning": 2, "chains": 2})
+    page.set_viewport_size({"width": width, "height": 900})
+    browser_sign_in(page, "ana", PASSWORD)
+    page.goto(f"/cases/{case.code}/linkage/estimates/{run.uid}/")
+    estimated = run.result["estimates"]
+    # one chart row per estimated stratum and one for the total
+    assert page.locator("figure.estimate-chart svg circle").count() == len(estimated) + 1
+    assert page.locator("table tr.total").count() == 1
+    assert page.locator("h2", has_text="LCMCR").count() == 0  # the total is combined: no chains
+    # each stratum's row carries its own R-hat, beside recorded, estimated, interval, warnings
+    assert page.locator("table tbody tr").first.locator("td").count() == 6
+    _shot(page, "strata-lcmcr", width)
+    assert _no_sideways_scroll(page)

@@ -35,6 +35,9 @@ INTERVAL_LABELS = {
     "posterior": _("posterior"),
     "model-average": _("model average"),
     "combined": _("combined strata"),
+    "combined-posterior": _("strata combined (posterior)"),
+    "combined-wald-log": _("strata combined (Wald, log scale)"),
+    "linkage-mixture": _("over plausible linkages"),
 }
 
 #: One sentence per reason code of `expediente.estimation.choice.REASON_TEXTS`.

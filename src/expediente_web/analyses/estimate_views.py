@@ -193,14 +193,18 @@ def _row(estimate: dict[str, Any], run: EstimateRun, total: bool = False) -> dic
         "stratum": stratum, "total": total, "method": label(METHOD_LABELS, estimate.get("method")),
         "recorded": estimate.get("n_observed"), "estimate": estimate.get("estimate"),
         "intervals": intervals, "warnings": estimate.get("warnings") or [], "acts_link": link,
+        "rhat": ((estimate.get("details") or {}).get("diagnostics") or {}).get("rhat_n"),
+        "terms": (estimate.get("details") or {}).get("terms"),
         "dark": (estimate.get("estimate") or 0) - (estimate.get("n_observed") or 0),
     }
 
 
-def _model(estimate: dict[str, Any]) -> dict[str, Any]:
+def _model(estimate: dict[str, Any]) -> dict[str, Any] | None:
     """What the page shows of the model (log-linear) or the chains (LCMCR)."""
     details = estimate.get("details") or {}
     parameters = estimate.get("parameters") or {}
+    if "diagnostics" not in details and "terms" not in details:
+        return None  # a total combined from strata: each stratum's model is on its row
     if estimate.get("method") == "lcmcr":
         return {"kind": "lcmcr", "diagnostics": details.get("diagnostics") or {},
                 "posterior_mean": details.get("posterior_mean"),
