@@ -34,7 +34,6 @@ import os
 import platform
 import re
 import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -109,7 +108,13 @@ def prepare(data_dir: Path, size: str) -> dict[str, str]:
 
 def sample_uids(data_dir: Path, case_code: str, size: int) -> dict[str, list[str]]:
     """Random uids of the case's acts, persons (source records) and testimonies."""
-    db = sqlite3.connect(f"file:{data_dir / 'expediente.sqlite3'}?mode=ro", uri=True)
+    from expediente_web.cli.demo import DEMO_PASSPHRASE
+    from expediente_web.protection.keyring import load_keyring
+    from expediente_web.protection.sqlcipher_backend.keyed import connect
+
+    # The demo's database is encrypted (SQLCipher) under its key ring's database key.
+    ring = load_keyring(data_dir / "keys.json", DEMO_PASSPHRASE)
+    db, _ = connect(f"file:{data_dir / 'expediente.sqlite3'}?mode=ro", lambda: ring, uri=True)
     try:
         (case_id,) = db.execute("SELECT id FROM cases_case WHERE code = ?", (case_code,)).fetchone()
         out = {}

@@ -125,6 +125,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
         "transaction_mode": "IMMEDIATE",
     }
+    # SQLCipher: opened with the key ring's database key when the ring has one (a ring without
+    # one, or a plain file of old, opens plain); see protection/sqlcipher_backend.
+    DATABASES["default"]["ENGINE"] = "expediente_web.protection.sqlcipher_backend"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

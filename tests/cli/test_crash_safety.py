@@ -9,12 +9,13 @@ import csv
 import os
 import pty
 import signal
-import sqlite3
 import subprocess
 import time
 
 import pytest
-from backup_support import EXPEDIENTE, cli, python, seeded_installation
+from backup_support import EXPEDIENTE, RING_PASSPHRASE, cli, python, seeded_installation
+
+from support.encrypted_db import open_data_dir_database
 
 COUNTS = r"""
 from expediente_web.cli.setup import setup_django
@@ -130,7 +131,7 @@ print(do_enqueue_job(owner, Case.objects.get(code="C-BK"), "linkage").uid)
 
 
 def _job_status(data, uid: str) -> str | None:
-    with sqlite3.connect(f"file:{data / 'expediente.sqlite3'}?mode=ro", uri=True) as db:
+    with open_data_dir_database(data, RING_PASSPHRASE, read_only=True) as db:
         table = next(
             name
             for (name,) in db.execute(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sqlite3
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,11 +40,19 @@ class Made:
 
 def _sqlite_copy_and_dump(db_name: str) -> tuple[bytes, list[bytes]]:
     """The database as one file, through SQLite's online backup API (a consistent state even
-    while others write), and the logical dump made from that very copy."""
+    while others write), and the logical dump made from that very copy.
+
+    An encrypted database is copied encrypted, under the same database key (SQLCipher's backup
+    between two databases of one key): the copy in the archive opens with the archived ring.
+    """
+    from expediente_web.protection.sqlcipher_backend.keyed import connect_with
+
+    connection.ensure_connection()
+    key = getattr(connection, "db_key_in_use", None)
     with tempfile.TemporaryDirectory(prefix="expediente-backup-") as tmp:
         copy_path = Path(tmp) / "copy.sqlite3"
-        source = sqlite3.connect(db_name)
-        target = sqlite3.connect(copy_path)
+        source = connect_with(db_name, key)
+        target = connect_with(str(copy_path), key)
         try:
             source.backup(target)
         finally:

@@ -161,7 +161,7 @@ def command(ctx: click.Context, data_dir: str, seed: int, size: str, host: str, 
     setup_django()
     from django.conf import settings
 
-    if not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    if not settings.DATABASES["default"]["ENGINE"].endswith(("sqlite3", "sqlcipher_backend")):
         raise Refused("The demo runs on the embedded SQLite database: unset DATABASE_URL")
     # The demo's key ring is sealed with the fixed demo passphrase, so that neither `make demo`
     # nor the server it starts asks for one.

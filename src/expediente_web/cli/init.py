@@ -61,7 +61,11 @@ def command() -> None:
                 key_path, prompt="Choose a passphrase for the new key ring: ", confirm=True)
             seal = new_seal(passphrase)
             key_path.parent.mkdir(parents=True, exist_ok=True)
-            _write_private(key_path, sealed_text(new_keyring(), seal))
+            from expediente_web.protection.sqlcipher_backend.keyed import AVAILABLE
+
+            # With a database key the new database is encrypted as a whole (SQLCipher); without
+            # SQLCipher on this system it stays plain, and the report below says so.
+            _write_private(key_path, sealed_text(new_keyring(database_key=AVAILABLE), seal))
             key_note = f"key ring: {key_path} (created, sealed with the passphrase, mode 0600)"
 
         secret_path = root / "secret.key"
@@ -85,11 +89,15 @@ def command() -> None:
         current_keyring()
 
         db = settings.DATABASES["default"]
-        where = db["NAME"] if db["ENGINE"].endswith("sqlite3") else (
+        embedded = db["ENGINE"].endswith(("sqlite3", "sqlcipher_backend"))
+        where = db["NAME"] if embedded else (
             f"{db['ENGINE'].rsplit('.', 1)[-1]} {db.get('NAME')} on {db.get('HOST') or 'local'}")
+        encryption = _encryption_note() if embedded else None
 
     click.echo(f"Data directory ready: {root}")
     click.echo(f"  database: {where} (migrated)")
+    if encryption:
+        click.echo(f"  {encryption}")
     click.echo(f"  evidence store: {root / 'evidence'}")
     click.echo(f"  {key_note}")
     click.echo(f"  {secret_note}")
@@ -100,3 +108,20 @@ def command() -> None:
         "`expediente keys escrow --out FILE` writes a second sealed copy for a trusted person.",
         fg="yellow", err=True,
     )
+
+
+def _encryption_note() -> str:
+    """How the embedded database is stored, said plainly (it is not always encrypted)."""
+    from django.db import connection
+
+    from expediente_web.protection.sqlcipher_backend.keyed import AVAILABLE, NO_SQLCIPHER
+
+    connection.ensure_connection()
+    if getattr(connection, "db_key_in_use", None) is not None:
+        return "database encryption: SQLCipher, with the key ring's database key"
+    if not AVAILABLE:
+        return (f"database encryption: NONE — {NO_SQLCIPHER}. Narratives and other free text "
+                "are stored in clear in the database file: keep the data directory on an "
+                "encrypted disk")
+    return ("database encryption: NONE — the database is plain: encrypt it with "
+            "`expediente keys encrypt-database`")

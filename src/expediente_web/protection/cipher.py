@@ -48,10 +48,17 @@ def current_keyring() -> KeyRing:
     refused = transport_problem(settings.DATABASES["default"])
     if refused:  # before the ring is unlocked and anything is read over that connection
         raise ConfigError(refused)
-    ring = _cached_keyring(str(settings.EXPEDIENTE_KEY_FILE), os.environ.get("EXPEDIENTE_KEYS", ""),
+    return verified(configured_keyring())
+
+
+def configured_keyring() -> KeyRing:
+    """The configured key ring, unlocked (once per process) but not verified against the
+    database: what the SQLCipher backend opens the database with, before any query."""
+    from django.conf import settings
+
+    return _cached_keyring(str(settings.EXPEDIENTE_KEY_FILE), os.environ.get("EXPEDIENTE_KEYS", ""),
                            os.environ.get("EXPEDIENTE_KEY_PASSPHRASE", ""),
                            os.environ.get("EXPEDIENTE_KEY_PASSPHRASE_FILE", ""))
-    return verified(ring)
 
 
 @lru_cache(maxsize=4)

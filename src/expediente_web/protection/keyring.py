@@ -7,6 +7,11 @@ indexes and pseudonyms with its id (`index_id`, `i1` when absent):
     {"active": "k2", "keys": {"k1": "<base64>", "k2": "<base64>"},
      "index_key": "<base64>", "index_id": "i2", "old_index_keys": {"i1": "<base64>"}}
 
+A ring may also hold `db_key`, the SQLCipher key of the embedded database (32 bytes, given to
+SQLCipher as a raw key, so no key derivation runs per connection), and `old_db_keys`, the keys a
+rotation has not finished replacing (`protection/database_key.py`). A ring without one opens a
+plain database.
+
 Every ciphertext carries the id of the key that made it, so old values stay readable after a new
 key becomes active, and `expediente keys rotate` re-encrypts them under the active key. The
 index key rotates with it: every blind index is recomputed under the new one, and the old index
@@ -89,6 +94,10 @@ class KeyRing:
     # The id of `index_key`, and index keys of earlier rotations kept until they are retired.
     index_id: str = "i1"
     old_index_keys: dict[str, bytes] = field(default_factory=dict)
+    # The SQLCipher key of the embedded database (None: a plain database), and the keys of a
+    # database-key rotation that has not committed yet (tried after `db_key` when opening).
+    db_key: bytes | None = field(default=None, repr=False)
+    old_db_keys: tuple[bytes, ...] = field(default=(), repr=False)
     # How the key file is sealed (None: from the environment, or a plain file of old).
     seal: Seal | None = field(default=None, compare=False, repr=False)
 
@@ -118,6 +127,20 @@ class KeyRing:
     def without_old_keys(self) -> KeyRing:
         """A copy holding only the active data key and the current index key."""
         return replace(self, keys={self.active: self.key(self.active)}, old_index_keys={})
+
+    @property
+    def db_keys(self) -> tuple[bytes, ...]:
+        """The keys that may open the embedded database, the current one first."""
+        return () if self.db_key is None else (self.db_key, *self.old_db_keys)
+
+    def with_new_db_key(self) -> KeyRing:
+        """A copy with a fresh database key current, every earlier one kept until the database
+        has been rekeyed under it."""
+        old = tuple(k for k in self.db_keys)
+        return replace(self, db_key=secrets.token_bytes(32), old_db_keys=old)
+
+    def without_old_db_keys(self) -> KeyRing:
+        return replace(self, old_db_keys=())
 
     def key(self, key_id: str) -> bytes:
         try:
@@ -151,10 +174,16 @@ class KeyRing:
             raw["audit_key"] = base64.b64encode(self.audit_key).decode()
         if self.signing_key is not None:
             raw["signing_key"] = base64.b64encode(self.signing_key).decode()
+        if self.db_key is not None:
+            raw["db_key"] = base64.b64encode(self.db_key).decode()
+        if self.old_db_keys:
+            raw["old_db_keys"] = [base64.b64encode(k).decode() for k in self.old_db_keys]
         return json.dumps(raw, indent=2)
 
 
-def new_keyring(path: Path | None = None) -> KeyRing:
+def new_keyring(path: Path | None = None, *, database_key: bool = True) -> KeyRing:
+    """A fresh ring; with a database key unless `database_key` is false (a platform without
+    SQLCipher, where the database stays plain)."""
     return KeyRing(
         active="k1",
         keys={"k1": secrets.token_bytes(32)},
@@ -162,6 +191,7 @@ def new_keyring(path: Path | None = None) -> KeyRing:
         path=path,
         audit_key=secrets.token_bytes(32),
         signing_key=secrets.token_bytes(32),
+        db_key=secrets.token_bytes(32) if database_key else None,
     )
 
 
@@ -182,12 +212,19 @@ def parse_keyring(text: str, path: Path | None = None) -> KeyRing:
                 k: base64.b64decode(v, validate=True)
                 for k, v in (raw.get("old_index_keys") or {}).items()
             },
+            db_key=_optional_key(raw, "db_key"),
+            old_db_keys=tuple(
+                base64.b64decode(v, validate=True) for v in raw.get("old_db_keys") or ()
+            ),
         )
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise KeyRingError(f"The key ring in {where} is malformed: {exc}") from None
     if ring.active not in ring.keys:
         raise KeyRingError(f"The key ring in {where} names active key {ring.active!r} but lacks it")
+    if ring.old_db_keys and ring.db_key is None:
+        raise KeyRingError(f"The key ring in {where} holds old database keys but no db_key")
     extra = [k for k in (ring.audit_key, ring.signing_key) if k is not None]
+    extra += list(ring.db_keys)
     if ring.index_id in ring.old_index_keys:
         raise KeyRingError(f"The key ring in {where} holds index key {ring.index_id!r} twice")
     index_keys = ring.index_keys.values()
