@@ -69,8 +69,34 @@ def status() -> None:
         for key_id in sorted(set(usage) - in_db):
             problems += 1
             click.echo(f"  {key_id}: {usage[key_id]} values — NOT IN THE KEY RING", err=True)
+        problems += _database_status(ring)
         if problems:
             raise SystemExit(1)
+
+
+def _database_status(ring: KeyRing) -> int:
+    """Say how the database is stored; the number of problems found (0 or 1)."""
+    from expediente_web.protection.database_key import database_state
+
+    state = database_state(ring)
+    if not state.embedded:
+        click.echo("database: PostgreSQL (its storage is encrypted by the server, if at all)")
+        return 0
+    if state.opened_with_old_key:
+        click.echo("database: encrypted (SQLCipher) under an OLD database key of the ring — a "
+                   "rotation stopped before its rekey: run `expediente keys rotate` again",
+                   err=True)
+        return 1
+    if state.encrypted:
+        click.echo("database: encrypted (SQLCipher) — opened with the key ring's database key")
+        return 0
+    if state.ring_has_key:
+        click.echo("database: NOT ENCRYPTED, though the key ring has a database key: run "
+                   "`expediente keys encrypt-database`", err=True)
+        return 1
+    click.echo("database: not encrypted (the key ring has no database key; "
+               "`expediente keys encrypt-database` encrypts it)")
+    return 0
 
 
 @command.command(name="rotate")
@@ -101,6 +127,10 @@ def rotate(username: str | None, retire_old: bool) -> None:
                                file=sys.stderr, hidden=not sys.stderr.isatty()) as bar:
             new_key, done = rotate_keys(actor, progress=bar.update)
         click.echo(f"New active key {new_key}; {done} protected values re-encrypted.")
+        from expediente_web.protection.database_key import rotate_database_key
+
+        if rotate_database_key(actor):
+            click.echo("New database key; the database re-encrypted under it (SQLCipher).")
         if retire_old:
             retired = retire_old_keys(actor)
             if retired:
@@ -248,3 +278,25 @@ def encrypt_evidence() -> None:
     click.echo(f"{done} evidence files encrypted; the store holds "
                + ", ".join(f"{n} under {k}" for k, n in sorted(usage.items())) if usage else
                f"{done} evidence files encrypted; the store is empty.")
+
+
+@command.command(name="encrypt-database")
+@data_dir_option
+@actor_option
+def encrypt_database(username: str | None) -> None:
+    """Encrypt a plain embedded database with SQLCipher, under a database key added to the key
+    ring (file) first.
+
+    The encrypted copy is checked (integrity check, the row count of every table) before it
+    replaces the plain file. Stop the server and the worker first.
+    """
+    with user_errors():
+        open_database()
+        from expediente_web.protection.database_key import encrypt_database as encrypt
+
+        actor = acting_user(username)
+        counts = encrypt(actor)
+    click.echo(f"Database encrypted (SQLCipher): {len(counts)} tables, {sum(counts.values())} "
+               "rows verified in the encrypted copy before it replaced the plain file. The key "
+               "ring now holds the database key — back it up again, apart from the database, "
+               "and renew any escrowed copy.")
