@@ -25,6 +25,8 @@ def test_the_mo_file_is_compiled_from_the_po_file():
             assert (
                 compiled.ngettext(entry.msgid, entry.msgid_plural, 5) == entry.msgstr_plural[2]
             ), entry.msgid
+        elif entry.msgctxt:
+            assert compiled.pgettext(entry.msgctxt, entry.msgid) == entry.msgstr, entry.msgid
         else:
             assert compiled.gettext(entry.msgid) == entry.msgstr, entry.msgid
 

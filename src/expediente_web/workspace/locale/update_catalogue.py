@@ -1,7 +1,7 @@
 """Update and compile the catalogue of the site's pages: `make messages`.
 
-Collects every translatable string of the templates and code of `site`, `workspace`,
-`analyses`, `jobs`, `search`, `discussion` and `intake` into
+Collects every translatable string of the templates and code of the apps named in `SCANNED`
+(every app of the site but `accounts`, which keeps a catalogue of its own) into
 `workspace/locale/es/LC_MESSAGES/django.po` (Django's makemessages, which needs GNU gettext's
 xgettext), then compiles it to `django.mo` with polib
 (no gettext needed), so that a fresh checkout has working catalogues without any tool: the .mo
@@ -29,6 +29,12 @@ SCANNED = {
     "search": WEB / "search",
     "discussion": WEB / "discussion",
     "intake": WEB / "intake",
+    "dashboard": WEB / "dashboard",
+    "submissions": WEB / "submissions",
+    "cases": WEB / "cases",
+    "records": WEB / "records",
+    "evidence": WEB / "evidence",
+    "api": WEB / "api",
 }
 
 
