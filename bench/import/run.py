@@ -2,10 +2,13 @@
 `executemany` of the same rows into the same tables, side by side in one run.
 
     python bench/import/run.py [--work DIR] [--sizes small,large,large2]
+                               [--databases plain,sqlcipher]
 
 Each measurement runs in its own process on a fresh database (migrated once, then copied), so
 that peak memory (ru_maxrss) is the import's own. `large2` is the large case with every source
 present twice (under a second code), to show that memory stays flat as the files grow.
+Each size is measured on a plain database and on one encrypted with SQLCipher (the key ring's
+database key), side by side, for the import and for the bare baseline alike.
 
 The bare baseline reads each CSV with the `csv` module and inserts its rows with one
 `executemany` per table and source (cases, sources, structure, persons, acts, involvements,
@@ -80,22 +83,28 @@ def _environment(data_dir: Path) -> dict[str, str]:
     return env
 
 
-def template_database(work: Path) -> Path:
-    """An empty, migrated data directory (key ring included), copied for every measurement."""
-    template = work / "template"
+def template_database(work: Path, database: str = "sqlcipher") -> Path:
+    """An empty, migrated data directory (key ring included), copied for every measurement:
+    encrypted with SQLCipher (`init`'s ring has a database key), or plain (a ring without)."""
+    template = work / f"template-{database}"
     if (template / "expediente.sqlite3").exists():
         return template
     template.mkdir(parents=True, exist_ok=True)
+    if database == "plain":
+        from expediente_web.protection.keyring import new_keyring, new_seal, save_keyring
+
+        save_keyring(new_keyring(database_key=False), template / "keys.json",
+                     seal=new_seal(_environment(template)["EXPEDIENTE_KEY_PASSPHRASE"]))
     code = "from expediente.cli import main; main(['init'])"
     subprocess.run([sys.executable, "-c", code], env=_environment(template), check=True,  # noqa: S603 (a fixed argv of our own, no shell)
                    capture_output=True)
     return template
 
 
-def measure(kind: str, case_dir: Path, work: Path) -> dict:
-    data = work / f"run-{kind}-{case_dir.name}"
+def measure(kind: str, case_dir: Path, work: Path, database: str = "sqlcipher") -> dict:
+    data = work / f"run-{kind}-{database}-{case_dir.name}"
     shutil.rmtree(data, ignore_errors=True)
-    shutil.copytree(template_database(work), data)
+    shutil.copytree(template_database(work, database), data)
     result = subprocess.run(  # noqa: S603 (a fixed argv of our own, no shell)
         [sys.executable, __file__, "--child", kind, str(case_dir)],
         env=_environment(data), check=True, capture_output=True, text=True,
@@ -115,8 +124,11 @@ def child(kind: str, case_dir: Path) -> None:
         from expediente_web.protection.cipher import current_keyring
 
         current_keyring()
+    else:  # the key ring unlocked and the database opened before the clock starts, likewise
+        bare = Bare(Path(os.environ["EXPEDIENTE_DATA_DIR"]) / "expediente.sqlite3")
     start_wall, start_cpu = time.perf_counter(), time.process_time()
-    rows = import_with_expediente(case_dir) if kind == "expediente" else import_bare(case_dir)
+    rows = (import_with_expediente(case_dir) if kind == "expediente"
+            else import_bare(case_dir, bare))
     wall, cpu = time.perf_counter() - start_wall, time.process_time() - start_cpu
     peak = _peak_rss_mib()
     print(json.dumps({"rows": rows, "wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
@@ -142,12 +154,20 @@ def import_with_expediente(case_dir: Path) -> int:
 # -- the bare baseline --------------------------------------------------------------------------
 
 class Bare:
-    """Plain sqlite3 inserts with the pragmas the application's connection uses."""
+    """Plain sqlite3 inserts with the pragmas the application's connection uses (on SQLCipher,
+    keyed as the application keys it, when the database is encrypted)."""
 
     def __init__(self, path: Path) -> None:
-        import sqlite3
+        from expediente_web.protection.keyring import load_keyring
+        from expediente_web.protection.sqlcipher_backend.keyed import PLAIN, connect, file_state
 
-        self.db = sqlite3.connect(path, isolation_level=None)
+        if file_state(str(path)) == PLAIN:
+            import sqlite3
+
+            self.db = sqlite3.connect(path, isolation_level=None)
+        else:
+            ring = load_keyring(path.parent / "keys.json")
+            self.db, _ = connect(str(path), lambda: ring, isolation_level=None)
         self.db.executescript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
                               "PRAGMA foreign_keys=ON;")
         self.now = time.strftime("%Y-%m-%d %H:%M:%S")
@@ -190,8 +210,8 @@ def _read(path: Path, rename: dict[str, str] | None = None) -> list[dict[str, st
         return [dict(zip(header, row, strict=False)) for row in reader]
 
 
-def import_bare(root: Path) -> int:
-    bare = Bare(Path(os.environ["EXPEDIENTE_DATA_DIR"]) / "expediente.sqlite3")
+def import_bare(root: Path, bare: Bare | None = None) -> int:
+    bare = bare or Bare(Path(os.environ["EXPEDIENTE_DATA_DIR"]) / "expediente.sqlite3")
     db = bare.db
     db.execute("BEGIN IMMEDIATE")
     structure = json.loads((root / "structure.json").read_text(encoding="utf-8"))
@@ -311,6 +331,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--work", type=Path, default=Path("/tmp/expediente-bench-import"))  # noqa: S108 (the benchmark's scratch directory, named in its README)
     parser.add_argument("--sizes", default="small,large,large2")
+    parser.add_argument("--databases", default="plain,sqlcipher",
+                        help="plain, sqlcipher, or both (side by side)")
     parser.add_argument("--child", nargs=2, metavar=("KIND", "DIR"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -318,16 +340,19 @@ def main() -> None:
         return
     sys.path.insert(0, str(ROOT / "src"))
     args.work.mkdir(parents=True, exist_ok=True)
-    print(f"{'size':8} {'rows':>8} {'bare wall':>10} {'bare cpu':>9} {'exp wall':>9} "
-          f"{'exp cpu':>8} {'ratio wall':>10} {'ratio cpu':>9} {'exp peak':>9} {'bare peak':>9}")
+    print(f"{'size':8} {'database':9} {'rows':>8} {'bare wall':>10} {'bare cpu':>9} "
+          f"{'exp wall':>9} {'exp cpu':>8} {'ratio wall':>10} {'ratio cpu':>9} {'exp peak':>9} "
+          f"{'bare peak':>9} {'db size':>8}")
     for size in args.sizes.split(","):
         case_dir = demo_dir(args.work, size)
-        bare = measure("bare", case_dir, args.work)
-        exp = measure("expediente", case_dir, args.work)
-        print(f"{size:8} {exp['rows']:>8,} {bare['wall_s']:>9.2f}s {bare['cpu_s']:>8.2f}s "
-              f"{exp['wall_s']:>8.2f}s {exp['cpu_s']:>7.2f}s "
-              f"{exp['wall_s'] / bare['wall_s']:>9.2f}× {exp['cpu_s'] / bare['cpu_s']:>8.2f}× "
-              f"{exp['peak_mib']:>6.0f}MiB {bare['peak_mib']:>6.0f}MiB", flush=True)
+        for database in args.databases.split(","):
+            bare = measure("bare", case_dir, args.work, database)
+            exp = measure("expediente", case_dir, args.work, database)
+            print(f"{size:8} {database:9} {exp['rows']:>8,} {bare['wall_s']:>9.2f}s "
+                  f"{bare['cpu_s']:>8.2f}s {exp['wall_s']:>8.2f}s {exp['cpu_s']:>7.2f}s "
+                  f"{exp['wall_s'] / bare['wall_s']:>9.2f}× {exp['cpu_s'] / bare['cpu_s']:>8.2f}× "
+                  f"{exp['peak_mib']:>6.0f}MiB {bare['peak_mib']:>6.0f}MiB "
+                  f"{exp['db_mb']:>6.1f}MB", flush=True)
 
 
 if __name__ == "__main__":
