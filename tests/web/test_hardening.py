@@ -78,7 +78,7 @@ def _check_deploy(tmp_path, **env: str) -> str:
 
 def test_check_deploy_finds_nothing_in_the_production_settings(tmp_path):
     out = _check_deploy(tmp_path, EXPEDIENTE_HTTPS="true")
-    assert "FOUND []" in out
+    assert "FOUND []" in out, out
     assert "SECURE True True True True" in out
 
 
