@@ -128,6 +128,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLCipher: opened with the key ring's database key when the ring has one (a ring without
     # one, or a plain file of old, opens plain); see protection/sqlcipher_backend.
     DATABASES["default"]["ENGINE"] = "expediente_web.protection.sqlcipher_backend"
+    # The test database stays in memory, one per test process, as with Django's own backend
+    # (pytest-django knows only that backend's name when it gives each xdist worker its own).
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
