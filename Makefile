@@ -11,22 +11,34 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # Port of `make demo`; empty: 8000, or the next free one when 8000 is taken.
 PORT ?=
 
-.PHONY: demo test test-sqlite test-postgres lint types bench clean messages
+.PHONY: demo test test-sqlite test-postgres lint types bench clean messages lock
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
+# Dependencies come from the locks, every file checked against its SHA-256 (pip's hash-checking
+# mode); the project itself is installed on top without resolving anything again.
 # The demo needs the application only; the test tools come with `make test`.
-$(DEMO_STAMP): pyproject.toml | $(BIN)/python
+$(DEMO_STAMP): pyproject.toml requirements/demo.lock | $(BIN)/python
 	@echo "Installing Expediente into $(VENV) (the first time takes a minute or two)…"
-	$(BIN)/python -m pip install -q -e .
+	$(BIN)/python -m pip install -q --require-hashes -r requirements/demo.lock
+	$(BIN)/python -m pip install -q --no-deps -e .
 	touch $(DEMO_STAMP)
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[dev]'
+$(STAMP): pyproject.toml requirements/dev.lock | $(BIN)/python
+	$(BIN)/python -m pip install -q --require-hashes -r requirements/dev.lock
+	$(BIN)/python -m pip install -q --no-deps -e .
 	touch $(STAMP) $(DEMO_STAMP)
+
+## make lock: resolve the dependencies of pyproject.toml again into requirements/*.lock (uv)
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install -q uv
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
+	  --no-header -q -o requirements/demo.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+	  --generate-hashes --no-header -q -o requirements/dev.lock
 
 ## make demo: set up a data directory with the synthetic demo case and serve it
 demo: $(DEMO_STAMP)
