@@ -73,7 +73,7 @@ def do_delete_comment(actor: Any, comment: Comment, reason: str) -> Comment:
             raise NotPermitted(_("only its author may delete a comment"))
         check_required("reason", reason)
         deleted = do_delete_record(actor, comment, reason)
-    assert isinstance(deleted, Comment)
+    assert isinstance(deleted, Comment)  # noqa: S101 (type narrowing for mypy; the invariant is set just above)
     return deleted
 
 

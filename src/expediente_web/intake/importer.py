@@ -195,7 +195,7 @@ class _ReferenceCheck:
                 yield Problem(row, column("record_id"), ProblemCode.DUPLICATE_ROW_ID,
                               f"source {rid!r} already exists in the case")
             return
-        assert self.ids is not None
+        assert self.ids is not None  # noqa: S101 (type narrowing for mypy; the invariant is set just above)
         if rid is not None and rid in self.own and not self.update:
             yield Problem(row, column("record_id"), ProblemCode.DUPLICATE_ROW_ID,
                           f"record_id {rid!r} was already imported from this source (a new "
@@ -244,7 +244,7 @@ class _ReferenceCheck:
     def _born_after(self, record: Record, person: str, column: Callable[[str], str],
                     what: str, who: str) -> Iterator[Problem]:
         """An act or testimony dated before its victim or witness was born."""
-        assert self.source_code is not None
+        assert self.source_code is not None  # noqa: S101 (type narrowing for mypy; the invariant is set just above)
         birth = self.codes.birth(self.source_code, person)
         date = record.date
         if birth is not None and date is not None and birth > date.latest:
@@ -257,7 +257,7 @@ class _ReferenceCheck:
         if self.kind == "sources":
             self.codes.sources.update(record_ids)
             return
-        assert self.ids is not None
+        assert self.ids is not None  # noqa: S101 (type narrowing for mypy; the invariant is set just above)
         self.own.update(record_ids)
         self.ids.acts.update(self.new_acts)
         self.ids.births.update(self.new_births)
@@ -335,7 +335,7 @@ def check_table(
     keep = limits.max_problems
 
     def flush(rows: list[Record]) -> None:
-        assert write is not None
+        assert write is not None  # noqa: S101 (type narrowing for mypy; the invariant is set just above)
         if fields is not None:
             fields.update(present_fields(report.columns.values(), tf.mapping.defaults))
         write(rows)
@@ -446,7 +446,7 @@ def import_file(
         check = check_table(tf, codes, limits=limits, today=today,
                             track_unmapped=track_unmapped, run=run, update=update)
         return check, None
-    assert lookups is not None and case is not None
+    assert lookups is not None and case is not None  # noqa: S101 (type narrowing for mypy; the invariant is set just above)
     source = (Source.objects.filter(case=case, code=tf.source_code).first()
               if tf.kind != "sources" else None)
     batch = ImportBatch.objects.create(

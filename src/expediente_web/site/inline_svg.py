@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 
-
 __all__ = ["UnsupportedStyle", "without_inline_styles"]
 
 #: SVG 1.1 presentation attributes a chart may use (the ones matplotlib writes and kin).

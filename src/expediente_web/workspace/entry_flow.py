@@ -116,7 +116,7 @@ def enter_act(actor: Any, case: Case, excerpt: Excerpt, entry: ActEntry) -> Act:
         victim = entry.victim
         if entry.new_victim is not None:
             victim = _create_person(actor, case, entry.new_victim, source)
-        assert victim is not None
+        assert victim is not None  # noqa: S101 (type narrowing for mypy; the invariant is set just above)
         involvements, rows = [], []
         for p in entry.perpetrators:
             person = p.person
