@@ -170,7 +170,8 @@ def test_the_search_page_and_its_export_follow_the_rule(client, case, record, pa
     page = client.get(base, {"q": "galpón"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Tocorón" not in page
     browsed = client.get(
-        reverse("search:export", args=[case.code, "csv"]), {"kind": "testimony"}
+        reverse("search:export", args=[case.code, "csv"]), {"kind": "testimony"},
+        HTTP_ACCEPT_LANGUAGE="en",
     ).content.decode()
     assert NOTICE in browsed and "galpón" not in browsed
     assert "patio" in browsed
@@ -196,7 +197,8 @@ def test_the_api_withholds_the_words_from_a_partner(case, record, partner, docum
     answers = {}
     for user in (partner, documenter):
         _, token = do_create_api_token(None, case, user, "read")
-        got = [Client().get(p, HTTP_AUTHORIZATION=f"Bearer {token}") for p in paths]
+        got = [Client().get(p, HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_ACCEPT_LANGUAGE="en")
+               for p in paths]
         assert [a.status_code for a in got] == [200] * len(paths)
         answers[user.username] = [a.json() for a in got]
     said = json.dumps(answers["paula_partner"], ensure_ascii=False)
