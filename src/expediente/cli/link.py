@@ -4,41 +4,21 @@ from __future__ import annotations
 
 import importlib
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-__all__ = ["StageProgress", "command"]
+from expediente.cli.progress import StageProgress
 
-_STAGES = ("preparing", "blocking", "comparing", "estimating", "training", "scoring", "explaining")
+__all__ = ["command"]
+
 
 
 class BadInput(click.ClickException):
     """Bad input file, configuration or options: exit code 2, no traceback."""
 
     exit_code = 2
-
-
-class StageProgress:
-    """Stage-by-stage progress bar on stderr when interactive."""
-
-    def __init__(self) -> None:
-        self.bar = None
-        if sys.stderr.isatty():
-            self.bar = click.progressbar(length=len(_STAGES), label="linking", file=sys.stderr)
-            self.bar.__enter__()
-
-    def __call__(self, message: str) -> None:
-        if self.bar is not None:
-            self.bar.label = message
-            self.bar.update(1)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
 
 
 def _write_csv(frame: Any, path: Path) -> None:

@@ -10,7 +10,8 @@ from typing import Any
 
 import click
 
-from expediente_web.cli.failures import Refused, acting_user, find_case, open_database, user_errors
+from expediente_web.cli.failures import Refused, user_errors
+from expediente_web.cli.opening import acting_user, find_case, open_database
 from expediente_web.cli.setup import actor_option, data_dir_option
 from expediente_web.cli.user import _until, until_option
 

@@ -9,7 +9,8 @@ from typing import Any
 
 import click
 
-from expediente_web.cli.failures import Refused, open_database, user_errors
+from expediente_web.cli.failures import Refused, user_errors
+from expediente_web.cli.opening import open_database
 from expediente_web.cli.setup import EXIT_PROBLEM_FOUND, data_dir_option
 
 

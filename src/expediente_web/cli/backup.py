@@ -86,7 +86,7 @@ def backup_command(out: Path, recipients: tuple[str, ...], passphrase_file: str 
         else Seal(passphrase=_passphrase(passphrase_file, confirm=True))
     )
     with user_errors():
-        from expediente_web.cli.failures import open_database
+        from expediente_web.cli.opening import open_database
 
         open_database()
         from django.db import DatabaseError

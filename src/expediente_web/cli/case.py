@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import click
 
-from expediente_web.cli.failures import (
-    acting_user,
-    find_case,
-    open_database,
-    user_errors,
-)
+from expediente_web.cli.failures import user_errors
+from expediente_web.cli.opening import acting_user, find_case, open_database
 from expediente_web.cli.setup import actor_option, data_dir_option
 
 

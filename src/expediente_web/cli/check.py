@@ -6,7 +6,8 @@ import sys
 
 import click
 
-from expediente_web.cli.failures import open_database, user_errors
+from expediente_web.cli.failures import user_errors
+from expediente_web.cli.opening import open_database
 from expediente_web.cli.setup import EXIT_PROBLEM_FOUND, data_dir_option
 
 

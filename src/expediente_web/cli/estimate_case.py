@@ -18,12 +18,8 @@ from typing import Any
 
 import click
 
-from expediente_web.cli.failures import (
-    Refused,
-    open_case,
-    open_database,
-    user_errors,
-)
+from expediente_web.cli.failures import Refused, user_errors
+from expediente_web.cli.opening import open_case, open_database
 from expediente_web.cli.setup import EXIT_PROBLEM_FOUND, actor_option, data_dir_option
 
 __all__ = ["command", "print_estimate", "run"]

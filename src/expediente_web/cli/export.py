@@ -9,13 +9,8 @@ from typing import Any
 import click
 
 from expediente.consent import RECIPIENTS
-from expediente_web.cli.failures import (
-    Refused,
-    acting_user,
-    find_case,
-    open_database,
-    user_errors,
-)
+from expediente_web.cli.failures import Refused, user_errors
+from expediente_web.cli.opening import acting_user, find_case, open_database
 from expediente_web.cli.setup import actor_option, data_dir_option
 
 

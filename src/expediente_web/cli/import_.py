@@ -8,13 +8,8 @@ from typing import Any
 
 import click
 
-from expediente_web.cli.failures import (
-    Refused,
-    acting_user,
-    find_case,
-    open_database,
-    user_errors,
-)
+from expediente_web.cli.failures import Refused, user_errors
+from expediente_web.cli.opening import acting_user, find_case, open_database
 from expediente_web.cli.setup import (
     EXIT_BAD_INPUT,
     actor_option,

@@ -7,7 +7,8 @@ import time
 
 import click
 
-from expediente_web.cli.failures import Refused, find_case, open_database, user_errors
+from expediente_web.cli.failures import Refused, user_errors
+from expediente_web.cli.opening import find_case, open_database
 from expediente_web.cli.setup import EXIT_PROBLEM_FOUND, data_dir_option
 
 

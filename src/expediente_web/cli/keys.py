@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from expediente_web.cli.failures import acting_user, open_database, user_errors
+from expediente_web.cli.failures import user_errors
+from expediente_web.cli.opening import acting_user, open_database
 from expediente_web.cli.setup import actor_option, data_dir_option
 
 if TYPE_CHECKING:

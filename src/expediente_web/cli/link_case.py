@@ -12,13 +12,9 @@ from typing import Any
 
 import click
 
-from expediente.cli.link import StageProgress
-from expediente_web.cli.failures import (
-    Refused,
-    open_case,
-    open_database,
-    user_errors,
-)
+from expediente.cli.progress import StageProgress
+from expediente_web.cli.failures import Refused, user_errors
+from expediente_web.cli.opening import open_case, open_database
 from expediente_web.cli.setup import actor_option, data_dir_option
 
 __all__ = ["command", "evaluate_against_truth", "run"]

@@ -15,12 +15,8 @@ from typing import Any
 
 import click
 
-from expediente_web.cli.failures import (
-    Refused,
-    open_case,
-    open_database,
-    user_errors,
-)
+from expediente_web.cli.failures import Refused, user_errors
+from expediente_web.cli.opening import open_case, open_database
 
 __all__ = ["run"]
 
@@ -48,7 +44,7 @@ def run(case_code: str, *, by: Sequence[str] = ("month",), username: str | None 
     """
     if data_dir:
         os.environ["EXPEDIENTE_DATA_DIR"] = str(data_dir)
-    from expediente.cli.patterns import print_report
+    from expediente.cli.patterns_report import print_report
     from expediente.patterns.output import write_outputs
 
     with user_errors():

@@ -8,7 +8,8 @@ import sys
 
 import click
 
-from expediente_web.cli.failures import open_database, user_errors
+from expediente_web.cli.failures import user_errors
+from expediente_web.cli.opening import open_database
 from expediente_web.cli.setup import data_dir_option
 
 DEFAULT_PORT = 8000
