@@ -6,6 +6,7 @@ directory is its own installation; every name is fictional."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,6 +20,9 @@ from support.encrypted_db import data_dir_ring
 
 pytestmark = [
     pytest.mark.skipif(not keyed.AVAILABLE, reason="no SQLCipher wheel for this platform"),
+    # The embedded database's encryption: the PostgreSQL pass has nothing to add to it.
+    pytest.mark.skipif(os.environ.get("EXPEDIENTE_TEST_DB") == "postgres",
+                       reason="SQLCipher is the embedded database's"),
 ]
 
 # Generous: on a loaded machine a command's start-up (Django, scrypt) and `init`'s migrations

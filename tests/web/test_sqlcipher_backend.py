@@ -16,6 +16,9 @@ from expediente_web.protection.keyring import KeyRingError, new_keyring, parse_k
 from expediente_web.protection.sqlcipher_backend import keyed
 
 needs_sqlcipher = pytest.mark.skipif(not keyed.AVAILABLE, reason="no SQLCipher wheel here")
+# The embedded database's encryption: the PostgreSQL pass has nothing to add to it.
+pytestmark = pytest.mark.skipif(os.environ.get("EXPEDIENTE_TEST_DB") == "postgres",
+                                reason="SQLCipher is the embedded database's")
 
 NARRATIVE = "Relato ficticio de la detención en la Plaza Imaginaria"
 
