@@ -44,9 +44,13 @@ lock: | $(BIN)/python
 demo: $(DEMO_STAMP)
 	$(BIN)/expediente demo --data-dir demo-data $(if $(PORT),--port $(PORT))
 
-## make test: lint and type checks, the whole suite on SQLite, then the database tests on PostgreSQL
-# (each xdist worker of the PostgreSQL pass starts a throwaway cluster of its own)
-test: $(STAMP) lint types test-sqlite test-postgres
+## make test: lint and type checks, then the whole suite on SQLite and the database tests on
+## PostgreSQL, side by side (each pass's output is printed when it ends)
+# Each xdist worker of the PostgreSQL pass starts a throwaway cluster of its own. The two passes
+# run at once because many tests wait on subprocesses and browsers: the other pass uses the CPU
+# meanwhile.
+test: $(STAMP) lint types
+	$(MAKE) --no-print-directory --output-sync=target -j2 test-sqlite test-postgres
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
