@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
 
 from expediente_web.cases.models import Case, Membership, Source
 from expediente_web.records.models import Location
@@ -78,7 +79,7 @@ def test_upload_report_map_and_import_with_progress(page, live_server, world, wi
     page.locator("form.import-form button[type=submit]").click()
 
     # The check runs as a job; the page shows its progress until the worker is done.
-    assert page.locator("#upload-progress progress").count() == 1
+    expect(page.locator("#upload-progress progress")).to_have_count(1)
     run_pending()
     page.wait_for_selector("form.mapping", timeout=15000)
     rows = page.locator("table.problems tbody tr")
@@ -100,7 +101,7 @@ def test_upload_report_map_and_import_with_progress(page, live_server, world, wi
     _shot(page, "checked", width)
 
     page.locator(".actions button.primary").click()
-    assert page.locator("#upload-progress progress").count() == 1
+    expect(page.locator("#upload-progress progress")).to_have_count(1)
     _shot(page, "importing", width)
     run_pending()
     page.wait_for_selector("section.result", timeout=15000)

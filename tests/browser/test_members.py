@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from expediente_web.cases.models import Case, Membership, Source
 from expediente_web.records.models import Person
@@ -55,7 +56,7 @@ def test_the_owner_invites_and_the_invitee_joins(browser, live_server, owned_cas
         joiner.fill("#id_new_password1", "12345678")
         joiner.fill("#id_new_password2", "12345678")
         joiner.click("form.login button[type=submit]")
-        assert joiner.locator(".errorlist").count() >= 1  # the validators' message
+        expect(joiner.locator(".errorlist").first).to_be_visible()  # the validators' message
         joiner.fill("#id_new_password1", "estrella-del-mediodia")
         joiner.fill("#id_new_password2", "estrella-del-mediodia")
         joiner.click("form.login button[type=submit]")
@@ -77,7 +78,7 @@ def test_a_partner_reads_without_identities_until_the_date(page, owned_case, sho
     page.fill("#id_username", "pia")
     page.select_option("#id_role", "role.partner")
     page.click("form.invite button[type=submit]")
-    assert page.locator(".errorlist, .flash.error").count() >= 1  # a partner needs a date
+    expect(page.locator(".errorlist, .flash.error").first).to_be_visible()  # a partner needs a date
     page.fill("#id_username", "pia")
     page.select_option("#id_role", "role.partner")
     page.fill("#id_expires_on", (timezone.now() + timedelta(days=30)).date().isoformat())

@@ -45,7 +45,8 @@ def test_a_documenter_finds_a_testimony_narrows_it_and_opens_it(page, live_serve
     page.get_by_role("navigation", name="Registros del caso").get_by_role(
         "link", name="Buscar", exact=True).click()
     page.fill("#search-q", "golpes CELDAS")  # the witness wrote "golpearon", "celda"
-    page.get_by_role("button", name="Buscar", exact=True).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Buscar", exact=True).click()
     marks = page.locator(".snippet mark").all_inner_texts()
     assert "golpearon" in marks
     assert page.evaluate("window.__pwned") is None
