@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "expediente_web.discussion",
     "expediente_web.dashboard",
     "expediente_web.submissions",
+    "expediente_web.assessment",
 ]
 
 MIDDLEWARE = [
