@@ -108,3 +108,28 @@ def access_ratings(user: Any, case: Case, suspect: Person | None = None) -> Quer
     _require_member(user, case)
     rows = ElementRating.objects.filter(case=case)
     return rows.filter(suspect__isnull=True) if suspect is None else rows.filter(suspect=suspect)
+
+
+def rating_history(user: Any, case: Case, rating: ElementRating | None) -> list[dict[str, Any]]:
+    """The rating's earlier and current rungs, from its audit entries (newest first): who set
+    which rung when. The reasoning of each is not in the log (it is encrypted, named only)."""
+    _require_member(user, case)
+    if rating is None:
+        return []
+    from expediente_web.audit.models import AuditEntry
+
+    entries = AuditEntry.objects.filter(
+        case_code=case.code,
+        object_type="elementrating",
+        object_id=str(rating.uid),
+        action="rate_element",
+    ).order_by("-seq")[:50]
+    return [
+        {
+            "at": e.at,
+            "actor": e.actor,
+            "status": (e.payload.get("fields") or {}).get("status", ""),
+            "before": ((e.payload.get("before") or {}).get("status", "")),
+        }
+        for e in entries
+    ]

@@ -518,3 +518,70 @@ ROUTES.update({
     "submissions:setting": [get(expect(_members(403), owner=200)),
                             post(expect(_members(403), owner=400), data={})],
 })
+
+
+# -- the element matrix (assessment) --------------------------------------------------------------
+# Every member reads the matrix, its elements and its suspects (a partner without the team's
+# notes and restricted reasoning); owners and analysts select, cite, withdraw and rate; the act
+# search that feeds the citation form is theirs too.
+_ASSESS_PAGE = {**_members(403), "owner": 200, "analyst": 200}
+
+
+def _assessed(world: Any) -> Any:
+    """The world's case with imprisonment selected, one citation, and its commander a suspect
+    under art. 28(a) (made once per world)."""
+    made = getattr(world, "_assessed", None)
+    if made is None:
+        from expediente_web.assessment import actions
+
+        owner = world.users["owner"]
+        crime = actions.do_select_crime(owner, world.case, "art7.1.e")
+        mode = actions.do_select_mode(owner, world.case, world.record.commander, "art28.a")
+        citation = actions.do_cite_evidence(owner, world.case, "art7.1.e.1", "act", "supports",
+                                            act=world.record.act)
+        made = world._assessed = {"crime": crime, "mode": mode, "citation": citation}
+    return made
+
+
+def _assessed_uid(key: str) -> Callable[[Any], dict[str, Any]]:
+    return lambda w: {"code": w.case.code, "uid": str(_assessed(w)[key].uid)}
+
+
+def _element(element: str, suspect: bool = False) -> Callable[[Any], dict[str, Any]]:
+    def kwargs(w: Any) -> dict[str, Any]:
+        _assessed(w)
+        found = {"code": w.case.code, "element": element}
+        if suspect:
+            found["uid"] = str(w.record.commander.uid)
+        return found
+
+    return kwargs
+
+
+_CITE = {"kind": "act", "stance": "contradicts", "act": "SRC-A a-2"}
+_RATE = {"status": "ladder.some_information", "reasoning": "Una fuente lo menciona"}
+
+ROUTES.update({
+    "assessment:matrix": [get(READ)],
+    "assessment:select": [post(ANALYSE, data={"term": "art7.1.f"})],
+    "assessment:drop": [post(ANALYSE, _assessed_uid("crime"), data={"reason": "Fuera"})],
+    "assessment:element": [get(READ, _element("art7.1.e.1"))],
+    "assessment:cite": [post(ANALYSE, _element("art7.1.e.1"), data=_CITE)],
+    "assessment:rate": [post(ANALYSE, _element("art7.1.e.1"), data=_RATE)],
+    "assessment:withdraw": [post(ANALYSE, _assessed_uid("citation"), data={"reason": "Otra"})],
+    "assessment:act-search": [get(_ASSESS_PAGE)],
+    "assessment:suspects": [
+        get(READ),
+        post(ANALYSE, data=lambda w: {"person": str(w.record.commander.uid),
+                                      "term": "art25.3.b.order"}),
+    ],
+    "assessment:suspect": [get(READ, lambda w: {"code": w.case.code,
+                                                "uid": str(_assessed(w)["mode"].suspect.uid)})],
+    "assessment:suspect-mode": [post(ANALYSE, lambda w: {"code": w.case.code,
+                                                         "uid": str(_assessed(w)["mode"]
+                                                                    .suspect.uid)},
+                                     data={"term": "art28.b"})],
+    "assessment:suspect-element": [get(READ, _element("art28.a.3", suspect=True))],
+    "assessment:suspect-cite": [post(ANALYSE, _element("art28.a.3", suspect=True), data=_CITE)],
+    "assessment:suspect-rate": [post(ANALYSE, _element("art28.a.3", suspect=True), data=_RATE)],
+})
