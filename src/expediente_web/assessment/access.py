@@ -10,6 +10,8 @@
 - The written reasoning of a rating and the notes of citations are for the team: partners never
   read a note, and read a rating's reasoning only when the analyst cleared it for sharing
   (`ElementRating.restricted` off).
+- The operator at the console (`user` None: `expediente assessment show` without `--user`)
+  reads the matrix, as with every case command.
 - A user without a role in the case gets a 404; an expired member is refused by
   `access_case_by_code` as everywhere.
 """
@@ -34,6 +36,8 @@ NOTE_ROLES = frozenset(
 
 
 def _require_member(user: Any, case: Case) -> str:
+    if user is None:  # the operator at the console, who holds the data directory
+        return "operator"
     role = role_in(user, case)
     if role is None:
         raise Http404(f"No case {case.code!r}")
