@@ -26,7 +26,8 @@ from functools import lru_cache
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from expediente_web.protection.keyring import KeyRing, KeyRingError, load_keyring
+from expediente_web.protection.keyring import KeyRing, KeyRingError
+from expediente_web.protection.unlocked import forget_held, held_keyring
 
 _NONCE_BYTES = 12
 
@@ -52,28 +53,20 @@ def current_keyring() -> KeyRing:
 
 
 def configured_keyring() -> KeyRing:
-    """The configured key ring, unlocked (once per process) but not verified against the
-    database: what the SQLCipher backend opens the database with, before any query."""
-    from django.conf import settings
-
-    return _cached_keyring(str(settings.EXPEDIENTE_KEY_FILE), os.environ.get("EXPEDIENTE_KEYS", ""),
-                           os.environ.get("EXPEDIENTE_KEY_PASSPHRASE", ""),
-                           os.environ.get("EXPEDIENTE_KEY_PASSPHRASE_FILE", ""))
-
-
-@lru_cache(maxsize=4)
-def _cached_keyring(path: str, env: str, passphrase: str = "", passphrase_file: str = "",
-                    ) -> KeyRing:
-    # Unlocked once per process (a prompted passphrase is asked for once).
+    """The configured key ring, unlocked (once per process, and again with the seal it holds when
+    its file changes: see `unlocked`) but not verified against the database: what the SQLCipher
+    backend opens the database with, before any query."""
     from pathlib import Path
 
-    return load_keyring(Path(path))
+    from django.conf import settings
+
+    return held_keyring(Path(settings.EXPEDIENTE_KEY_FILE))
 
 
 def reset_keyring_cache() -> None:
     from expediente_web.protection.key_check import forget
 
-    _cached_keyring.cache_clear()
+    forget_held()
     _aead.cache_clear()
     forget()
 

@@ -324,6 +324,30 @@ def unseal(text: str, path: Path | None, passphrase: str) -> KeyRing:
     return replace(parse_keyring(plain.decode("utf-8"), path), seal=seal)
 
 
+def reopen(text: str, path: Path | None, seal: Seal) -> KeyRing:
+    """The ring sealed in `text` under `seal` (a file re-sealed without a new passphrase, as a
+    rotation writes it), opened with the key `seal` holds: no passphrase, no key derivation.
+
+    Raises:
+        KeyRingError: a malformed file, or one sealed with other parameters or salt.
+    """
+    where = str(path) if path else "the sealed key ring"
+    try:
+        raw = json.loads(text)
+        same = {"format": raw["format"], "kdf": raw["kdf"]} == seal.header()
+        nonce = base64.b64decode(raw["nonce"], validate=True)
+        body = base64.b64decode(raw["ciphertext"], validate=True)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise KeyRingError(f"The sealed key ring in {where} is malformed: {exc}") from None
+    if not same:
+        raise KeyRingError(f"The key ring {where} is sealed under another passphrase")
+    try:
+        plain = AESGCM(seal.key).decrypt(nonce, body, _aad(seal.header()))
+    except InvalidTag:
+        raise KeyRingError(f"The key ring {where} was altered: nothing was read") from None
+    return replace(parse_keyring(plain.decode("utf-8"), path), seal=seal)
+
+
 def read_passphrase(path: Path | None = None, *, prompt: str | None = None,
                     confirm: bool = False) -> str:
     """The passphrase of the key ring: `EXPEDIENTE_KEY_PASSPHRASE`, else the first line of the

@@ -202,6 +202,9 @@ def rotate(actor: object = None, progress: Callable[[int], None] | None = None) 
                         "new_index_key": new_ring.index_id, "previous_index_key": ring.index_id,
                         "values_reencrypted": done, "previous_usage": dict(usage)},
                rows=rows_with_protected_values())
+    # Written again once committed: a server or worker holding the ring sees the file change,
+    # reopens it and takes the index key the blind indexes use now (`protection.unlocked`).
+    save_keyring(new_ring, key_file())
     reset_keyring_cache()
     # The evidence files' keys are wrapped under the new data key; only their headers change.
     # The old key stays in the ring until every file is rewrapped (`--retire-old` checks).
