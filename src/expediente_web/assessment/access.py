@@ -66,6 +66,12 @@ def access_selections(user: Any, case: Case, suspect: Person | None = None) -> Q
     return rows.filter(suspect__isnull=True) if suspect is None else rows.filter(suspect=suspect)
 
 
+def access_mode_selections(user: Any, case: Case) -> QuerySet[Selection]:
+    """The live modes of liability of every suspect of the case."""
+    _require_member(user, case)
+    return Selection.objects.live().filter(case=case, suspect__isnull=False)
+
+
 def access_suspects(user: Any, case: Case) -> QuerySet[Person]:
     """The persons with at least one live mode of liability selected: the matrix's suspects."""
     _require_member(user, case)

@@ -24,6 +24,7 @@ from expediente_web.assessment import actions
 from expediente_web.assessment.access import (
     WRITE_ROLES,
     access_citation_by_uid,
+    access_mode_selections,
     access_selections,
     access_suspects,
     can_read_notes,
@@ -470,11 +471,14 @@ def suspects(request: HttpRequest, code: str) -> HttpResponse:
         status = 400
     elif request.method != "GET":
         return HttpResponse(status=405)
-    listed = []
-    for person in access_suspects(request.user, r.case):
-        r.identities.label(person)
-        modes = [s.term for s in access_selections(request.user, r.case, person)]
-        listed.append((person, modes))
+    modes: dict[int, list[str]] = {}
+    for selection in access_mode_selections(request.user, r.case):
+        modes.setdefault(selection.suspect_id, []).append(selection.term)
+    order = mode_terms()
+    listed = [
+        (r.identities.label(person), sorted(modes.get(person.pk, []), key=order.index))
+        for person in access_suspects(request.user, r.case)
+    ]
     if writes and form is None:
         form = SuspectForm(persons=_candidates(r), terms=mode_terms())
     response = r.render(

@@ -149,3 +149,57 @@ def test_submission_pages_are_bounded(record, owner, documenter, as_user, settin
     assert len(queries) <= SUBMISSION_BOUNDS[name], f"{name}: {len(queries)} queries\n" + (
         "\n".join(q["sql"][:160] for q in queries)
     )
+
+
+# -- the element matrix (assessment) ----------------------------------------------------------
+
+#: The matrix, an element with 40 citations, the suspects and a suspect's page: none may make a
+#: query per citation, act or post (an analyst's view, with the forms and their choices).
+ASSESSMENT_BOUNDS = {
+    "assessment:matrix": 22,
+    "assessment:element": 32,
+    "assessment:suspects": 24,
+    "assessment:suspect": 32,
+}
+
+
+def _assessed(record, analyst):
+    from expediente_web.assessment import actions
+    from expediente_web.records.models import Act
+
+    case = record.case
+    actions.do_select_crime(analyst, case, "art7.1.e")
+    actions.do_select_crime(analyst, case, "art7.1.f")
+    actions.do_select_mode(analyst, case, record.commander, "art28.a")
+    for person in record.persons[:30]:  # thirty more suspects: no query per suspect
+        actions.do_select_mode(analyst, case, person, "art25.3.b.order")
+    for i, act in enumerate(Act.objects.filter(case=case).order_by("id")[:40]):
+        actions.do_cite_evidence(analyst, case, "art7.1.e.1", "act",
+                                 "supports" if i % 3 else "contradicts", act=act, note=f"n{i}")
+        actions.do_cite_evidence(analyst, case, "art28.a.1", "act", "supports", act=act,
+                                 suspect=record.commander)
+    actions.do_cite_evidence(analyst, case, "art7.1.e.1", "excerpt", "supports",
+                             excerpt=record.excerpt)
+    actions.do_cite_evidence(analyst, case, "art7.1.e.1", "document", "supports",
+                             item=record.item)
+    actions.do_rate_element(analyst, case, "art7.1.e.1", "ladder.reasonable_basis", "Porque")
+    actions.do_rate_element(analyst, case, "art7.1.e.1", "ladder.reasonable_grounds", "Más")
+
+
+@pytest.mark.parametrize("name", sorted(ASSESSMENT_BOUNDS))
+def test_assessment_pages_are_bounded(record, analyst, as_user, name):
+    _assessed(record, analyst)
+    kwargs = {"code": record.case.code}
+    if name == "assessment:element":
+        kwargs["element"] = "art7.1.e.1"
+    if name == "assessment:suspect":
+        kwargs["uid"] = str(record.commander.uid)
+    client = as_user(analyst)
+    address = reverse(name, kwargs=kwargs)
+    client.get(address)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(address)
+    assert response.status_code == 200
+    assert len(queries) <= ASSESSMENT_BOUNDS[name], f"{name}: {len(queries)} queries\n" + (
+        "\n".join(q["sql"][:160] for q in queries)
+    )
