@@ -375,6 +375,44 @@ RECIPES.update({
     )[-1],
 })
 
+# -- the element matrix (assessment) ------------------------------------------------------------
+
+
+def _matrix() -> Any:
+    return importlib.import_module("expediente_web.assessment.actions")
+
+
+def _with_crime(w: World) -> Any:
+    return _matrix().do_select_crime(w.analyst, w.case, "art7.1.e")
+
+
+RECIPES.update({
+    "assessment.do_select_crime": _with_crime,
+    "assessment.do_select_mode": lambda w: _matrix().do_select_mode(
+        w.analyst, w.case, w.person, "art28.a"),
+    "assessment.do_drop_selection": lambda w: (
+        chosen := _with_crime(w),
+        lambda: _matrix().do_drop_selection(w.analyst, chosen, "fuera del alcance"),
+    )[-1],
+    "assessment.do_cite_evidence": lambda w: (
+        _with_crime(w),
+        lambda: _matrix().do_cite_evidence(w.analyst, w.case, "art7.1.e.1", "act", "supports",
+                                           act=w.act),
+    )[-1],
+    "assessment.do_withdraw_citation": lambda w: (
+        _with_crime(w),
+        cited := _matrix().do_cite_evidence(w.analyst, w.case, "art7.1.e.1", "act",
+                                            "supports", act=w.act),
+        lambda: _matrix().do_withdraw_citation(w.analyst, cited, "otra víctima"),
+    )[-1],
+    "assessment.do_rate_element": lambda w: (
+        _with_crime(w),
+        lambda: _matrix().do_rate_element(w.analyst, w.case, "art7.1.e.1",
+                                          "ladder.some_information", "una lista lo menciona"),
+    )[-1],
+})
+
+
 def test_every_service_has_a_recipe():
     missing = sorted(set(services()) - set(RECIPES))
     assert not missing, f"add a recipe to RECIPES for: {', '.join(missing)}"
