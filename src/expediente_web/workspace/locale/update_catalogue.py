@@ -35,6 +35,7 @@ SCANNED = {
     "records": WEB / "records",
     "evidence": WEB / "evidence",
     "api": WEB / "api",
+    "assessment": WEB / "assessment",
 }
 
 
