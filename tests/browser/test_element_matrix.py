@@ -80,6 +80,11 @@ def test_an_analyst_cites_rates_and_sees_the_warnings(page, matrix_case, shot, l
     with page.expect_navigation():
         page.click('a[href$="/assessment/elements/art7.1.e.1/"]')
 
+    # The form shows the field of the kind chosen only.
+    assert page.locator("#id_act").is_visible() and page.locator("#id_indicator").is_hidden()
+    page.check("#cite-form input[name=kind][value=pattern]")
+    assert page.locator("#id_indicator").is_visible() and page.locator("#id_act").is_hidden()
+    page.check("#cite-form input[name=kind][value=act]")
     # Supporting: the act typed by its source row.
     page.fill("#id_act", "SRC-A a-1")
     _submit(page, "#cite-form")

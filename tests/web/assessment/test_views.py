@@ -56,8 +56,15 @@ def test_hostile_text_is_inert(case, analyst, matrix_case, as_user):
     assert "Razonamiento reservado" in html and "Nota" in html
     assert "<script>window.__pwned" not in html and "<img src=x" not in html
     assert "&lt;script&gt;" in html
-    matrix = as_user(analyst).get(_url("matrix", case)).content.decode()
-    assert "<script>window.__pwned" not in matrix and "<img src=x" not in matrix
+    actions.do_select_mode(analyst, case, matrix_case.commander, "art28.a")
+    for address in (
+        _url("matrix", case),
+        _url("suspects", case),
+        _url("suspect", case, uid=str(matrix_case.commander.uid)),
+        _url("act-search", case) + "?q=a-1",
+    ):
+        other = as_user(analyst).get(address).content.decode()
+        assert "<script>window.__pwned" not in other and "<img src=x" not in other, address
 
 
 def test_reading_the_reasoning_is_recorded(case, analyst, matrix_case, as_user):
