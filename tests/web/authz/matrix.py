@@ -585,3 +585,42 @@ ROUTES.update({
     "assessment:suspect-cite": [post(ANALYSE, _element("art28.a.3", suspect=True), data=_CITE)],
     "assessment:suspect-rate": [post(ANALYSE, _element("art28.a.3", suspect=True), data=_RATE)],
 })
+
+
+# -- reports (reports) ----------------------------------------------------------------------------
+# A report leaves the team: the roles that may export (owner, analyst) make and download them;
+# every other member is refused the page, its job cards and its files.
+_REPORT_PAGE = {**_members(403), "owner": 200, "analyst": 200}
+
+
+def _report_job(world: Any) -> dict[str, Any]:
+    """A finished report job of the world's case, its zip in the data directory (made once)."""
+    job = getattr(world, "_report_job_made", None)
+    if job is None:
+        import uuid
+        import zipfile
+
+        from expediente_web.jobs.models import Job
+        from expediente_web.reports.jobs import zip_of
+
+        report_id = str(uuid.uuid4())
+        target = zip_of(world.case, report_id)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(target, "w") as archive:
+            archive.writestr("report.html", "<p>informe</p>")
+        job = Job.objects.create(case=world.case, kind="report", actor="matrix_owner",
+                                 status="succeeded",
+                                 params={"edition": "public", "format": "html", "lang": "es"},
+                                 result={"report": report_id, "edition": "public",
+                                         "format": "html", "key": "SHA256:0"})
+        world._report_job_made = job
+    return {"code": world.case.code, "uid": str(job.uid)}
+
+
+ROUTES.update({
+    "reports:page": [get(_REPORT_PAGE)],
+    "reports:start": [post(expect(_members(403), owner=302, analyst=302),
+                           data={"edition": "public", "format": "html", "lang": "es"})],
+    "reports:job": [get(_REPORT_PAGE, _report_job)],
+    "reports:download": [get(_REPORT_PAGE, lambda w: {**_report_job(w), "what": "zip"})],
+})
