@@ -123,3 +123,40 @@ def test_orm_refuses_to_change_entries(chain):
 def test_append_outside_a_transaction_is_refused():
     with pytest.raises(RuntimeError, match="inside the transaction"):
         append("x", "nothing")
+
+
+def test_walk_reads_what_the_orm_reads(chain):
+    """`check` reads the entries a page at a time with plain SQL and the fields' converters: the
+    values must be exactly those of the ORM, whatever the page size."""
+    from django.db import transaction
+
+    from expediente_web.audit.chain import _ROW, _entries
+
+    with transaction.atomic():
+        append("documentalista", "add_comment", case_code="C-ñ", object_type="comment",
+               object_id=9, payload={"texto": "«golpes» en la sede", "n": [1, 2.5, None]})
+    pages: list[int] = []
+    walked = [tuple(row) for row in _entries(3, pages.append)]
+    assert walked == list(AuditEntry.objects.order_by("seq").values_list(*_ROW))
+    assert pages == [3, 3, 3] and len(walked) == 9
+    assert walked[-1][7] == {"texto": "«golpes» en la sede", "n": [1, 2.5, None]}
+    assert walked[-1][1].tzinfo is not None
+
+
+def test_breaks_at_page_boundaries_are_named(chain):
+    # Pages of 3: an edit at the end of the first page, a deletion in the second, and entries
+    # swapped across the boundary of the second and third.
+    _sql("UPDATE audit_auditentry SET actor = %s WHERE seq = 3", "someone_else")
+    _sql("DELETE FROM audit_auditentry WHERE seq = 5")
+    _sql("UPDATE audit_auditentry SET seq = 1000 WHERE seq = 6")
+    _sql("UPDATE audit_auditentry SET seq = 6 WHERE seq = 7")
+    _sql("UPDATE audit_auditentry SET seq = 7 WHERE seq = 1000")
+    paged = check(batch_size=3)
+    assert [str(b) for b in paged.breaks] == [str(b) for b in check(batch_size=5000).breaks]
+    problems = {b.seq: b.problem for b in paged.breaks}
+    assert list(problems) == [3, 5, 6, 7, 8]
+    assert problems[3].startswith("its content was changed")
+    assert problems[5] == "missing: the entry was deleted"
+    assert problems[6].startswith("its content was changed")  # its number is sealed
+    assert problems[8] == "out of order: it was written after the entry now at #6, not after #7"
+    assert paged.entries == 7

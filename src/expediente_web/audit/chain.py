@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hmac
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -42,8 +42,16 @@ class AuditKeyMissing(KeyRingError):
     """The key ring predates the audit keys (`expediente keys upgrade` adds them)."""
 
 
+# One encoder each, made once: `json.dumps` with these options builds a new encoder per call,
+# which is a good part of verifying a long log (the output is the same).
+_encode_canonical = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+).encode
+_encode_fields = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def _canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return _encode_canonical(value)
 
 
 # -- keys ------------------------------------------------------------------------------------
@@ -91,7 +99,7 @@ def _message(
     prev_hash: str,
     rows_text: str = "{}",
 ) -> bytes:
-    fields = json.dumps(
+    fields = _encode_fields(
         [
             seq,
             at.isoformat(timespec="microseconds"),
@@ -101,9 +109,7 @@ def _message(
             object_type,
             object_id,
             prev_hash,
-        ],
-        ensure_ascii=False,
-        separators=(",", ":"),
+        ]
     )
     return f"expediente-audit-entry/2\n{fields}\n{payload_text}\n{rows_text}".encode()
 
@@ -374,6 +380,53 @@ _ROW = (
 )
 
 
+def _entries(batch_size: int, progress: Callable[[int], None] | None = None) -> Iterator[list[Any]]:
+    """Every entry's `_ROW` columns in sequence order, converted as the ORM converts them.
+
+    Reads a page of `batch_size` entries at a time, each page by key (`seq` after the last one
+    read), with the database's and the fields' own converters (an aware `at`, the JSON columns
+    decoded) applied to the three columns that have them: the same values as
+    `values_list(*_ROW)`, without the ORM's per-row machinery (a fifth of a long walk's time).
+    `progress` is called with the size of each page.
+    """
+    from django.db import connections, router
+
+    meta = AuditEntry._meta
+    connection = connections[router.db_for_read(AuditEntry)]
+    quote = connection.ops.quote_name
+    fields = [meta.get_field(name) for name in _ROW]
+    converters = []
+    for pos, field in enumerate(fields):
+        col = field.get_col(meta.db_table)
+        convs = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        if convs:
+            converters.append((pos, convs, col))
+    seq_column = quote(meta.get_field("seq").column)
+    sql = (
+        f"SELECT {', '.join(quote(f.column) for f in fields)} "  # noqa: S608 (identifiers from the model, values bound)
+        f"FROM {quote(meta.db_table)} WHERE {seq_column} > %s "
+        f"ORDER BY {seq_column} LIMIT {int(batch_size)}"
+    )
+    last = -(2**63)
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [last])
+            page = cursor.fetchall()
+        if not page:
+            return
+        for raw in page:
+            row = list(raw)
+            for pos, convs, col in converters:
+                value = row[pos]
+                for convert in convs:
+                    value = convert(value, col, connection)
+                row[pos] = value
+            yield row
+        last = page[-1][0]
+        if progress is not None:
+            progress(len(page))
+
+
 def check(
     batch_size: int = 5000,
     progress: Callable[[int], None] | None = None,
@@ -404,7 +457,6 @@ def check(
     expected_seq = 1
     prev_hash = GENESIS
     count = 0
-    qs = AuditEntry.objects.order_by("seq").values_list(*_ROW)
     for (
         seq,
         at,
@@ -417,10 +469,8 @@ def check(
         rows,
         prev,
         digest,
-    ) in qs.iterator(chunk_size=batch_size):
+    ) in _entries(batch_size, progress):
         count += 1
-        if progress is not None:
-            progress(1)
         if seq > expected_seq:
             for missing in range(expected_seq, seq):
                 breaks.append(Break(missing, "missing: the entry was deleted"))
