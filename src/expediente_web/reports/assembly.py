@@ -156,6 +156,9 @@ class Testimonies:
 class Figure:
     subject: str
     drawing: Any
+    """The wide layout (pages, the PDF)."""
+    narrow: Any
+    """The narrow layout, for phones (None when there is none)."""
     positions: int
 
 
@@ -403,11 +406,12 @@ def _figures(actor: Any, case: Case, by_unit: Counter[str]) -> list[Figure]:
         figure = unit_figure(actor, case, unit, units, _Pseudonyms(), timezone.localdate())  # type: ignore[arg-type]
         if figure.wide is None:
             continue
-        for lane in figure.wide.lanes:
-            # The figure's act columns are counts per period, some under the threshold: the
-            # table of acts by unit gives them, suppressed.
-            lane.counts = []
-        figures.append(Figure(str(unit), figure.wide, figure.positions))
+        for drawing in (figure.wide, figure.narrow):
+            for lane in drawing.lanes if drawing is not None else ():
+                # The figure's act columns are counts per period, some under the threshold:
+                # the table of acts by unit gives them, suppressed.
+                lane.counts = []
+        figures.append(Figure(str(unit), figure.wide, figure.narrow, figure.positions))
         if len(figures) >= FIGURE_UNITS:
             break
     return figures

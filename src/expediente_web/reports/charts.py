@@ -70,7 +70,7 @@ class ColumnChart:
     columns: tuple[Column, ...]
 
 
-def _short(label: str, most: int = 36) -> str:
+def _short(label: str, most: int = 32) -> str:
     return label if len(label) <= most else label[: most - 1].rstrip() + "…"
 
 
