@@ -36,6 +36,7 @@ SCANNED = {
     "evidence": WEB / "evidence",
     "api": WEB / "api",
     "assessment": WEB / "assessment",
+    "reports": WEB / "reports",
 }
 
 
