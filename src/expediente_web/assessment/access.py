@@ -113,6 +113,19 @@ def access_citation_by_uid(user: Any, case: Case, uid: str) -> ElementCitation:
     return found
 
 
+def access_selection_by_uid(user: Any, case: Case, uid: str) -> Selection:
+    """One live selection (a crime, or a suspect's mode) of the case; 404 otherwise."""
+    _require_member(user, case)
+    try:
+        uuid.UUID(str(uid))
+    except ValueError:
+        raise Http404(f"No selection {uid} in case {case.code}") from None
+    found = Selection.objects.live().filter(case=case, uid=uid).select_related("suspect").first()
+    if found is None:
+        raise Http404(f"No selection {uid} in case {case.code}")
+    return found
+
+
 def access_ratings(user: Any, case: Case, suspect: Person | None = None) -> QuerySet[ElementRating]:
     """The ratings of the case's matrix (or of one suspect's)."""
     _require_member(user, case)

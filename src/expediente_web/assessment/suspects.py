@@ -63,7 +63,7 @@ def suspect_record(user: Any, case: Case, suspect: Person) -> SuspectRecord:
     pairs = list(access_records(user, case, Unit).values_list("id", "parent_id"))
     linked: dict[int, LinkedAct] = {}
     direct = (
-        Involvement.objects.filter(act__case=case, act__deleted_at__isnull=True, person=suspect)
+        Involvement.objects.filter(act__in=access_records(user, case, Act), person=suspect)
         .select_related("act__location", "unit")
         .order_by("act__date_earliest", "act_id")
     )
@@ -78,7 +78,7 @@ def suspect_record(user: Any, case: Case, suspect: Person) -> SuspectRecord:
     if under:
         by_units = (
             Involvement.objects.filter(
-                act__case=case, act__deleted_at__isnull=True, unit_id__in=list(under)
+                act__in=access_records(user, case, Act), unit_id__in=list(under)
             )
             .select_related("act__location", "unit")
             .order_by("act__date_earliest", "act_id")

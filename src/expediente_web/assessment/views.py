@@ -25,6 +25,7 @@ from expediente_web.assessment.access import (
     WRITE_ROLES,
     access_citation_by_uid,
     access_mode_selections,
+    access_selection_by_uid,
     access_selections,
     access_suspects,
     can_read_notes,
@@ -36,7 +37,6 @@ from expediente_web.assessment.elements import CONTEXTUAL_GROUP, crime_terms, mo
 from expediente_web.assessment.facts import case_facts
 from expediente_web.assessment.forms import CiteForm, RateForm, ReasonForm, SelectForm, SuspectForm
 from expediente_web.assessment.loading import load_matrix
-from expediente_web.assessment.models import Selection
 from expediente_web.assessment.suspects import suspect_record
 from expediente_web.cases.access import NotPermitted, require_role
 from expediente_web.cases.validation import InvalidInput
@@ -127,13 +127,7 @@ def select(request: HttpRequest, code: str) -> HttpResponse:
 def drop(request: HttpRequest, code: str, uid: str) -> HttpResponse:
     r = reader(request, code)
     _writer(r, "change the element matrix")
-    try:
-        uuid.UUID(uid)
-    except ValueError:
-        raise Http404(f"No selection {uid}") from None
-    selection = Selection.objects.live().filter(case=r.case, uid=uid).first()
-    if selection is None:
-        raise Http404(f"No selection {uid} in case {r.case.code}")
+    selection = access_selection_by_uid(request.user, r.case, uid)
     suspect = selection.suspect
     form = ReasonForm(request.POST)
     if form.is_valid():
@@ -441,9 +435,9 @@ def _candidates(r: Reader) -> list[tuple[str, str]]:
     """Persons who hold a post or are named as perpetrators: those who can be suspects."""
     user, case = r.request.user, r.case
     holders = access_records(user, case, Position).values_list("person_id", flat=True)
-    named = Involvement.objects.filter(act__case=case, person__isnull=False).values_list(
-        "person_id", flat=True
-    )
+    named = Involvement.objects.filter(
+        act__in=access_records(user, case, Act), person__isnull=False
+    ).values_list("person_id", flat=True)
     ids = set(holders) | set(named)
     persons = access_records(user, case, Person).filter(pk__in=ids).order_by("id")[:CHOICE_LIMIT]
     return [(str(p.uid), r.identities.name(p)) for p in persons]
