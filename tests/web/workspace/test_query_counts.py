@@ -158,8 +158,8 @@ def test_submission_pages_are_bounded(record, owner, documenter, as_user, settin
 ASSESSMENT_BOUNDS = {
     "assessment:matrix": 22,
     "assessment:element": 32,
-    "assessment:suspects": 24,
-    "assessment:suspect": 32,
+    "assessment:suspects": 26,
+    "assessment:suspect": 34,
 }
 
 
