@@ -121,3 +121,6 @@ def test_an_analyst_cites_rates_and_sees_the_warnings(page, matrix_case, shot, l
     assert page.locator(f'#linked-acts a[href*="{record.act.uid}"]').count() == 1
     assert page.locator('tr[data-element="art28.a.3"]').count() == 1
     _shots(page, shot, f"suspect-{lang}")
+    page.goto(f"/cases/{case.code}/assessment/suspects/")
+    assert page.locator("table.stack tbody tr").count() == 1
+    _shots(page, shot, f"suspects-{lang}")

@@ -102,6 +102,14 @@ def _witness_of(citation: ElementCitation) -> str | None:
     return f"testimony:{testimony.uid}"  # an unlinked witness: the testimony stands for them
 
 
+def gone(citation: ElementCitation) -> bool:
+    """Whether the cited record was deleted since it was cited."""
+    target = {"act": citation.act, "document": citation.item}.get(citation.kind)
+    if citation.kind == "excerpt" and citation.excerpt is not None:
+        target = citation.excerpt.testimony or citation.excerpt.item
+    return target is not None and getattr(target, "deleted_at", None) is not None
+
+
 def evidence_of(citation: ElementCitation) -> Evidence:
     """The core's view of a stored citation (the note stays out: it is the team's text)."""
     return Evidence(
@@ -125,7 +133,8 @@ def load_matrix(user: Any, case: Case, suspect: Person | None = None) -> LoadedM
     for citation in access_citations(user, case, suspect):
         if citation.element in known:
             cited.setdefault(citation.element, []).append(citation)
-            matrix.cite(citation.element, evidence_of(citation))
+            if not gone(citation):  # a deleted record is listed, and no longer counts
+                matrix.cite(citation.element, evidence_of(citation))
     ratings = {
         r.element: r
         for r in access_ratings(user, case, suspect).defer("reasoning")

@@ -87,3 +87,17 @@ def test_a_suspects_posts_and_linked_acts(case, analyst, record):
     # Named in the act's involvement (ordered it) and his unit took part under his post.
     assert linked[str(record.act.uid)].degree == "involvement.ordered"
     assert linked[str(record.act.uid)].through is not None
+
+
+def test_a_record_deleted_after_it_was_cited_no_longer_counts(case, analyst, record, as_user):
+    from expediente_web.records.actions import do_delete_record
+
+    actions.do_select_crime(analyst, case, "art7.1.e")
+    actions.do_cite_evidence(analyst, case, "art7.1.e.1", "act", "supports", act=record.act)
+    do_delete_record(analyst, record.act, "duplicado de otra fila")
+    row = load_matrix(analyst, case).row("art7.1.e.1")
+    assert row.supporting == 0 and len(row.citations) == 1
+    page = as_user(analyst).get(
+        f"/cases/{case.code}/assessment/elements/art7.1.e.1/", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "deleted since: not counted" in page.content.decode()

@@ -18,7 +18,7 @@ ELEMENT = "art7.1.e.1"
 def matrix_case(case, analyst, record):
     actions.do_select_crime(analyst, case, "art7.1.e")
     actions.do_cite_evidence(
-        analyst, case, ELEMENT, "act", "supports", act=record.act, note=f"Nota {HOSTILE}"
+        analyst, case, ELEMENT, "act", "supports", act=record.act, note=f"NotaPrivada {HOSTILE}"
     )
     actions.do_rate_element(
         analyst, case, ELEMENT, "ladder.reasonable_grounds", f"Razonamiento reservado {HOSTILE}"
@@ -53,7 +53,7 @@ def test_the_matrix_page_in_spanish(case, analyst, matrix_case, client):
 
 def test_hostile_text_is_inert(case, analyst, matrix_case, as_user):
     html = as_user(analyst).get(_url("element", case, element=ELEMENT)).content.decode()
-    assert "Razonamiento reservado" in html and "Nota" in html
+    assert "Razonamiento reservado" in html and "NotaPrivada" in html
     assert "<script>window.__pwned" not in html and "<img src=x" not in html
     assert "&lt;script&gt;" in html
     actions.do_select_mode(analyst, case, matrix_case.commander, "art28.a")
@@ -81,7 +81,7 @@ def test_partners_never_read_restricted_reasoning_nor_notes(
     case, analyst, partner, matrix_case, as_user
 ):
     html = as_user(partner).get(_url("element", case, element=ELEMENT)).content.decode()
-    assert "Razonamiento reservado" not in html and "Nota" not in html
+    assert "Razonamiento reservado" not in html and "NotaPrivada" not in html
     assert "cite-form" not in html and "rate-form" not in html
     actions.do_rate_element(
         analyst,

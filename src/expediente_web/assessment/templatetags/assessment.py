@@ -65,3 +65,11 @@ def get(mapping: Any, key: Any) -> Any:
 @register.filter
 def sorted_list(values: Any) -> list[Any]:
     return sorted(values or [])
+
+
+@register.filter
+def deleted(citation: Any) -> bool:
+    """Whether a citation's record was deleted since (it no longer counts)."""
+    from expediente_web.assessment.loading import gone
+
+    return gone(citation)
