@@ -19,7 +19,19 @@ def truth_rows() -> list[dict[str, str]]:
 
 
 def load_victims(case):
-    """One source per `source_id`, one state per `state`, one person and one act per row."""
+    """One source per `source_id`, one state per `state`, one person and one act per row.
+
+    Written as an import writes them: the search index is made once at the end, not at every
+    row."""
+    from expediente_web.search.index import deferred, reindex_case
+
+    with deferred():
+        persons = _create_victims(case)
+    reindex_case(case)
+    return persons
+
+
+def _create_victims(case):
     from expediente_web.cases.models import Source
     from expediente_web.records.models import Act, Location, Person
 
