@@ -523,6 +523,13 @@ def run_one(database: str, n: int, work: Path, do_tamper: bool, reuse: bool) -> 
     return result
 
 
+def _goal(entries: int, wall_s: float) -> str:
+    """The goal is set for a million entries; another N says nothing about it."""
+    if entries != 1_000_000:
+        return "n/a"
+    return "met" if wall_s < 30 else "MISSED"
+
+
 def table(results: list[dict]) -> None:
     print()
     print(
@@ -541,7 +548,7 @@ def table(results: list[dict]) -> None:
             f"{r['fill']['wall_s']:>6.0f}s {empty_text} {v['wall_s']:>10.2f}s {v['cpu_s']:>9.2f}s "
             f"{r['entries'] / v['wall_s']:>10,.0f} {rd['check']['cpu_s']:>7.2f}s "
             f"{bare:>8.2f}s {rd['check']['cpu_s'] / bare:>9.2f}× "
-            f"{'met' if v['wall_s'] < 30 else 'MISSED':>9}",
+            f"{_goal(r['entries'], v['wall_s']):>9}",
             flush=True,
         )
     print(
