@@ -157,7 +157,7 @@ def _acts_to_cite(actor, case):
     from expediente_web.records.models import Act
     from expediente_web.reports.assembly import _counts, _key, _victims
 
-    found, descriptive, _run = _counts(actor, case)
+    found, descriptive, _pk_of, _act_types = _counts(actor, case)
     victims = _victims(found.frame, descriptive)
     groups = Counter(_key(q, "year") for q in victims.values())
     crowd = {v for v, q in victims.items() if groups[_key(q, "year")] >= 8}

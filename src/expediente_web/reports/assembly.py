@@ -26,7 +26,6 @@ returns an `EditionData` that holds no protected field and no person's identity:
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -294,19 +293,28 @@ def _period_label(key: str, level: str) -> str:
     return when(key) if level == "month" else key
 
 
-def _counts(actor: Any, case: Case) -> tuple[Any, dict[str, tuple[str, int | None, str]], Any]:
+def _counts(
+    actor: Any, case: Case
+) -> tuple[Any, dict[str, tuple[str, int | None, str]], dict[str, int], dict[int, str]]:
+    """The acts frame, each act's victim's descriptive fields (by act uid), act uid → primary
+    key, and act primary key → act type, read in one pass."""
     from expediente_web.analyses.patterns import case_acts
 
-    access_records(actor, case, Act)  # the member check of every read below
-    acts = case_acts(case)
-    descriptive = {
-        str(uid): (sex or "", age, band or "")
-        for uid, sex, age, band in access_records(actor, case, Act)
+    rows = (
+        access_records(actor, case, Act)  # the member check of every read here
         .filter(victim__deleted_at__isnull=True)
-        .values_list("uid", "victim__sex", "victim__age", "victim__age_band")
-        .iterator(chunk_size=5000)
-    }
-    return acts, descriptive, acts.link_run
+        .values_list("id", "uid", "act_type", "victim__sex", "victim__age", "victim__age_band")
+    )
+    acts = case_acts(case)
+    descriptive: dict[str, tuple[str, int | None, str]] = {}
+    pk_of: dict[str, int] = {}
+    act_types: dict[int, str] = {}
+    for pk, uid, act_type, sex, age, band in rows.iterator(chunk_size=5000):
+        key = str(uid)
+        descriptive[key] = (sex or "", age, band or "")
+        pk_of[key] = pk
+        act_types[pk] = act_type
+    return acts, descriptive, pk_of, act_types
 
 
 def _estimate(actor: Any, case: Case) -> Estimate | None:
@@ -618,7 +626,8 @@ def assemble(actor: Any, case: Case, edition_name: str, language: str = "en") ->
     with translation.override(language):
         edition = access_edition(actor, case, edition_name)
         to = consent.recipient(edition.recipient)
-        acts, descriptive, link_run = _counts(actor, case)
+        acts, descriptive, pk_of, act_types = _counts(actor, case)
+        link_run = acts.link_run
         frame = acts.frame
         victims = _victims(frame, descriptive)
         labels = _special_labels()
@@ -636,18 +645,9 @@ def assemble(actor: Any, case: Case, edition_name: str, language: str = "en") ->
             sorted(by_place.items(), key=lambda kv: (kv[0] in labels, -kv[1], kv[0]))
         )
         time_labels = {p: _period_label(p, level) for p in time_keys}
-        pk_of = {
-            uid: pk
-            for pk, uid in access_records(actor, case, Act)
-            .values_list("id", "uid")
-            .iterator(chunk_size=5000)
-        }
         victim_of_act = {
-            pk_of[uuid.UUID(a)]: v
-            for a, v in frame.select("act_id", "victim_id").iter_rows()
-            if uuid.UUID(a) in pk_of
+            pk_of[a]: v for a, v in frame.select("act_id", "victim_id").iter_rows() if a in pk_of
         }
-        act_types = dict(access_records(actor, case, Act).values_list("id", "act_type"))
         testimonies, disclosure = _testimonies(actor, case, to, act_types, victims, victim_of_act)
         data = EditionData(
             case_code=case.code,
