@@ -33,6 +33,8 @@ class CaseFacts:
     """Facts reported by one source only."""
     several: int
     """Facts reported by two or more sources (all of them, not only those listed)."""
+    by_act: dict[str, Fact]
+    """Every act's fact (one source or more), by the act's uid."""
 
 
 def case_facts(user: Any, case: Case, limit: int = 50) -> CaseFacts:
@@ -75,8 +77,15 @@ def case_facts(user: Any, case: Case, limit: int = 50) -> CaseFacts:
     several = [f for f in facts if len(f.sources) > 1]
     several.sort(key=lambda f: (-f.independent_sources, -len(f.acts), f.earliest or _far()))
     by_uid = {str(a.uid): a for a in acts}
+    by_act = {a.id: fact for fact in facts for a in fact.acts}
     return CaseFacts(
-        several[:limit], by_uid, len(reports), sourceless, len(facts) - len(several), len(several)
+        several[:limit],
+        by_uid,
+        len(reports),
+        sourceless,
+        len(facts) - len(several),
+        len(several),
+        by_act,
     )
 
 

@@ -229,6 +229,11 @@ def _element_page(
     if notes:
         revealed.extend(f"citation:{c.uid}" for c in row.citations if c.note)
     indicators = {i.key: i for i in INDICATORS}
+    if any(c.kind == "act" for c in row.citations):
+        by_act = case_facts(request.user, r.case).by_act
+        for citation in row.citations:
+            if citation.kind == "act" and citation.act is not None:
+                citation.fact = by_act.get(str(citation.act.uid))  # type: ignore[attr-defined]
     context = {
         "loaded": loaded,
         "group": group,

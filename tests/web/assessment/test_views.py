@@ -226,3 +226,16 @@ def test_a_viewer_sees_suspects_by_pseudonym(case, analyst, viewer, matrix_case,
         .content.decode()
     )
     assert "Comandante Inventado" not in html
+
+
+def test_a_cited_act_says_how_many_independent_sources_report_it(
+    case, analyst, matrix_case, as_user
+):
+    # SRC-A's May detention and SRC-B's 2017 detention of the same linked victim: one fact.
+    actions.do_cite_evidence(
+        analyst, case, "art7.1.e.2", "act", "supports", act=matrix_case.other_act
+    )
+    page = as_user(analyst).get(
+        _url("element", case, element="art7.1.e.2"), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "reported by 2 independent sources" in page.content.decode()

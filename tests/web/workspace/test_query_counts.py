@@ -157,7 +157,7 @@ def test_submission_pages_are_bounded(record, owner, documenter, as_user, settin
 #: query per citation, act or post (an analyst's view, with the forms and their choices).
 ASSESSMENT_BOUNDS = {
     "assessment:matrix": 22,
-    "assessment:element": 32,
+    "assessment:element": 37,  # + the facts its cited acts belong to
     "assessment:suspects": 26,
     "assessment:suspect": 34,
 }
