@@ -67,7 +67,7 @@ def test_a_report_is_made_from_the_page_and_its_site_reads_from_the_disk(
     page.wait_for_selector("section.report-job a.button", timeout=20000)
     _shot(page, "done", width)
     assert _no_sideways_scroll(page)
-    job = Job.objects.get(kind="report")
+    job = Job.objects.get(kind="report_edition")
     assert job.status == "succeeded", job.error
     link = page.locator("section.report-job a.button").first.get_attribute("href")
     assert link == f"/cases/{case.code}/reports/{job.uid}/download/zip/"

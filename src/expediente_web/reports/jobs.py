@@ -24,7 +24,7 @@ from expediente_web.reports.editions import EDITIONS, FORMATS, LANGUAGES
 
 __all__ = ["KIND", "clean", "folder_of", "register", "zip_of"]
 
-KIND = "report"
+KIND = "report_edition"
 PARAMS = ("edition", "format", "lang")
 
 

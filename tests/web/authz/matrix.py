@@ -608,7 +608,7 @@ def _report_job(world: Any) -> dict[str, Any]:
         target.parent.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(target, "w") as archive:
             archive.writestr("report.html", "<p>informe</p>")
-        job = Job.objects.create(case=world.case, kind="report", actor="matrix_owner",
+        job = Job.objects.create(case=world.case, kind="report_edition", actor="matrix_owner",
                                  status="succeeded",
                                  params={"edition": "public", "format": "html", "lang": "es"},
                                  result={"report": report_id, "edition": "public",

@@ -75,7 +75,7 @@ def test_a_report_runs_as_a_job_and_its_signed_folder_downloads(
         f"/cases/{case.code}/reports/start/", {"edition": "public", "format": "site", "lang": "es"}
     )
     assert answer.status_code == 302
-    job = Job.objects.get(case=case, kind="report")
+    job = Job.objects.get(case=case, kind="report_edition")
     card = web.get(f"/cases/{case.code}/reports/{job.uid}/").content.decode()
     assert f'hx-get="/cases/{case.code}/reports/{job.uid}/"' in card
 
@@ -110,7 +110,7 @@ def test_a_pdf_report_downloads_as_a_pdf(case, record, owner, client_as):
         {"edition": "confidential", "format": "pdf", "lang": "en"},
     )
     run_pending()
-    job = Job.objects.get(case=case, kind="report")
+    job = Job.objects.get(case=case, kind="report_edition")
     assert job.status == "succeeded", job.error
     pdf = web.get(f"/cases/{case.code}/reports/{job.uid}/download/pdf/")
     assert pdf.status_code == 200
@@ -129,7 +129,7 @@ def test_a_bad_choice_is_refused_with_a_message_and_queues_nothing(
         follow=True,
     )
     assert answer.status_code == 200
-    assert not Job.objects.filter(kind="report").exists()
+    assert not Job.objects.filter(kind="report_edition").exists()
     assert 'role="alert"' in answer.content.decode() or "error" in answer.content.decode()
 
 
@@ -140,7 +140,7 @@ def test_the_page_makes_a_bounded_number_of_queries(case, record, analyst, clien
     from expediente_web.jobs.actions import do_enqueue_job
 
     for _ in range(12):  # more than the page shows
-        do_enqueue_job(analyst, case, "report", {"edition": "public", "format": "html"})
+        do_enqueue_job(analyst, case, "report_edition", {"edition": "public", "format": "html"})
     web = client_as(analyst)
     web.get(f"/cases/{case.code}/reports/")
     with CaptureQueriesContext(connection) as queries:
