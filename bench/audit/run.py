@@ -295,6 +295,7 @@ def fill(n: int) -> dict:
     keys = chain.audit_keys()
     mac_key = keys.mac_key
     ops = connection.ops
+    encoder = chain.AuditEntry._meta.get_field("payload").encoder
     entries = Entries(SEED)
     start = datetime(2026, 1, 5, 8, 0, 0, 123457, tzinfo=UTC)
     prev = chain.GENESIS
@@ -338,8 +339,8 @@ def fill(n: int) -> dict:
                 case_code,
                 object_type,
                 object_id,
-                ops.adapt_json_value(stored, None),
-                ops.adapt_json_value(rows, None),
+                ops.adapt_json_value(stored, encoder),  # as the model's field writes it
+                ops.adapt_json_value(rows, encoder),
                 prev,
                 digest,
             )

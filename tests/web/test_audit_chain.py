@@ -130,13 +130,14 @@ def test_walk_reads_what_the_orm_reads(chain):
     values must be exactly those of the ORM, whatever the page size."""
     from django.db import transaction
 
-    from expediente_web.audit.chain import _ROW, _entries
+    from expediente_web.audit.chain import _ROW, _converter, _entries
 
     with transaction.atomic():
         append("documentalista", "add_comment", case_code="C-ñ", object_type="comment",
                object_id=9, payload={"texto": "«golpes» en la sede", "n": [1, 2.5, None]})
     pages: list[int] = []
-    walked = [tuple(row) for row in _entries(3, pages.append)]
+    convert = _converter()
+    walked = [tuple(convert(row)) for row in _entries(3, pages.append)]
     assert walked == list(AuditEntry.objects.order_by("seq").values_list(*_ROW))
     assert pages == [3, 3, 3] and len(walked) == 9
     assert walked[-1][7] == {"texto": "«golpes» en la sede", "n": [1, 2.5, None]}
@@ -160,3 +161,59 @@ def test_breaks_at_page_boundaries_are_named(chain):
     assert problems[6].startswith("its content was changed")  # its number is sealed
     assert problems[8] == "out of order: it was written after the entry now at #6, not after #7"
     assert paged.entries == 7
+
+
+def test_entries_are_stored_in_the_form_their_seal_covers(chain, monkeypatch):
+    """The JSON columns are written canonically (keys sorted, no spaces, text as is): on SQLite
+    the stored text is what the seal covers, and verify checks it as read."""
+    from django.db import connection, transaction
+
+    from expediente_web.audit import chain as chain_module
+    from expediente_web.audit.chain import _canonical
+
+    with transaction.atomic():
+        entry = append("documentalista", "add_comment", payload={"z": "«ñ»", "a": [1, 2.5]})
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT payload, rows FROM audit_auditentry WHERE seq = %s", [entry.seq])
+        payload, rows = cursor.fetchone()
+    if connection.vendor == "sqlite":
+        assert payload == _canonical({"z": "«ñ»", "a": [1, 2.5]}) == '{"a":[1,2.5],"z":"«ñ»"}'
+        assert rows == "{}"
+
+        def decoded(raw):
+            raise AssertionError(f"entry #{raw[0]} was decoded: its stored text did not verify")
+
+        monkeypatch.setattr(chain_module, "_converter", lambda: decoded)
+    assert verify() == []
+
+
+def test_entries_stored_in_another_json_form_still_verify_and_their_edits_still_show(chain):
+    """Entries written before the canonical form (or re-spaced by hand: the same content) are
+    checked decoded, as before; an edit inside such a text is still a break."""
+    import json
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the stored JSON text is SQLite's; PostgreSQL keeps jsonb in its own form")
+    for seq, payload in AuditEntry.objects.values_list("seq", "payload"):
+        _sql("UPDATE audit_auditentry SET payload = %s WHERE seq = %s",
+             json.dumps(payload, indent=1), seq)
+    assert verify() == []
+    _sql("UPDATE audit_auditentry SET payload = %s WHERE seq = 2", json.dumps({"n": 999}))
+    problems = {b.seq: b.problem for b in verify()}
+    assert list(problems) == [2] and problems[2].startswith("its content was changed")
+
+
+@pytest.mark.parametrize(
+    "text", ['"', "\\", "\n\t\x00\x1f", "«ñ» \u2028\u2029 😀", "</script>", ""])
+def test_the_sealed_fields_are_written_as_the_json_encoder_writes_them(text):
+    """The fields line of a sealed message is built without the encoder's per-call work; it
+    must be the encoder's text exactly, whatever the strings hold."""
+    from expediente_web.audit.chain import _encode_fields, _message_text
+
+    texts = ["2026-01-05T08:00:00.123457+00:00", text, "act" + text, "C" + text, "t", "42",
+             "0" * 64]
+    message = _message_text(7, *texts[:6], "{}", texts[6], "{}")
+    assert message == (
+        f"expediente-audit-entry/2\n{_encode_fields([7, *texts])}\n{{}}\n{{}}".encode())

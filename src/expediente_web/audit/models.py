@@ -4,9 +4,23 @@ left behind."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.db import models
+
+
+class CanonicalJSONEncoder(json.JSONEncoder):
+    """Writes a JSON column in the chain's canonical form (keys sorted, no spaces, text as is):
+    on SQLite the text stored is then the text the entry's seal covers, and `audit verify`
+    checks it as read, without decoding and encoding it again."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.update(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        super().__init__(**kwargs)
+
+    def default(self, o: Any) -> Any:
+        return str(o)
 
 
 class AppendOnlyError(Exception):
@@ -29,9 +43,9 @@ class AuditEntry(models.Model):
     case_code = models.CharField(max_length=64, blank=True, db_index=True)
     object_type = models.CharField(max_length=64, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
-    payload = models.JSONField(default=dict)
+    payload = models.JSONField(default=dict, encoder=CanonicalJSONEncoder)
     # Per table, how many rows the write left and a hash over their digests (`audit.rows`).
-    rows = models.JSONField(default=dict, blank=True)
+    rows = models.JSONField(default=dict, blank=True, encoder=CanonicalJSONEncoder)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
