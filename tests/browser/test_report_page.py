@@ -5,6 +5,8 @@ asks for nothing outside its folder. Screenshots at 1280 and 390 px."""
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -45,7 +47,6 @@ def test_a_report_is_made_from_the_page_and_its_site_reads_from_the_disk(
 ):
     from expediente_web.jobs.models import Job
     from expediente_web.jobs.worker import run_pending
-    from expediente_web.reports.jobs import folder_of
 
     case = report_case
     page.set_viewport_size({"width": width, "height": 900})
@@ -73,7 +74,10 @@ def test_a_report_is_made_from_the_page_and_its_site_reads_from_the_disk(
     assert link == f"/cases/{case.code}/reports/{job.uid}/download/zip/"
 
     # The static site, from the disk: every request it makes stays in its folder.
-    site = folder_of(case, job.result["report"])
+    packed = page.request.get(link).body()
+    with zipfile.ZipFile(io.BytesIO(packed)) as archive:
+        archive.extractall(tmp_path)
+    site = tmp_path / f"{case.code}-public"
     outside: list[str] = []
     page.on(
         "request", lambda r: outside.append(r.url) if not r.url.startswith(site.as_uri()) else None

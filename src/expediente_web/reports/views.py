@@ -7,10 +7,13 @@ job has finished.
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,7 +25,7 @@ from expediente_web.jobs import progress
 from expediente_web.jobs.access import access_job, jobs_of_case
 from expediente_web.jobs.actions import do_enqueue_job
 from expediente_web.reports.access import access_case_editions, require_report_role
-from expediente_web.reports.jobs import KIND, folder_of, zip_of
+from expediente_web.reports.jobs import KIND, unsealed_zip
 
 SHOWN_JOBS = 10
 
@@ -98,8 +101,8 @@ def report_job(request: HttpRequest, code: str, uid: str) -> HttpResponse:
 
 
 @login_required
-def report_download(request: HttpRequest, code: str, uid: str, what: str) -> FileResponse:
-    """The signed folder as a zip, or the PDF itself."""
+def report_download(request: HttpRequest, code: str, uid: str, what: str) -> HttpResponse:
+    """The signed folder as a zip, or the PDF itself, unsealed in memory."""
     case, _role = access_case_by_code(request.user, code)
     require_report_role(request.user, case)
     job = access_job(request.user, case, uid)
@@ -107,14 +110,17 @@ def report_download(request: HttpRequest, code: str, uid: str, what: str) -> Fil
     if job.kind != KIND or job.status != "succeeded" or not report_id:
         raise Http404(f"No finished report {uid}")
     edition = job.result.get("edition", "report")
-    if what == "zip":
-        path = zip_of(case, report_id)
-        name = f"{case.code}-{edition}.zip"
-    elif what == "pdf" and job.result.get("format") == "pdf":
-        path = folder_of(case, report_id) / "report.pdf"
-        name = f"{case.code}-{edition}.pdf"
-    else:
+    if what not in ("zip", "pdf") or (what == "pdf" and job.result.get("format") != "pdf"):
         raise Http404(f"No {what} of report {uid}")
-    if not path.is_file():
-        raise Http404(f"The files of report {uid} are no longer there")
-    return FileResponse(path.open("rb"), as_attachment=True, filename=name)
+    packed = unsealed_zip(case, report_id)
+    if packed is None:
+        raise Http404(f"The files of report {uid} are no longer there, or no longer readable")
+    if what == "zip":
+        body, kind, name = packed, "application/zip", f"{case.code}-{edition}.zip"
+    else:
+        with zipfile.ZipFile(io.BytesIO(packed)) as archive:
+            body = archive.read(f"{case.code}-{edition}/report.pdf")
+        kind, name = "application/pdf", f"{case.code}-{edition}.pdf"
+    response = HttpResponse(body, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -597,17 +597,18 @@ def _report_job(world: Any) -> dict[str, Any]:
     """A finished report job of the world's case, its zip in the data directory (made once)."""
     job = getattr(world, "_report_job_made", None)
     if job is None:
+        import io
         import uuid
         import zipfile
 
         from expediente_web.jobs.models import Job
-        from expediente_web.reports.jobs import zip_of
+        from expediente_web.reports.jobs import seal
 
         report_id = str(uuid.uuid4())
-        target = zip_of(world.case, report_id)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with zipfile.ZipFile(target, "w") as archive:
+        packed = io.BytesIO()
+        with zipfile.ZipFile(packed, "w") as archive:
             archive.writestr("report.html", "<p>informe</p>")
+        seal(world.case, report_id, packed.getvalue())
         job = Job.objects.create(case=world.case, kind="report_edition", actor="matrix_owner",
                                  status="succeeded",
                                  params={"edition": "public", "format": "html", "lang": "es"},

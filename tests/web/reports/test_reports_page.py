@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -87,7 +88,13 @@ def test_a_report_runs_as_a_job_and_its_signed_folder_downloads(
     assert "hx-get" not in card and job.result["key"] in card
     download = web.get(f"/cases/{case.code}/reports/{job.uid}/download/zip/")
     assert download.status_code == 200
-    body = b"".join(download.streaming_content)
+    body = download.content
+    # the data directory keeps only the sealed zip: nothing of the report in clear
+    from django.conf import settings
+
+    kept = [p for p in (Path(settings.DATA_DIR) / "reports").rglob("*") if p.is_file()]
+    assert [p.suffix for p in kept] == [".sealed"]
+    assert b"report" not in kept[0].read_bytes().lower() and b"<html" not in kept[0].read_bytes()
     with zipfile.ZipFile(io.BytesIO(body)) as archive:
         archive.extractall(tmp_path)
         text = "\n".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
@@ -114,7 +121,7 @@ def test_a_pdf_report_downloads_as_a_pdf(case, record, owner, client_as):
     assert job.status == "succeeded", job.error
     pdf = web.get(f"/cases/{case.code}/reports/{job.uid}/download/pdf/")
     assert pdf.status_code == 200
-    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+    assert pdf.content.startswith(b"%PDF")
 
 
 def test_a_bad_choice_is_refused_with_a_message_and_queues_nothing(
