@@ -458,9 +458,12 @@ def test_only_the_owner_chooses_the_editions(small_case):
         do_set_report_editions(olga, small_case, [])
 
 
-def test_a_reviewer_may_not_make_a_report(small_case, tmp_path):
-    result = invoke(
-        "report", "--case", CASE, "--edition", "public", "--out", tmp_path / "r", "--user", "rita"
-    )
-    assert result.exit_code == 3, result.output
-    assert not (tmp_path / "r").exists()
+def test_a_reviewer_or_no_user_may_not_make_a_report(small_case, tmp_path, monkeypatch):
+    monkeypatch.delenv("EXPEDIENTE_USER", raising=False)
+    for user in (["--user", "rita"], []):
+        result = invoke(
+            "report", "--case", CASE, "--edition", "public", "--out", tmp_path / "r", *user
+        )
+        assert result.exit_code == 3, result.output
+        assert ("rita may not" if user else "--user NAME") in result.output
+        assert not (tmp_path / "r").exists()

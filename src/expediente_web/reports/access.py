@@ -1,9 +1,9 @@
 """Who may make a case's reports, and in which editions.
 
 A report leaves the team, so making one is for the roles that may export the case (owner,
-analyst); a console command run without `--user` acts as the operator, as exports do. The reads
-a report is assembled from go through `records.access.access_records` and the analyses app's
-reads (`assembly.py`).
+analyst), named: a console command needs `--user` (the operator, who holds the data directory
+but has no role in the case, is refused, since the reads a report is assembled from —
+`records.access.access_records` and the analyses app's reads, `assembly.py` — are a member's).
 """
 
 from __future__ import annotations
@@ -34,9 +34,8 @@ class EditionRefused(ValueError):
 
 
 def require_report_role(actor: Any, case: Case) -> None:
-    """`NotPermitted` unless the actor may make the case's reports (None: the operator)."""
-    if actor is not None:
-        require_role(actor, case, REPORT_ROLES, gettext_noop("make reports of the case"))
+    """`NotPermitted` unless the actor is an owner or analyst of the case."""
+    require_role(actor, case, REPORT_ROLES, gettext_noop("make reports of the case"))
 
 
 def access_case_editions(actor: Any, case: Case) -> list[Edition]:
