@@ -11,6 +11,7 @@ app_name = "reports"
 urlpatterns = [
     path("", views.reports, name="page"),
     path("start/", views.report_start, name="start"),
+    path("editions/", views.report_editions, name="editions"),
     path("<uuid:uid>/", views.report_job, name="job"),
     path("<uuid:uid>/download/<slug:what>/", views.report_download, name="download"),
 ]

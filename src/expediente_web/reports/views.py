@@ -25,6 +25,8 @@ from expediente_web.jobs import progress
 from expediente_web.jobs.access import access_job, jobs_of_case
 from expediente_web.jobs.actions import do_enqueue_job
 from expediente_web.reports.access import access_case_editions, require_report_role
+from expediente_web.reports.actions import do_set_report_editions
+from expediente_web.reports.editions import EDITIONS
 from expediente_web.reports.jobs import KIND, unsealed_zip
 
 SHOWN_JOBS = 10
@@ -58,6 +60,7 @@ def reports(request: HttpRequest, code: str) -> HttpResponse:
     editions = access_case_editions(request.user, case)
     form = ReportForm(editions=editions, initial={"lang": request.LANGUAGE_CODE[:2]})
     jobs = jobs_of_case(request.user, case).filter(kind=KIND)[:SHOWN_JOBS]
+    chosen = {e.id for e in editions}
     return render(
         request,
         "reports/page.html",
@@ -66,6 +69,8 @@ def reports(request: HttpRequest, code: str) -> HttpResponse:
             "role": role,
             "form": form,
             "cards": [_card(j) for j in jobs],
+            "may_choose": role == "role.owner",
+            "all_editions": [(e, e.id in chosen) for e in EDITIONS.values()],
         },
     )
 
@@ -87,6 +92,20 @@ def report_start(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, "; ".join(m for ms in exc.message_dict.values() for m in ms))
         return redirect("reports:page", code=case.code)
     messages.success(request, _("The report is being made; this page shows its progress."))
+    return redirect("reports:page", code=case.code)
+
+
+@login_required
+@require_POST
+def report_editions(request: HttpRequest, code: str) -> HttpResponse:
+    """The owner chooses which editions the case's reports may be made in."""
+    case, _role = access_case_by_code(request.user, code)
+    try:
+        do_set_report_editions(request.user, case, request.POST.getlist("editions"))
+    except InvalidInput as exc:
+        messages.error(request, "; ".join(m for ms in exc.message_dict.values() for m in ms))
+    else:
+        messages.success(request, _("The editions of the case's reports are saved."))
     return redirect("reports:page", code=case.code)
 
 

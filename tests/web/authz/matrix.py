@@ -622,6 +622,8 @@ ROUTES.update({
     "reports:page": [get(_REPORT_PAGE)],
     "reports:start": [post(expect(_members(403), owner=302, analyst=302),
                            data={"edition": "public", "format": "html", "lang": "es"})],
+    "reports:editions": [post(expect(_members(403), owner=302),
+                              data={"editions": ["public", "otp", "confidential"]})],
     "reports:job": [get(_REPORT_PAGE, _report_job)],
     "reports:download": [get(_REPORT_PAGE, lambda w: {**_report_job(w), "what": "zip"})],
 })

@@ -153,3 +153,30 @@ def test_the_page_makes_a_bounded_number_of_queries(case, record, analyst, clien
     with CaptureQueriesContext(connection) as queries:
         assert web.get(f"/cases/{case.code}/reports/").status_code == 200
     assert len(queries) <= 16, "\n".join(q["sql"][:160] for q in queries)
+
+
+def test_the_owner_chooses_the_editions_on_the_page(case, record, owner, analyst, client_as):
+    from expediente_web.reports.access import access_case_editions
+
+    page = client_as(owner).get(f"/cases/{case.code}/reports/").content.decode()
+    assert page.count('name="editions"') == 5 and page.count(" checked") == 5
+    answer = client_as(owner).post(
+        f"/cases/{case.code}/reports/editions/", {"editions": ["otp", "public"]}
+    )
+    assert answer.status_code == 302
+    assert [e.id for e in access_case_editions(owner, case)] == ["public", "otp"]
+    refused = client_as(owner).post(f"/cases/{case.code}/reports/editions/", {}, follow=True)
+    assert [e.id for e in access_case_editions(owner, case)] == ["public", "otp"]
+    assert "at least one edition" in refused.content.decode() or "al menos" in (
+        refused.content.decode()
+    )
+    assert (
+        'name="editions"'
+        not in client_as(analyst).get(f"/cases/{case.code}/reports/").content.decode()
+    )
+    assert (
+        client_as(analyst)
+        .post(f"/cases/{case.code}/reports/editions/", {"editions": ["public"]})
+        .status_code
+        == 403
+    )
