@@ -91,3 +91,20 @@ def test_a_report_is_made_from_the_page_and_its_site_reads_from_the_disk(
     page.wait_for_url("**/acts.html")
     assert page.locator("svg.report-chart").count() >= 1  # none where every count is under 5
     assert outside == []
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_owner_chooses_the_editions_the_case_makes(page, report_case, width):
+    users = get_user_model().objects
+    users.create_user("olga", password=PASSWORD)
+    Membership.objects.create(case=report_case, user=users.get(username="olga"), role="role.owner")
+    page.set_viewport_size({"width": width, "height": 900})
+    browser_sign_in(page, "olga", PASSWORD)
+    page.goto(f"/cases/{report_case.code}/reports/")
+    page.uncheck("form.report-editions input[value='oas']")
+    page.uncheck("form.report-editions input[value='iachr']")
+    page.locator("form.report-editions button[type=submit]").click()
+    page.wait_for_url(f"**/cases/{report_case.code}/reports/")
+    assert page.locator("#id_edition option").count() == 3
+    _shot(page, "owner", width)
+    assert _no_sideways_scroll(page)
