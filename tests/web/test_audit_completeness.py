@@ -13,6 +13,7 @@ import inspect
 import io
 import pkgutil
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -434,3 +435,18 @@ def test_every_service_writes_an_audit_entry(name, make_user, case, owner):
         before = AuditEntry.objects.count()  # the preparation's own entries do not count
         made()
     assert AuditEntry.objects.count() > before, f"{name} wrote no audit entry"
+
+# -- reports ------------------------------------------------------------------------------------
+
+
+def _reports() -> Any:
+    return importlib.import_module("expediente_web.reports.actions")
+
+
+RECIPES.update({
+    "reports.do_set_report_editions": lambda w: _reports().do_set_report_editions(
+        w.owner, w.case, ["public", "confidential"]),
+    "reports.do_make_report": lambda w: _reports().do_make_report(
+        w.owner, w.case, "confidential", "html",
+        Path(tempfile.mkdtemp(prefix="expediente-report-")) / "out"),
+})

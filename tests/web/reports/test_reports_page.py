@@ -65,11 +65,15 @@ def test_the_page_offers_the_case_editions_and_refuses_other_members(
 
 
 def test_a_report_runs_as_a_job_and_its_signed_folder_downloads(
-    case, record, analyst, client_as, tmp_path
+    case, record, analyst, client_as, tmp_path, settings
 ):
     from expediente.legal.manifest import verify_release
     from expediente_web.jobs.models import Job
     from expediente_web.jobs.worker import run_pending
+
+    # A data directory of its own: other tests' reports of a case with the same code are kept
+    # in the test process's shared one.
+    settings.DATA_DIR = tmp_path / "data"
 
     web = client_as(analyst)
     answer = web.post(
@@ -90,8 +94,6 @@ def test_a_report_runs_as_a_job_and_its_signed_folder_downloads(
     assert download.status_code == 200
     body = download.content
     # the data directory keeps only the sealed zip: nothing of the report in clear
-    from django.conf import settings
-
     kept = [p for p in (Path(settings.DATA_DIR) / "reports").rglob("*") if p.is_file()]
     assert [p.suffix for p in kept] == [".sealed"]
     assert b"report" not in kept[0].read_bytes().lower() and b"<html" not in kept[0].read_bytes()
