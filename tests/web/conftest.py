@@ -34,6 +34,18 @@ def client():
 
 
 @pytest.fixture
+def as_user(client):
+    """`as_user(user)` → the test client signed in as that user (both factors, as the shared
+    `client` fixture does)."""
+
+    def sign(user):
+        client.force_login(user)
+        return client
+
+    return sign
+
+
+@pytest.fixture
 def password_only_client():
     """A client whose `force_login` gives a session without the second factor."""
     return Client()
@@ -89,6 +101,22 @@ def reviewer(make_user, case, owner):
 @pytest.fixture
 def viewer(make_user, case, owner):
     return _member(make_user, case, owner, "vera_viewer", "role.viewer")
+
+
+@pytest.fixture
+def partner(make_user, case, owner):
+    """A partner organisation's member, until thirty days from now."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from expediente_web.cases.actions import do_set_membership
+
+    user = make_user("paula_partner")
+    do_set_membership(
+        owner, case, user, "role.partner", expires_at=timezone.now() + dt.timedelta(days=30)
+    )
+    return user
 
 
 @pytest.fixture

@@ -23,14 +23,6 @@ pytestmark = pytest.mark.django_db
 LATER = "2999-12-31"
 
 
-@pytest.fixture
-def partner(make_user, case, owner):
-    user = make_user("paula_partner")
-    do_set_membership(owner, case, user, "role.partner",
-                      expires_at=timezone.now() + timedelta(days=30))
-    return user
-
-
 def _team(case):
     return f"/cases/{case.code}/team/"
 

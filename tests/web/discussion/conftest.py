@@ -46,10 +46,3 @@ def other_case_member(make_user):
     return user
 
 
-@pytest.fixture
-def as_user(client):
-    def sign(user):
-        client.force_login(user)
-        return client
-
-    return sign

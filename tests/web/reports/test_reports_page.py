@@ -21,15 +21,6 @@ def record(case):
     return build_record(case, many=12, hostile=True)
 
 
-@pytest.fixture
-def client_as(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
-
-
 def _protected(record):
     from expediente_web.records.models import Person, Testimony
     from expediente_web.workspace.identities import PERSON_FIELDS
@@ -43,21 +34,21 @@ def _protected(record):
 
 
 def test_the_page_offers_the_case_editions_and_refuses_other_members(
-    case, record, analyst, reviewer, owner, client_as
+    case, record, analyst, reviewer, owner, as_user
 ):
     from expediente_web.reports.actions import do_set_report_editions
 
-    page = client_as(analyst).get(f"/cases/{case.code}/reports/")
+    page = as_user(analyst).get(f"/cases/{case.code}/reports/")
     assert page.status_code == 200
     html = page.content.decode()
     for edition in ("public", "otp", "oas", "iachr", "confidential"):
         assert f'value="{edition}"' in html
     assert "<script>window.__pwned" not in html
     do_set_report_editions(owner, case, ["confidential"])
-    html = client_as(analyst).get(f"/cases/{case.code}/reports/").content.decode()
+    html = as_user(analyst).get(f"/cases/{case.code}/reports/").content.decode()
     assert 'value="confidential"' in html and 'value="public"' not in html
-    assert client_as(reviewer).get(f"/cases/{case.code}/reports/").status_code == 403
-    started = client_as(reviewer).post(
+    assert as_user(reviewer).get(f"/cases/{case.code}/reports/").status_code == 403
+    started = as_user(reviewer).post(
         f"/cases/{case.code}/reports/start/",
         {"edition": "confidential", "format": "html", "lang": "es"},
     )
@@ -65,7 +56,7 @@ def test_the_page_offers_the_case_editions_and_refuses_other_members(
 
 
 def test_a_report_runs_as_a_job_and_its_signed_folder_downloads(
-    case, record, analyst, client_as, tmp_path, settings
+    case, record, analyst, as_user, tmp_path, settings
 ):
     from expediente.legal.manifest import verify_release
     from expediente_web.jobs.models import Job
@@ -75,7 +66,7 @@ def test_a_report_runs_as_a_job_and_its_signed_folder_downloads(
     # in the test process's shared one.
     settings.DATA_DIR = tmp_path / "data"
 
-    web = client_as(analyst)
+    web = as_user(analyst)
     answer = web.post(
         f"/cases/{case.code}/reports/start/", {"edition": "public", "format": "site", "lang": "es"}
     )
@@ -109,11 +100,11 @@ def test_a_report_runs_as_a_job_and_its_signed_folder_downloads(
     assert web.get(f"/cases/{case.code}/reports/{job.uid}/download/pdf/").status_code == 404
 
 
-def test_a_pdf_report_downloads_as_a_pdf(case, record, owner, client_as):
+def test_a_pdf_report_downloads_as_a_pdf(case, record, owner, as_user):
     from expediente_web.jobs.models import Job
     from expediente_web.jobs.worker import run_pending
 
-    web = client_as(owner)
+    web = as_user(owner)
     web.post(
         f"/cases/{case.code}/reports/start/",
         {"edition": "confidential", "format": "pdf", "lang": "en"},
@@ -127,11 +118,11 @@ def test_a_pdf_report_downloads_as_a_pdf(case, record, owner, client_as):
 
 
 def test_a_bad_choice_is_refused_with_a_message_and_queues_nothing(
-    case, record, analyst, client_as
+    case, record, analyst, as_user
 ):
     from expediente_web.jobs.models import Job
 
-    web = client_as(analyst)
+    web = as_user(analyst)
     answer = web.post(
         f"/cases/{case.code}/reports/start/",
         {"edition": "nato", "format": "docx", "lang": "fr"},
@@ -142,7 +133,7 @@ def test_a_bad_choice_is_refused_with_a_message_and_queues_nothing(
     assert 'role="alert"' in answer.content.decode() or "error" in answer.content.decode()
 
 
-def test_the_page_makes_a_bounded_number_of_queries(case, record, analyst, client_as):
+def test_the_page_makes_a_bounded_number_of_queries(case, record, analyst, as_user):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -150,34 +141,34 @@ def test_the_page_makes_a_bounded_number_of_queries(case, record, analyst, clien
 
     for _ in range(12):  # more than the page shows
         do_enqueue_job(analyst, case, "report_edition", {"edition": "public", "format": "html"})
-    web = client_as(analyst)
+    web = as_user(analyst)
     web.get(f"/cases/{case.code}/reports/")
     with CaptureQueriesContext(connection) as queries:
         assert web.get(f"/cases/{case.code}/reports/").status_code == 200
     assert len(queries) <= 16, "\n".join(q["sql"][:160] for q in queries)
 
 
-def test_the_owner_chooses_the_editions_on_the_page(case, record, owner, analyst, client_as):
+def test_the_owner_chooses_the_editions_on_the_page(case, record, owner, analyst, as_user):
     from expediente_web.reports.access import access_case_editions
 
-    page = client_as(owner).get(f"/cases/{case.code}/reports/").content.decode()
+    page = as_user(owner).get(f"/cases/{case.code}/reports/").content.decode()
     assert page.count('name="editions"') == 5 and page.count(" checked") == 5
-    answer = client_as(owner).post(
+    answer = as_user(owner).post(
         f"/cases/{case.code}/reports/editions/", {"editions": ["otp", "public"]}
     )
     assert answer.status_code == 302
     assert [e.id for e in access_case_editions(owner, case)] == ["public", "otp"]
-    refused = client_as(owner).post(f"/cases/{case.code}/reports/editions/", {}, follow=True)
+    refused = as_user(owner).post(f"/cases/{case.code}/reports/editions/", {}, follow=True)
     assert [e.id for e in access_case_editions(owner, case)] == ["public", "otp"]
     assert "at least one edition" in refused.content.decode() or "al menos" in (
         refused.content.decode()
     )
     assert (
         'name="editions"'
-        not in client_as(analyst).get(f"/cases/{case.code}/reports/").content.decode()
+        not in as_user(analyst).get(f"/cases/{case.code}/reports/").content.decode()
     )
     assert (
-        client_as(analyst)
+        as_user(analyst)
         .post(f"/cases/{case.code}/reports/editions/", {"editions": ["public"]})
         .status_code
         == 403

@@ -5,12 +5,10 @@ export, and the API."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 
@@ -20,17 +18,6 @@ SECRET_NOTE = "Nota interna: repreguntar lo del galpón"
 SHARED = 'Hablé del patio <script>alert(1)</script> y del "><img src=x onerror=alert(2)> muro'
 SHARED_QUOTE = "patio <script>alert(1)</script>"
 NOTICE = "withheld: the witness did not consent to sharing with partner organisations"
-
-
-@pytest.fixture
-def partner(make_user, case, owner):
-    from expediente_web.cases.actions import do_set_membership
-
-    user = make_user("paula_partner")
-    do_set_membership(
-        owner, case, user, "role.partner", expires_at=timezone.now() + dt.timedelta(days=30)
-    )
-    return user
 
 
 @pytest.fixture
