@@ -284,7 +284,6 @@ class Entries:
 
 def fill(n: int) -> dict:
     """Write `n` entries sealed as `chain.append` seals them; run in a child with Django set up."""
-    import hmac
 
     from django.db import connection, transaction
 
@@ -317,19 +316,19 @@ def fill(n: int) -> dict:
         actor, action, case_code, object_type, object_id, payload, rows = entries.next()
         at = start + timedelta(seconds=seq * 7, microseconds=(seq * 7919) % 1_000_000)
         stored = json.loads(chain._canonical(payload))  # as append stores it
-        message = chain._message(
-            seq,
-            at,
-            actor,
-            action,
-            case_code,
-            object_type,
-            object_id,
-            chain._canonical(stored),
-            prev,
-            chain._canonical(rows),
+        digest = chain.entry_hash(
+            seq=seq,
+            at=at,
+            actor=actor,
+            action=action,
+            case_code=case_code,
+            object_type=object_type,
+            object_id=object_id,
+            payload=stored,
+            prev_hash=prev,
+            rows=rows,
+            key=mac_key,
         )
-        digest = hmac.digest(mac_key, message, "sha256").hex()
         batch.append(
             (
                 seq,

@@ -99,25 +99,42 @@ def do_select_mode(actor: Any, case: Case, suspect: Person, mode: str) -> Select
 def do_drop_selection(actor: Any, selection: Selection, reason: str) -> Selection:
     """Take a crime (or a suspect's mode) out of the matrix, with a reason. Its citations and
     ratings stay stored: selecting it again shows them again."""
+    return _take_out(
+        actor,
+        selection,
+        reason,
+        field="selection",
+        permission=gettext_noop("change the element matrix"),
+        already=lambda row: _("%(term)s was already taken out") % {"term": row.term},
+        action="drop_selection",
+        fields=["term", "suspect", "deleted_reason"],
+    )
+
+
+def _take_out(
+    actor: Any,
+    row: Any,
+    reason: str,
+    *,
+    field: str,
+    permission: str,
+    already: Any,
+    action: str,
+    fields: list[str],
+) -> Any:
+    """Soft-delete `row` (a selection or a citation) with a reason, as one audited write."""
     check_required("reason", (reason or "").strip())
     check_length("reason", reason, NOTE_LIMIT)
     with transaction.atomic():
-        require_role(actor, selection.case, WRITE_ROLES, gettext_noop("change the element matrix"))
-        selection = Selection.objects.select_for_update().get(pk=selection.pk)
-        if selection.deleted_at is not None:
-            raise InvalidInput(
-                "selection", _("%(term)s was already taken out") % {"term": selection.term}
-            )
-        selection.deleted_at = timezone.now()
-        selection.deleted_reason = reason.strip()
-        selection.save(update_fields=["deleted_at", "deleted_reason"])
-        record_write(
-            actor,
-            "drop_selection",
-            selection,
-            changes(selection, ["term", "suspect", "deleted_reason"]),
-        )
-    return selection
+        require_role(actor, row.case, WRITE_ROLES, permission)
+        row = type(row).objects.select_for_update().get(pk=row.pk)
+        if row.deleted_at is not None:
+            raise InvalidInput(field, already(row))
+        row.deleted_at = timezone.now()
+        row.deleted_reason = reason.strip()
+        row.save(update_fields=["deleted_at", "deleted_reason"])
+        record_write(actor, action, row, changes(row, fields))
+    return row
 
 
 # -- evidence cited -------------------------------------------------------------------------
@@ -227,25 +244,16 @@ def do_cite_evidence(
 
 def do_withdraw_citation(actor: Any, citation: ElementCitation, reason: str) -> ElementCitation:
     """Withdraw a citation with a reason: the row stays, out of the matrix."""
-    check_required("reason", (reason or "").strip())
-    check_length("reason", reason, NOTE_LIMIT)
-    with transaction.atomic():
-        require_role(
-            actor, citation.case, WRITE_ROLES, gettext_noop("cite evidence in the element matrix")
-        )
-        citation = ElementCitation.objects.select_for_update().get(pk=citation.pk)
-        if citation.deleted_at is not None:
-            raise InvalidInput("citation", _("this citation was already withdrawn"))
-        citation.deleted_at = timezone.now()
-        citation.deleted_reason = reason.strip()
-        citation.save(update_fields=["deleted_at", "deleted_reason"])
-        record_write(
-            actor,
-            "withdraw_citation",
-            citation,
-            changes(citation, ["element", "suspect", "deleted_reason"]),
-        )
-    return citation
+    return _take_out(
+        actor,
+        citation,
+        reason,
+        field="citation",
+        permission=gettext_noop("cite evidence in the element matrix"),
+        already=lambda row: _("this citation was already withdrawn"),
+        action="withdraw_citation",
+        fields=["element", "suspect", "deleted_reason"],
+    )
 
 
 # -- ratings --------------------------------------------------------------------------------

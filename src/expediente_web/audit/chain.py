@@ -559,19 +559,20 @@ def check(
             (_, at, actor, action, case_code, object_type, object_id, payload, rows, _, _) = (
                 convert(raw)
             )
-            message = _message(
-                seq,
-                at,
-                actor,
-                action,
-                case_code,
-                object_type,
-                object_id,
-                _canonical(payload),
-                prev,
-                _canonical(rows),
+            seal = entry_hash(
+                seq=seq,
+                at=at,
+                actor=actor,
+                action=action,
+                case_code=case_code,
+                object_type=object_type,
+                object_id=object_id,
+                payload=payload,
+                prev_hash=prev,
+                rows=rows,
+                key=mac_key,
             )
-            sealed = hmac.compare_digest(hmac.digest(mac_key, message, "sha256").hex(), digest)
+            sealed = hmac.compare_digest(seal, digest)
         if not sealed:
             breaks.append(
                 Break(seq, "its content was changed after it was written (its hash does not match)")
