@@ -207,6 +207,16 @@ RECIPES: dict[str, Callable[[World], Any]] = {
     "cases.do_create_source": lambda w: importlib.import_module(
         "expediente_web.cases.actions"
     ).do_create_source(w.owner, w.case, "S-N", "Nueva", "source.ngo_list"),
+    "cases.do_set_source_lineage": lambda w: importlib.import_module(
+        "expediente_web.cases.actions"
+    ).do_set_source_lineage(
+        w.owner,
+        importlib.import_module("expediente_web.cases.actions").do_create_source(
+            w.owner, w.case, "S-P", "Prensa ficticia", "source.press"
+        ),
+        ["ONG-W"],
+        "list:recopilación ficticia",
+    ),
     "evidence.do_store_evidence": lambda w: importlib.import_module(
         "expediente_web.evidence.actions"
     ).do_store_evidence(w.owner, w.case, io.BytesIO(b"otra evidencia ficticia"), "otra.txt"),
@@ -449,4 +459,67 @@ RECIPES.update({
     "reports.do_make_report": lambda w: _reports().do_make_report(
         w.owner, w.case, "confidential", "html",
         Path(tempfile.mkdtemp(prefix="expediente-report-")) / "out"),
+})
+
+# -- the panel review (panel) -------------------------------------------------------------------
+
+
+def _panel() -> Any:
+    return importlib.import_module("expediente_web.panel.actions")
+
+
+def _panel_version(w: World, reviewers: int = 0) -> Any:
+    """A version frozen by the owner, with `reviewers` of two members of the team assigned."""
+    from expediente_web.cases.actions import do_set_membership
+
+    panel = []
+    for name in ("rosa_panel", "raul_panel", "vico_panel")[:max(reviewers, 2)]:
+        user = type(w.owner).objects.create_user(username=name)
+        do_set_membership(w.owner, w.case, user, "role.reviewer")
+        panel.append(user)
+    w.panel = panel
+    return _panel().do_freeze_version(w.owner, w.case, reviewers_required=2,
+                                      reviewers=panel[:reviewers])
+
+
+def _panel_submitted(w: World) -> Any:
+    from expediente_web.panel.access import verified_content
+
+    version = _panel_version(w, 2)
+    for user in w.panel:
+        for element in verified_content(version)["elements"]:
+            _panel().do_save_finding(user, version, element["id"], "ladder.some_information",
+                                     "hallazgo ficticio")
+        _panel().do_submit_findings(user, version)
+    return version
+
+
+RECIPES.update({
+    "panel.do_freeze_version": lambda w: _panel().do_freeze_version(w.owner, w.case),
+    "panel.do_assign_reviewer": lambda w: (
+        version := _panel_version(w),
+        lambda: _panel().do_assign_reviewer(w.owner, version, w.panel[0]),
+    )[-1],
+    "panel.do_replace_reviewer": lambda w: (
+        version := _panel_version(w, 1),
+        lambda: _panel().do_replace_reviewer(
+            w.owner, _panel().round_state(version).assignments[0], w.panel[1]),
+    )[-1],
+    "panel.do_save_finding": lambda w: (
+        version := _panel_version(w, 1),
+        lambda: _panel().do_save_finding(w.panel[0], version, "art7.contextual.1",
+                                         "ladder.some_information", "hallazgo ficticio"),
+    )[-1],
+    "panel.do_submit_findings": lambda w: (
+        version := _panel_version(w, 1),
+        [_panel().do_save_finding(w.panel[0], version, e, "ladder.some_information", "ficticio")
+         for e in ("art7.contextual.1", "art7.contextual.1.a", "art7.contextual.1.b",
+                   "art7.contextual.1.c", "art7.contextual.1.d", "art7.contextual.1.e",
+                   "art7.contextual.2")],
+        lambda: _panel().do_submit_findings(w.panel[0], version),
+    )[-1],
+    "panel.do_sign_off": lambda w: (
+        version := _panel_submitted(w),
+        lambda: _panel().do_sign_off(w.panel[0], version),
+    )[-1],
 })

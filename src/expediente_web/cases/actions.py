@@ -196,3 +196,51 @@ def do_create_source(actor: Any, case: Case, code: str, name: str, kind: str, *,
         record_write(actor, "create_source", source,
                      changes(source, ["code", "name", "kind", "reliability", "description"]))
     return source
+
+
+def do_set_source_lineage(actor: Any, source: Source, derived_from: list[str],
+                          origin: str = "") -> Source:
+    """Say what a source draws on: the codes of the case's sources it copies, retells or was
+    compiled from, and a shared upstream outside them (`origin`). The element matrix counts
+    sources whose lineages meet as one (`expediente.legal.sources`).
+
+    Refused: an unknown or deleted source code, the source itself, and a lineage that would
+    make a source draw on itself through others.
+    """
+    codes = sorted({c.strip() for c in derived_from if c and c.strip()})
+    origin = check_length("origin", (origin or "").strip(), 200)
+    with transaction.atomic():
+        require_role(actor, source.case, WRITE_ROLES, gettext_noop("change sources"))
+        source = Source.objects.select_for_update().get(pk=source.pk)
+        if source.deleted_at is not None:
+            raise InvalidInput("source", _("%(code)s was deleted") % {"code": source.code})
+        live = {s.code: s for s in Source.objects.live().filter(case=source.case)}
+        for code in codes:
+            if code == source.code:
+                raise InvalidInput("derived_from", _("a source cannot draw on itself"))
+            if code not in live:
+                raise InvalidInput("derived_from", _("case %(case)s has no source %(code)s")
+                                   % {"case": source.case.code, "code": repr(code)})
+        _refuse_lineage_cycle(source.code, codes, live)
+        before = {"derived_from": list(source.derived_from), "origin": source.origin}
+        source.derived_from = codes
+        source.origin = origin
+        source.save(update_fields=["derived_from", "origin"])
+        payload = changes(source, ["derived_from", "origin"])
+        payload["before"] = before
+        record_write(actor, "set_source_lineage", source, payload)
+    return source
+
+
+def _refuse_lineage_cycle(code: str, codes: list[str], live: dict[str, Source]) -> None:
+    seen: set[str] = set()
+    stack = list(codes)
+    while stack:
+        current = stack.pop()
+        if current == code:
+            raise InvalidInput("derived_from", _("%(code)s would then draw on itself through "
+                                                 "the sources it draws on") % {"code": code})
+        if current in seen or current not in live:
+            continue
+        seen.add(current)
+        stack.extend(live[current].derived_from or [])

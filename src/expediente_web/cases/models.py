@@ -95,6 +95,12 @@ class Source(NoHardDelete, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     deleted_reason = models.TextField(blank=True)
+    # Lineage, for counting independent sources: the codes of the case's sources this one
+    # copies, retells or was compiled from, and a shared upstream outside the case's sources
+    # ("witness:W-0042", "list:a 2017 press compilation"). Two sources whose lineages meet
+    # confirm each other only once.
+    derived_from = models.JSONField(default=list, blank=True)
+    origin = models.CharField(max_length=200, blank=True)
 
     objects = SoftDeleteQuerySet.as_manager()
 
