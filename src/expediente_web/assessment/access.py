@@ -26,7 +26,7 @@ from django.http import Http404
 
 from expediente_web.assessment.models import ElementCitation, ElementRating, Selection
 from expediente_web.cases.access import role_in
-from expediente_web.cases.models import Case
+from expediente_web.cases.models import Case, Source
 from expediente_web.records.models import Person
 
 WRITE_ROLES = frozenset({"role.owner", "role.analyst"})
@@ -81,6 +81,12 @@ def access_suspects(user: Any, case: Case) -> QuerySet[Person]:
         .values_list("suspect_id", flat=True)
     )
     return Person.objects.live().filter(case=case, pk__in=ids).order_by("id")
+
+
+def access_lineage(user: Any, case: Case) -> QuerySet[Source]:
+    """The case's live sources, for what each draws on (independent sources are counted so)."""
+    _require_member(user, case)
+    return Source.objects.live().filter(case=case).only("code", "kind", "derived_from", "origin")
 
 
 def access_citations(

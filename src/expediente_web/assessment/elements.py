@@ -7,8 +7,11 @@ the vocabulary through the legal core's `build_matrix`, so they follow the data 
 
 from __future__ import annotations
 
+from typing import Any
+
 from expediente.legal.matrix import ElementMatrix, build_matrix
 from expediente.legal.sources import Source as CoreSource
+from expediente_web.assessment.access import access_lineage
 from expediente_web.assessment.models import Selection
 from expediente_web.cases.models import Case
 from expediente_web.cases.validation import vocabularies
@@ -53,3 +56,16 @@ def empty_matrix(
 def element_ids(case: Case, suspect: Person | None = None) -> set[str]:
     """Every element id the case's (or the suspect's) matrix holds now."""
     return {row.spec.id for row in empty_matrix(selected_terms(case, suspect), suspect).rows}
+
+
+def case_sources(user: Any, case: Case) -> dict[str, CoreSource]:
+    """The case's sources with their lineage, as the core counts independent sources."""
+    return {
+        s.code: CoreSource(
+            id=s.code,
+            kind=s.kind,
+            derived_from=tuple(s.derived_from or ()),
+            origin=s.origin or None,
+        )
+        for s in access_lineage(user, case)
+    }

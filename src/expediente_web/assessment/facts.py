@@ -15,6 +15,7 @@ from typing import Any
 from expediente.legal.corroboration import Fact, ReportedAct, corroborate, same_family
 from expediente_web.analyses.access import latest_link_run
 from expediente_web.analyses.models import RecordLink
+from expediente_web.assessment.elements import case_sources
 from expediente_web.cases.models import Case
 from expediente_web.cases.validation import vocabularies
 from expediente_web.records.access import access_records
@@ -73,7 +74,9 @@ def case_facts(user: Any, case: Case, limit: int = 50) -> CaseFacts:
                 latest=act.date_latest or act.date_earliest,
             )
         )
-    facts = corroborate(reports, compatible=same_family(vocabularies()))
+    facts = corroborate(
+        reports, sources=case_sources(user, case), compatible=same_family(vocabularies())
+    )
     several = [f for f in facts if len(f.sources) > 1]
     several.sort(key=lambda f: (-f.independent_sources, -len(f.acts), f.earliest or _far()))
     by_uid = {str(a.uid): a for a in acts}

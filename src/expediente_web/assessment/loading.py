@@ -20,6 +20,7 @@ from expediente_web.assessment.access import (
 )
 from expediente_web.assessment.elements import (
     CONTEXTUAL_GROUP,
+    case_sources,
     crime_terms,
     empty_matrix,
     mode_terms,
@@ -127,7 +128,7 @@ def load_matrix(user: Any, case: Case, suspect: Person | None = None) -> LoadedM
     by_term = {s.term: s for s in selections}
     order = crime_terms() if suspect is None else mode_terms()
     terms = [t for t in order if t in by_term]
-    matrix = empty_matrix(terms, suspect)
+    matrix = empty_matrix(terms, suspect, sources=case_sources(user, case))
     known = {row.spec.id for row in matrix.rows}
     cited: dict[str, list[ElementCitation]] = {}
     for citation in access_citations(user, case, suspect):

@@ -101,3 +101,48 @@ def test_a_record_deleted_after_it_was_cited_no_longer_counts(case, analyst, rec
         f"/cases/{case.code}/assessment/elements/art7.1.e.1/", HTTP_ACCEPT_LANGUAGE="en"
     )
     assert "deleted since: not counted" in page.content.decode()
+
+
+def test_a_source_that_retells_another_confirms_it_only_once(case, analyst, record, entries):
+    from expediente_web.cases.actions import do_set_source_lineage
+    from expediente_web.cases.models import Source
+
+    actions.do_select_crime(analyst, case, "art7.1.e")
+    element = "art7.1.e.1"
+    actions.do_cite_evidence(analyst, case, element, "act", "supports", act=record.act)
+    actions.do_cite_evidence(analyst, case, element, "act", "supports", act=record.linked_act)
+    assert load_matrix(analyst, case).row(element).independent == 2
+    before = entries()
+    do_set_source_lineage(analyst, Source.objects.get(case=case, code="SRC-B"), ["SRC-A"])
+    assert entries() == before + 1
+    row = load_matrix(analyst, case).row(element)
+    assert row.independent == 1 and Flag.SOURCES_NOT_INDEPENDENT in row.flags
+    # A shared upstream outside the case's sources counts the same way.
+    do_set_source_lineage(analyst, Source.objects.get(case=case, code="SRC-B"), [], "witness:W-1")
+    assert load_matrix(analyst, case).row(element).independent == 2
+    do_set_source_lineage(analyst, Source.objects.get(case=case, code="SRC-A"), [], "witness:W-1")
+    assert Flag.SOURCES_NOT_INDEPENDENT in load_matrix(analyst, case).row(element).flags
+
+
+@pytest.mark.parametrize(
+    ("codes", "message"),
+    [
+        (["SRC-A"], "cannot draw on itself"),
+        (["NOPE"], "has no source 'NOPE'"),
+        (["SRC-B"], "would then draw on itself"),
+    ],
+)
+def test_a_lineage_that_cannot_be_is_refused_and_changes_nothing(
+    case, analyst, record, entries, codes, message
+):
+    from expediente_web.cases.actions import do_set_source_lineage
+    from expediente_web.cases.models import Source
+    from expediente_web.cases.validation import InvalidInput
+
+    do_set_source_lineage(analyst, Source.objects.get(case=case, code="SRC-B"), ["SRC-A"])
+    before = entries()
+    with pytest.raises(InvalidInput, match=message) as refused:
+        do_set_source_lineage(analyst, Source.objects.get(case=case, code="SRC-A"), codes)
+    assert refused.value.field == "derived_from"
+    assert Source.objects.get(case=case, code="SRC-A").derived_from == []
+    assert entries() == before
