@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -16,10 +15,11 @@ from expediente_web.cases.models import Case, Membership
 from support.two_factor import browser_sign_in
 from support.workspace_data import build_record
 
+from .record_pages import no_sideways_scroll
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "clave-de-prueba-123"
-SHOTS = Path("/tmp/team/shots")
 
 
 @pytest.fixture
@@ -32,18 +32,11 @@ def report_case():
     return case
 
 
-def _shot(page, name, width):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"reports-{name}-{width}.png"), full_page=True)
-
-
-def _no_sideways_scroll(page):
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_a_report_is_made_from_the_page_and_its_site_reads_from_the_disk(
-    page, report_case, width, tmp_path
+    page, report_case, width, tmp_path, shot
 ):
     from expediente_web.jobs.models import Job
     from expediente_web.jobs.worker import run_pending
@@ -55,19 +48,19 @@ def test_a_report_is_made_from_the_page_and_its_site_reads_from_the_disk(
     page.locator(f"nav.case-nav a[href='/cases/{case.code}/reports/']").click()
     page.wait_for_url(f"**/cases/{case.code}/reports/")
     assert page.locator("#id_edition option").count() == 5
-    _shot(page, "form", width)
-    assert _no_sideways_scroll(page)
+    shot(page, "form")
+    assert no_sideways_scroll(page)
 
     page.select_option("#id_edition", "public")
     page.select_option("#id_format", "site")
     page.select_option("#id_lang", "es")
     page.locator("form.report-form button[type=submit]").click()
     page.wait_for_selector("section.report-job progress", timeout=20000)
-    _shot(page, "progress", width)
+    shot(page, "progress")
     run_pending()
     page.wait_for_selector("section.report-job a.button", timeout=20000)
-    _shot(page, "done", width)
-    assert _no_sideways_scroll(page)
+    shot(page, "done")
+    assert no_sideways_scroll(page)
     job = Job.objects.get(kind="report_edition")
     assert job.status == "succeeded", job.error
     link = page.locator("section.report-job a.button").first.get_attribute("href")
@@ -82,11 +75,11 @@ def test_a_report_is_made_from_the_page_and_its_site_reads_from_the_disk(
     page.on(
         "request", lambda r: outside.append(r.url) if not r.url.startswith(site.as_uri()) else None
     )
-    for name in ("index", "acts", "command", "methodology"):
+    for name in ("index", "acts", "command", "findings", "methodology"):
         page.goto((site / f"{name}.html").as_uri())
-        assert page.locator("nav.report-nav a").count() == 6
-        _shot(page, f"site-{name}", width)
-        assert _no_sideways_scroll(page), name
+        assert page.locator("nav.report-nav a").count() == 7
+        shot(page, f"site-{name}")
+        assert no_sideways_scroll(page), name
     page.locator("nav.report-nav a[href='acts.html']").click()
     page.wait_for_url("**/acts.html")
     assert page.locator("svg.report-chart").count() >= 1  # none where every count is under 5
@@ -94,7 +87,7 @@ def test_a_report_is_made_from_the_page_and_its_site_reads_from_the_disk(
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_the_owner_chooses_the_editions_the_case_makes(page, report_case, width):
+def test_the_owner_chooses_the_editions_the_case_makes(page, report_case, width, shot):
     users = get_user_model().objects
     users.create_user("olga", password=PASSWORD)
     Membership.objects.create(case=report_case, user=users.get(username="olga"), role="role.owner")
@@ -106,5 +99,5 @@ def test_the_owner_chooses_the_editions_the_case_makes(page, report_case, width)
     page.locator("form.report-editions button[type=submit]").click()
     page.wait_for_url(f"**/cases/{report_case.code}/reports/")
     assert page.locator("#id_edition option").count() == 3
-    _shot(page, "owner", width)
-    assert _no_sideways_scroll(page)
+    shot(page, "owner")
+    assert no_sideways_scroll(page)

@@ -25,6 +25,7 @@ ICC_WORDS = "el fiscal supo de la escalera de caracol"
 TEAM_WORDS = "solo el equipo sabe del cuarto sin ventanas"
 LONELY_WORDS = "a mí sola me llevaron al galpón del río"
 HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
+REASONING_WORDS = "el razonamiento del analista sobre el sótano"
 WITNESS_NAME = "Zoraida Betzabé Quevedo Ibarrola"
 FORMATS = ("html", "site", "pdf")
 
@@ -126,6 +127,17 @@ def report_case(demo_folder):
         is_commander=True,
         start="2014-01",
         end="2019-06",
+    )
+    from expediente_web.assessment import actions as assessment
+
+    assessment.do_select_crime(ana, case, "art7.1.e")
+    assessment.do_cite_evidence(ana, case, "art7.1.e.1", "act", "supports", act=acts[0])
+    assessment.do_rate_element(
+        ana, case, "art7.1.e.1", "ladder.reasonable_basis", f"{REASONING_WORDS}, {WITNESS_NAME}"
+    )
+    assessment.do_select_mode(ana, case, commander, "art28.a")
+    assessment.do_rate_element(
+        ana, case, "art28.a.3", "ladder.some_information", REASONING_WORDS, suspect=commander
     )
     EstimateRun.objects.create(
         case=case,
@@ -274,6 +286,12 @@ def test_the_public_edition_in_every_format_holds_no_protected_value(report_case
         assert NO_VERBATIM_WORDS not in flat and ICC_WORDS not in flat
         assert TEAM_WORDS not in flat
         assert "nota " not in text  # never the team's notes
+        # the element findings: rungs and evidence counts, never the analyst's reasoning, and
+        # no suspect's matrix in a public edition
+        assert REASONING_WORDS not in flat, fmt
+        if fmt != "pdf":
+            assert "Findings on the elements" in text, fmt
+            assert "Individual responsibility" not in text, fmt
         # a passage about a victim no one else shares age band, sex, state and year with
         assert LONELY_WORDS not in flat
         if fmt == "pdf":
@@ -328,6 +346,8 @@ def test_each_edition_carries_only_the_testimonies_consented_to_its_recipient(
         # quoted for the team, with the warning that the edition must not be published
         assert (LONELY_WORDS in text) == (edition == "confidential"), edition
         assert ("must not be published" in text) == (edition == "confidential"), edition
+        # the suspects' matrices, by pseudonym, without the analyst's reasoning
+        assert "Individual responsibility" in text and REASONING_WORDS not in text, edition
 
     ana = get_user_model().objects.get(username="ana")
     data = assemble(ana, Case.objects.get(code=CASE), "public")
@@ -341,6 +361,12 @@ def test_each_edition_carries_only_the_testimonies_consented_to_its_recipient(
     assert [q.date for q in data.testimonies.quotes] == ["2017"]  # dated to the year
     assert data.estimate is not None and data.estimate.rows[0].lower == 540
     assert data.figures and "P-" in str(data.figures[0].drawing.lanes[0].bars[0].bar.post.label)
+    rated = {r.element: r for g in data.findings.groups for r in g.rows}
+    assert rated["art7.1.e.1"].level == 2 and rated["art7.1.e.1"].supporting == 1
+    assert data.findings.rated == 1 and data.findings.suspects == ()
+    otp = assemble(ana, Case.objects.get(code=CASE), "otp")
+    (suspect,) = otp.findings.suspects
+    assert suspect.pseudonym.startswith("P-") and suspect.groups[0].id == "art28.a"
 
     # an export for the public carries no testimony without consent to it either
     exported = tmp_path / "export"

@@ -51,6 +51,7 @@ from expediente_web.records.models import Act, Person, Position, Testimony, Unit
 from expediente_web.reports.access import access_edition
 from expediente_web.reports.charts import BarChart, ColumnChart, bar_chart, column_chart
 from expediente_web.reports.editions import Edition
+from expediente_web.reports.findings import Findings, findings
 
 __all__ = ["CountRow", "CountTable", "Disclosure", "EditionData", "assemble"]
 
@@ -182,6 +183,7 @@ class EditionData:
     figures: list[Figure]
     testimonies: Testimonies
     link_run: str | None
+    findings: Findings | None = None
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -671,5 +673,6 @@ def assemble(actor: Any, case: Case, edition_name: str, language: str = "en") ->
             ),
             testimonies=testimonies,
             link_run=str(link_run.uid) if link_run is not None else None,
+            findings=findings(actor, case, edition.id, language),
         )
     return data

@@ -28,6 +28,7 @@ SITE_PAGES = (
     ("acts.html", gettext_noop("Acts documented"), "reports/_counts.html"),
     ("estimates.html", gettext_noop("How many: the estimate"), "reports/_estimate.html"),
     ("command.html", gettext_noop("Chains of command"), "reports/_figures.html"),
+    ("findings.html", gettext_noop("Findings on the elements"), "reports/_findings.html"),
     ("testimonies.html", gettext_noop("Testimonies"), "reports/_testimonies.html"),
     ("methodology.html", gettext_noop("Methodology annex"), "reports/_methodology.html"),
 )
