@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from .record_pages import no_sideways_scroll
+
 CHROMIUM = os.environ.get("EXPEDIENTE_CHROMIUM", "/usr/bin/chromium")
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make for
 # set-up are still synchronous and safe here.
@@ -60,13 +62,26 @@ def page(browser, live_server) -> Iterator[object]:
 
 @pytest.fixture
 def shot(tmp_path, request):
-    """`shot(page, name)` saves a full-page screenshot and returns its path."""
+    """`shot(page, name)` saves a full-page screenshot of the page as it is, named after the
+    test, and returns its path.
+
+    `shot(page, name, widths=(1280, 390))` takes one at each width (`<name>-<width>`) and fails
+    if the page scrolls sideways at any of them; the viewport is left at the first width.
+    """
     folder = Path(os.environ.get("EXPEDIENTE_SCREENSHOTS", tmp_path))
     folder.mkdir(parents=True, exist_ok=True)
 
-    def take(pg, name: str) -> Path:
-        path = folder / f"{request.node.name}-{name}.png"
-        pg.screenshot(path=str(path), full_page=True)
+    def take(pg, name: str, widths: tuple[int, ...] = ()) -> Path:
+        if not widths:
+            path = folder / f"{request.node.name}-{name}.png"
+            pg.screenshot(path=str(path), full_page=True)
+            return path
+        for width in widths:
+            pg.set_viewport_size({"width": width, "height": 900})
+            path = folder / f"{request.node.name}-{name}-{width}.png"
+            pg.screenshot(path=str(path), full_page=True)
+            assert no_sideways_scroll(pg), f"{path.name}: the page scrolls sideways at {width} px"
+        pg.set_viewport_size({"width": widths[0], "height": 900})
         return path
 
     return take

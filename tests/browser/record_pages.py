@@ -11,6 +11,11 @@ from support.two_factor import TwoFactorClient
 from support.workspace_data import url_kwargs
 
 
+def no_sideways_scroll(page: Any) -> bool:
+    """Whether the page fits its viewport's width (a pixel of rounding allowed)."""
+    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"))
+
+
 def sign_in(page: Any, live_server: Any, user: Any) -> None:
     """Give the browser the session of a sign-in with both factors (the sign-in pages have
     tests of their own): the shared test client signs in, the browser takes its cookie."""

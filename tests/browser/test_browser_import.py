@@ -5,7 +5,6 @@ it and follows the job to its result. Screenshots at laptop and phone width."""
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -14,11 +13,10 @@ from playwright.sync_api import expect
 from expediente_web.cases.models import Case, Membership, Source
 from expediente_web.records.models import Location
 
-from .record_pages import sign_in
+from .record_pages import no_sideways_scroll, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SHOTS = Path("/tmp/team/shots")
 HOSTILE = '"><img src=x onerror="window.__pwned=1">'
 
 
@@ -52,17 +50,10 @@ def world(tmp_path):
     return case, user, path
 
 
-def _no_sideways_scroll(page):
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
-def _shot(page, name, width):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"intake-{name}-{width}.png"), full_page=True)
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_upload_report_map_and_import_with_progress(page, live_server, world, width):
+def test_upload_report_map_and_import_with_progress(page, live_server, world, width, shot):
     from expediente_web.jobs.worker import run_pending
     from expediente_web.records.models import Act, Person
 
@@ -74,8 +65,8 @@ def test_upload_report_map_and_import_with_progress(page, live_server, world, wi
     assert page.url.endswith(f"/cases/{case.code}/import/")
     page.set_input_files("#id_file", str(path))
     page.select_option("#id_source", "ONG-1")
-    _shot(page, "form", width)
-    assert _no_sideways_scroll(page)
+    shot(page, "form")
+    assert no_sideways_scroll(page)
     page.locator("form.import-form button[type=submit]").click()
 
     # The check runs as a job; the page shows its progress until the worker is done.
@@ -89,8 +80,8 @@ def test_upload_report_map_and_import_with_progress(page, live_server, world, wi
     assert "Detención arbitraria" in suggested  # the reader's language (Spanish)
     assert page.evaluate("window.__pwned") is None
     assert HOSTILE in page.locator("form.mapping").inner_text()
-    _shot(page, "report", width)
-    assert _no_sideways_scroll(page)
+    shot(page, "report")
+    assert no_sideways_scroll(page)
 
     page.select_option("#term-1", "act.detention.arbitrary")
     page.select_option("#term-2", "-")  # the hostile value: no value
@@ -98,17 +89,17 @@ def test_upload_report_map_and_import_with_progress(page, live_server, world, wi
     run_pending()
     page.wait_for_selector(".actions button.primary", timeout=15000)
     assert page.locator("table.problems").count() == 0
-    _shot(page, "checked", width)
+    shot(page, "checked")
 
     page.locator(".actions button.primary").click()
     expect(page.locator("#upload-progress progress")).to_have_count(1)
-    _shot(page, "importing", width)
+    shot(page, "importing")
     run_pending()
     page.wait_for_selector("section.result", timeout=15000)
     assert "3" in page.locator("section.result").inner_text()
     assert page.evaluate("window.__pwned") is None
-    _shot(page, "result", width)
-    assert _no_sideways_scroll(page)
+    shot(page, "result")
+    assert no_sideways_scroll(page)
     assert Person.objects.filter(case=case).count() == 3
     assert sorted(Act.objects.filter(case=case).values_list("act_type", flat=True)) == [
         "act.detention.arbitrary",

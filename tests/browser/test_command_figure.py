@@ -1,13 +1,11 @@
 """The chain-of-command figure in a real browser: a documenter opens a unit, sees its commanders
 and those of the units above it over time, follows a bar to the commander's page and a column to
 the acts of that period; on a phone the page does not scroll sideways. Screenshots at 1280 and
-390 px go to $EXPEDIENTE_SCREENSHOTS (and /tmp/team/shots when it exists)."""
+390 px go to $EXPEDIENTE_SCREENSHOTS."""
 
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -20,12 +18,6 @@ from .record_pages import addresses, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-TEAM_SHOTS = Path("/tmp/team/shots")
-
-
-def keep(path: Path, name: str) -> None:
-    if TEAM_SHOTS.is_dir():
-        shutil.copy(path, TEAM_SHOTS / f"command-{name}.png")
 
 
 def post(case, person, unit, title, start, end=None, commander=True):
@@ -91,7 +83,7 @@ def test_a_documenter_follows_the_chain_of_command_figure(page, live_server, wor
         "rects => rects.map(r => r.dataset.certainty)"
     )
     assert kinds == ["possibly", "certainly"]
-    keep(shot(page, "unit-1280"), "unit-1280")
+    shot(page, "unit-1280")
 
     commander_bar.click()
     page.wait_for_url(f"**/persons/{record.commander.uid}/")
@@ -99,7 +91,7 @@ def test_a_documenter_follows_the_chain_of_command_figure(page, live_server, wor
     person_figure = page.locator(".command-wide svg.command-svg")
     assert person_figure.is_visible()
     assert person_figure.locator("a.post-bar.own").count() == 2
-    keep(shot(page, "person-1280"), "person-1280")
+    shot(page, "person-1280")
 
     page.goto(unit_page)
     mark = page.locator(".command-wide a.act-mark").first
@@ -131,11 +123,11 @@ def test_on_a_phone_the_figure_scrolls_inside_its_box_only(page, live_server, wo
         assert page.locator(".command-wide").is_hidden()
         width, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert width <= inner, (name, width, inner)
-        keep(shot(page, name), name)
+        shot(page, name)
         page.locator(".command-table summary").click()
         width, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert width <= inner, (name, "table", width, inner)
-        keep(shot(page, f"{name}-table"), f"{name}-table")
+        shot(page, f"{name}-table")
 
 
 def test_a_hostile_unit_name_in_the_figure_stays_inert(page, live_server, world):

@@ -1,12 +1,9 @@
 """A comment with a mention in a real browser: a documenter comments on an act mentioning an
 analyst (htmx swaps the thread in place), replies to it; the analyst sees the unread count in
 the header, opens the notification and lands on the comment. Hostile text in the comment runs
-no script. Screenshots at 1280 and 390 px go to $EXPEDIENTE_SCREENSHOTS as discussion-*.png."""
+no script. Screenshots at 1280 and 390 px go to $EXPEDIENTE_SCREENSHOTS."""
 
 from __future__ import annotations
-
-import os
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -19,7 +16,6 @@ from .record_pages import addresses, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-WIDTHS = {"laptop": 1280, "phone": 390}
 
 
 def member(case, name, role):
@@ -35,25 +31,8 @@ def world():
     return record, member(case, "dora", "role.documenter"), member(case, "ana", "role.analyst")
 
 
-@pytest.fixture
-def shots(tmp_path):
-    folder = Path(os.environ.get("EXPEDIENTE_SCREENSHOTS", tmp_path))
-    folder.mkdir(parents=True, exist_ok=True)
-
-    def take(pg, name):
-        for label, width in WIDTHS.items():
-            pg.set_viewport_size({"width": width, "height": 900})
-            path = folder / f"discussion-{name}-{label}.png"
-            pg.screenshot(path=str(path), full_page=True)
-            overflow = pg.evaluate("document.documentElement.scrollWidth")
-            assert overflow <= width, f"{name} scrolls sideways at {width} px ({overflow} px)"
-        pg.set_viewport_size({"width": WIDTHS["laptop"], "height": 900})
-
-    return take
-
-
 def test_a_mention_reaches_the_member_who_follows_it_to_the_record(
-    browser, live_server, world, shots
+    browser, live_server, world, shot
 ):
     record, dora, ana = world
     act_page = addresses(record)["workspace:act"]
@@ -78,7 +57,7 @@ def test_a_mention_reaches_the_member_who_follows_it_to_the_record(
     with page.expect_response(lambda r: "/discussion/act/" in r.url):
         comment.locator("details form button[type=submit]").first.click()
     page.wait_for_selector("#discussion ol.replies li.comment")
-    shots(page, "thread")
+    shot(page, "thread", widths=(1280, 390))
     context.close()
 
     note = Notification.objects.get(user=ana)
@@ -90,7 +69,7 @@ def test_a_mention_reaches_the_member_who_follows_it_to_the_record(
     page.locator(".notifications-link").click()
     assert page.locator("li.notification.unread").count() == 1
     assert "dora" in page.locator("li.notification").inner_text()
-    shots(page, "notifications")
+    shot(page, "notifications", widths=(1280, 390))
     page.locator("li.notification button[name=open]").click()
     page.wait_for_load_state()
     assert page.url.endswith(f"{act_page}#comment-{note.comment_id}")
@@ -98,5 +77,5 @@ def test_a_mention_reaches_the_member_who_follows_it_to_the_record(
     assert page.locator(".notifications-link .count").count() == 0
     assert page.evaluate("window.__pwned") is None
     page.goto(f"/cases/{record.case.code}/discussion/")
-    shots(page, "case")
+    shot(page, "case", widths=(1280, 390))
     context.close()

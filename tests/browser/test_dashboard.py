@@ -4,9 +4,7 @@ with the keyboard and follows it to the acts it counts."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -19,7 +17,6 @@ from support.workspace_data import build_record
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "clave-de-prueba-123"
-SHOTS = Path(os.environ.get("EXPEDIENTE_DASHBOARD_SHOTS", "/tmp/team/shots"))
 
 
 @pytest.fixture
@@ -69,7 +66,6 @@ def dashboard_case():
 
 def test_a_viewer_follows_a_bar_to_its_acts(page, dashboard_case, shot):
     case = dashboard_case
-    SHOTS.mkdir(parents=True, exist_ok=True)
     browser_sign_in(page, "vera", PASSWORD)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"/cases/{case.code}/dashboard/")
@@ -77,7 +73,7 @@ def test_a_viewer_follows_a_bar_to_its_acts(page, dashboard_case, shot):
     assert page.locator("svg.bars").count() == 5
     assert page.evaluate("window.__pwned") is None  # the hostile unit name stayed text
     assert "Tortura" in page.locator("section.dash-chart").nth(1).inner_text()
-    page.screenshot(path=str(SHOTS / "dashboard-1280.png"), full_page=True)
+    shot(page, "1280")
 
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"/cases/{case.code}/dashboard/")
@@ -90,7 +86,7 @@ def test_a_viewer_follows_a_bar_to_its_acts(page, dashboard_case, shot):
     # The chart's text stays readable on a phone: 13 units drawn at no less than 11 px.
     label = page.locator("svg.bars .bar-label").first.bounding_box()
     assert label["height"] >= 11, label
-    page.screenshot(path=str(SHOTS / "dashboard-390.png"), full_page=True)
+    shot(page, "390")
 
     # The keyboard reaches the bars: focus the first bar of "by type" and follow it.
     chart = page.locator("section.dash-chart").nth(1)
@@ -107,5 +103,4 @@ def test_a_viewer_follows_a_bar_to_its_acts(page, dashboard_case, shot):
     assert (
         Act.objects.filter(case=case, act_type=act_type, deleted_at__isnull=True).count() == count
     )
-    page.screenshot(path=str(SHOTS / "dashboard-followed-390.png"), full_page=True)
     shot(page, "followed")

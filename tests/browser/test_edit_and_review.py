@@ -4,9 +4,6 @@ says so and is restored. Hostile text in the record stays inert throughout."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from support.workspace_data import HOSTILE, build_record
@@ -15,7 +12,6 @@ from .record_pages import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SHOTS = Path(os.environ.get("EXPEDIENTE_SHOTS", "/tmp/team/shots"))
 
 
 MINE = (
@@ -24,13 +20,12 @@ MINE = (
 )
 
 
-def _shots(page, name):
-    """The page at a laptop's width and a phone's, full length, as records-<name>-<width>.png;
-    nothing of the edit form, the history, the review or the deletion runs off the screen."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
+def _shots(page, shot, name):
+    """The page at a laptop's width and a phone's, full length; nothing of the edit form, the
+    history, the review or the deletion runs off the screen."""
+    shot(page, name, widths=(1280, 390))
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=str(SHOTS / f"records-{name}-{width}.png"), full_page=True)
         wide = page.evaluate(
             """([sel, w]) => [...document.querySelectorAll(sel)]
                 .filter(e => e.getBoundingClientRect().right > w + 1)
@@ -64,19 +59,19 @@ def team():
     return record, _member(case, "dora", "role.documenter"), _member(case, "rita", "role.reviewer")
 
 
-def test_an_edit_and_its_history(page, live_server, team):
+def test_an_edit_and_its_history(page, live_server, team, shot):
     record, documenter, _ = team
     sign_in(page, live_server, documenter)
     act_page = f"/cases/{record.case.code}/acts/{record.act.uid}/"
     page.goto(act_page)
     _no_script_ran(page)
     page.click(f"a[href='{act_page}edit/']")
-    _shots(page, "act-edit")
+    _shots(page, shot, "act-edit")
     # A bad date is refused at its field, and nothing changes.
     page.fill("#id_date", "2017-02-30")
     page.click("form.record-form button[type=submit]")
     assert page.locator("#id_date_errors").is_visible()
-    _shots(page, "act-edit-refused")
+    _shots(page, shot, "act-edit-refused")
     record.act.refresh_from_db()
     assert record.act.date_text == "2017-05-14"
     page.fill("#id_date", "marzo de 2017")
@@ -90,12 +85,12 @@ def test_an_edit_and_its_history(page, live_server, team):
     assert "marzo de 2017" in entry.locator("ins").all_inner_texts()
     assert "14 de mayo de 2017" in entry.locator("del").all_inner_texts()
     _no_script_ran(page)
-    _shots(page, "act-history")
+    _shots(page, shot, "act-history")
     record.act.refresh_from_db()
     assert (record.act.date_text, record.act.outcome) == ("2017-03", "outcome.still_detained")
 
 
-def test_review_status_is_changed_by_a_second_person(page, live_server, team):
+def test_review_status_is_changed_by_a_second_person(page, live_server, team, shot):
     record, documenter, reviewer = team
     act_page = f"/cases/{record.case.code}/acts/{record.act.uid}/"
     sign_in(page, live_server, documenter)
@@ -112,23 +107,23 @@ def test_review_status_is_changed_by_a_second_person(page, live_server, team):
     sign_in(page, live_server, reviewer)
     page.goto(act_page)
     _no_script_ran(page)
-    _shots(page, "act-review-submitted")
+    _shots(page, shot, "act-review-submitted")
     page.click(".review form:has(input[value=verify]) button")
     page.wait_for_url(f"**{act_page}")
     assert "status-verified" in page.locator(".review .status").get_attribute("class")
     assert reviewer.username in page.locator(".review").inner_text()
     assert page.locator(f"a[href='{act_page}edit/']").count() == 0  # reviewers do not edit
-    _shots(page, "act-review-verified")
+    _shots(page, shot, "act-review-verified")
 
     # The act list filters by review status.
     page.goto(f"/cases/{record.case.code}/acts/?review=verified")
     rows = page.locator("#results tbody tr")
     assert rows.count() == 1
     assert "status-verified" in rows.first.locator(".status").get_attribute("class")
-    _shots(page, "act-list-verified")
+    _shots(page, shot, "act-list-verified")
 
 
-def test_a_deleted_record_says_so_and_is_restored(page, live_server, team):
+def test_a_deleted_record_says_so_and_is_restored(page, live_server, team, shot):
     record, documenter, _ = team
     event_page = f"/cases/{record.case.code}/events/{record.event.uid}/"
     sign_in(page, live_server, documenter)
@@ -140,21 +135,21 @@ def test_a_deleted_record_says_so_and_is_restored(page, live_server, team):
     assert page.locator(".deleted-record").is_visible()
     assert "Evento duplicado <b>prueba</b>" in page.locator(".deleted-record").inner_text()
     _no_script_ran(page)
-    _shots(page, "event-deleted")
+    _shots(page, shot, "event-deleted")
     page.click(".deleted-record button[type=submit]")
     page.wait_for_url(f"**{event_page}")
     assert page.locator(".deleted-record").count() == 0
     assert page.locator(".history-entry").count() == 2  # deleted, then restored
-    _shots(page, "event-restored")
+    _shots(page, shot, "event-restored")
 
 
-def test_a_testimony_and_a_person_are_edited(page, live_server, team):
+def test_a_testimony_and_a_person_are_edited(page, live_server, team, shot):
     record, documenter, _ = team
     code = record.case.code
     sign_in(page, live_server, documenter)
     page.goto(f"/cases/{code}/testimonies/{record.testimony.uid}/edit/")
     _no_script_ran(page)
-    _shots(page, "testimony-edit")
+    _shots(page, shot, "testimony-edit")
     page.goto(f"/cases/{code}/persons/{record.victim.uid}/edit/")
     _no_script_ran(page)
     page.fill("#id_phone", "+00 000 000 1111")
@@ -162,4 +157,4 @@ def test_a_testimony_and_a_person_are_edited(page, live_server, team):
     page.wait_for_url(f"**/persons/{record.victim.uid}/")
     entry = page.locator(".history-entry").first
     assert "+00 000 000 1111" not in entry.inner_text()
-    _shots(page, "person-history")
+    _shots(page, shot, "person-history")

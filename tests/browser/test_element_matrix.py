@@ -3,12 +3,10 @@
 They select a crime, cite an act as supporting (by its source row) and one as contradicting
 (found with the act search), rate the element with reasoning and see the warnings; then they
 make the commander a suspect under art. 28(a). Screenshots at 1280 and 390 px go to
-$EXPEDIENTE_SCREENSHOTS (and /tmp/team/shots when it exists).
+$EXPEDIENTE_SCREENSHOTS.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -20,7 +18,6 @@ from support.workspace_data import HOSTILE, build_record
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "clave-de-prueba-123"
-TEAM_SHOTS = Path("/tmp/team/shots")
 
 WORDS = {
     "es": {
@@ -46,17 +43,6 @@ def matrix_case():
     case = do_create_case(owner, "ve-matriz", "Caso sintético de la matriz")
     do_set_membership(owner, case, analyst, "role.analyst")
     return case, build_record(case, many=2)
-
-
-def _shots(page, shot, name: str) -> None:
-    for width, height in ((1280, 900), (390, 844)):
-        page.set_viewport_size({"width": width, "height": height})
-        path = shot(page, f"{name}-{width}")
-        if TEAM_SHOTS.is_dir():
-            page.screenshot(path=str(TEAM_SHOTS / f"assessment-{name}-{width}.png"), full_page=True)
-        overflow = page.evaluate("document.documentElement.scrollWidth")
-        assert overflow <= width + 1, f"{path}: {overflow}px wide at {width}px"
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def _submit(page, form: str) -> None:
@@ -106,12 +92,12 @@ def test_an_analyst_cites_rates_and_sees_the_warnings(page, matrix_case, shot, l
     assert words["single"] in flags and words["contradicted"] in flags
     assert "Dos fuentes, una en contra." in page.locator("#rating .reasoning").inner_text()
     assert page.evaluate("window.__pwned") is None
-    _shots(page, shot, f"element-{lang}")
+    shot(page, f"element-{lang}", widths=(1280, 390))
 
     page.goto(f"/cases/{case.code}/assessment/")
     row = page.locator('tr[data-element="art7.1.e.1"]')
     assert words["single"] in row.inner_text() and words["grounds"] in row.inner_text()
-    _shots(page, shot, f"matrix-{lang}")
+    shot(page, f"matrix-{lang}", widths=(1280, 390))
 
     page.goto(f"/cases/{case.code}/assessment/suspects/")
     page.select_option("#id_person", str(record.commander.uid))
@@ -120,7 +106,7 @@ def test_an_analyst_cites_rates_and_sees_the_warnings(page, matrix_case, shot, l
     assert page.locator("#posts tbody tr").count() == 2
     assert page.locator(f'#linked-acts a[href*="{record.act.uid}"]').count() == 1
     assert page.locator('tr[data-element="art28.a.3"]').count() == 1
-    _shots(page, shot, f"suspect-{lang}")
+    shot(page, f"suspect-{lang}", widths=(1280, 390))
     page.goto(f"/cases/{case.code}/assessment/suspects/")
     assert page.locator("table.stack tbody tr").count() == 1
-    _shots(page, shot, f"suspects-{lang}")
+    shot(page, f"suspects-{lang}", widths=(1280, 390))

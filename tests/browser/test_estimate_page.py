@@ -4,8 +4,6 @@ why, and the chart. Screenshots at laptop and phone width."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -15,10 +13,11 @@ from expediente_web.cases.models import Case, Membership
 from support.two_factor import browser_sign_in
 from web.analyses.analyses_data import load_victims, wide_band_config
 
+from .record_pages import no_sideways_scroll
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "clave-de-prueba-123"
-SHOTS = Path("/tmp/team/shots")
 
 
 @pytest.fixture
@@ -32,17 +31,10 @@ def linked_case():
     return case
 
 
-def _shot(page, name, width):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"estimate-{name}-{width}.png"), full_page=True)
-
-
-def _no_sideways_scroll(page):
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_an_estimate_runs_from_the_form_to_its_result_page(page, linked_case, width):
+def test_an_estimate_runs_from_the_form_to_its_result_page(page, linked_case, width, shot):
     from expediente_web.jobs.worker import run_pending
 
     case = linked_case
@@ -53,13 +45,13 @@ def test_an_estimate_runs_from_the_form_to_its_result_page(page, linked_case, wi
     assert page.url.endswith(f"/cases/{case.code}/linkage/estimates/")
     assert page.locator("#id_method").input_value() == "auto"
     assert page.locator("#id_lists").input_value() == "auto"
-    _shot(page, "form", width)
-    assert _no_sideways_scroll(page)
+    shot(page, "form")
+    assert no_sideways_scroll(page)
 
     page.fill("#id_seed", "31")
     page.locator("form.estimate-form button[type=submit]").click()
     page.wait_for_selector("section.estimate-job progress", timeout=20000)
-    _shot(page, "progress", width)
+    shot(page, "progress")
     run_pending()
     page.wait_for_selector("section.estimate-job a.button", timeout=20000)
     page.locator("section.estimate-job a.button").click()
@@ -75,17 +67,17 @@ def test_an_estimate_runs_from_the_form_to_its_result_page(page, linked_case, wi
         run.parameters["choice"]["reasons"])
     assert page.locator("figure.estimate-chart svg circle").count() == 1
     assert run.parameters["input_sha256"] in page.content()
-    _shot(page, "result", width)
-    assert _no_sideways_scroll(page)
+    shot(page, "result")
+    assert no_sideways_scroll(page)
 
     page.goto(f"/cases/{case.code}/linkage/estimates/")
     assert page.locator(f"a[href$='/estimates/{run.uid}/']").count() == 1
-    _shot(page, "list", width)
-    assert _no_sideways_scroll(page)
+    shot(page, "list")
+    assert no_sideways_scroll(page)
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_a_stratified_lcmcr_estimate_reads_at_both_widths(page, linked_case, width):
+def test_a_stratified_lcmcr_estimate_reads_at_both_widths(page, linked_case, width, shot):
     from expediente_web.analyses.actions import do_run_estimate
 
     case = linked_case
@@ -102,5 +94,5 @@ def test_a_stratified_lcmcr_estimate_reads_at_both_widths(page, linked_case, wid
     assert page.locator("h2", has_text="LCMCR").count() == 0  # the total is combined: no chains
     # each stratum's row carries its own R-hat, beside recorded, estimated, interval, warnings
     assert page.locator("table tbody tr").first.locator("td").count() == 6
-    _shot(page, "strata-lcmcr", width)
-    assert _no_sideways_scroll(page)
+    shot(page, "strata-lcmcr")
+    assert no_sideways_scroll(page)

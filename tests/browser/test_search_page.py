@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from expediente_web.cases.models import Case, Membership
 from support.workspace_data import build_record
 
-from .record_pages import sign_in
+from .record_pages import no_sideways_scroll, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,9 +31,6 @@ def world():
     return record, member(case, "dora", "role.documenter"), member(case, "vera", "role.viewer")
 
 
-def _no_sideways_scroll(page):
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_a_documenter_finds_a_testimony_narrows_it_and_opens_it(page, live_server, world, shot,
@@ -51,7 +48,7 @@ def test_a_documenter_finds_a_testimony_narrows_it_and_opens_it(page, live_serve
     assert "golpearon" in marks
     assert page.evaluate("window.__pwned") is None
     shot(page, f"search-results-{width}")
-    assert _no_sideways_scroll(page)
+    assert no_sideways_scroll(page)
     page.locator(".facets a", has_text="2017").first.click()
     assert "year=2017" in page.url and page.locator(".chip").count() == 1
     page.locator(".hit-list a").first.click()
@@ -59,7 +56,7 @@ def test_a_documenter_finds_a_testimony_narrows_it_and_opens_it(page, live_serve
     page.goto("/cases/demo-ve/search/persons/?name=ana+fictisia")
     assert "Ana Ficticia Pérez" in page.locator("table").inner_text()
     shot(page, f"find-person-{width}")
-    assert _no_sideways_scroll(page)
+    assert no_sideways_scroll(page)
 
 
 def test_a_viewer_reads_passages_with_pseudonyms(page, live_server, world, shot):
