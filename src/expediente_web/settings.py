@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "expediente_web.submissions",
     "expediente_web.assessment",
     "expediente_web.reports",
+    "expediente_web.examination",
 ]
 
 MIDDLEWARE = [

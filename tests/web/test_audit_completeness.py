@@ -523,3 +523,49 @@ RECIPES.update({
         lambda: _panel().do_sign_off(w.panel[0], version),
     )[-1],
 })
+
+# -- the preliminary examination (examination) --------------------------------------------------
+
+
+def _exam() -> Any:
+    return importlib.import_module("expediente_web.examination.actions")
+
+
+def _attack(w: World) -> Any:
+    return _exam().do_create_attack(w.analyst, w.case, "Ataque ficticio", places=[w.place])
+
+
+RECIPES.update({
+    "examination.do_create_attack": _attack,
+    "examination.do_delete_attack": lambda w: (
+        made := _attack(w),
+        lambda: _exam().do_delete_attack(w.analyst, made, "duplicado"),
+    )[-1],
+    "examination.do_link_acts": lambda w: (
+        made := _attack(w),
+        lambda: _exam().do_link_acts(w.analyst, made, [w.act]),
+    )[-1],
+    "examination.do_unlink_act": lambda w: (
+        made := _attack(w),
+        links := _exam().do_link_acts(w.analyst, made, [w.act]),
+        lambda: _exam().do_unlink_act(w.analyst, links[0], "otra operación"),
+    )[-1],
+    "examination.do_record_intervention": lambda w: _exam().do_record_intervention(
+        w.analyst, w.case, "intervention.habeas_corpus", date="2017-05-10", acts=[w.act],
+        victims=[w.person], notified_unit=w.unit),
+    "examination.do_delete_intervention": lambda w: (
+        made := _exam().do_record_intervention(w.analyst, w.case, "intervention.press"),
+        lambda: _exam().do_delete_intervention(w.analyst, made, "duplicado"),
+    )[-1],
+    "examination.do_record_proceeding": lambda w: _exam().do_record_proceeding(
+        w.analyst, w.case, "Tribunal ficticio", "proceeding.investigation", acts=[w.act],
+        accused=[w.other]),
+    "examination.do_delete_proceeding": lambda w: (
+        made := _exam().do_record_proceeding(w.analyst, w.case, "Tribunal", "proceeding.trial"),
+        lambda: _exam().do_delete_proceeding(w.analyst, made, "duplicado"),
+    )[-1],
+    "examination.do_set_jurisdiction": lambda w: _exam().do_set_jurisdiction(
+        w.analyst, w.case, "2002-07-01", ["jurisdiction.territorial"]),
+    "examination.do_write_assessment": lambda w: _exam().do_write_assessment(
+        w.analyst, w.case, "impact", "Impacto ficticio"),
+})

@@ -627,3 +627,61 @@ ROUTES.update({
     "reports:job": [get(_REPORT_PAGE, _report_job)],
     "reports:download": [get(_REPORT_PAGE, lambda w: {**_report_job(w), "what": "zip"})],
 })
+
+
+# -- the preliminary examination (examination) ----------------------------------------------------
+# Every member reads the examination view, the jurisdiction basis, the attacks, interventions and
+# national proceedings (a partner without the team's texts); owners and analysts write them.
+
+
+def _examined(world: Any) -> dict[str, Any]:
+    """An attack with the world's act linked, an intervention and a proceeding (made once)."""
+    made = getattr(world, "_examined", None)
+    if made is None:
+        from expediente_web.examination import actions
+
+        owner = world.users["owner"]
+        attack = actions.do_create_attack(owner, world.case, "Ataque de la matriz")
+        (link,) = actions.do_link_acts(owner, attack, [world.record.act])
+        intervention = actions.do_record_intervention(
+            owner, world.case, "intervention.habeas_corpus", notified_person=world.record.commander
+        )
+        proceeding = actions.do_record_proceeding(
+            owner, world.case, "Tribunal ficticio", "proceeding.investigation"
+        )
+        made = world._examined = {
+            "attack": attack, "link": link, "intervention": intervention, "proceeding": proceeding,
+        }
+    return made
+
+
+def _examined_uid(key: str) -> Callable[[Any], dict[str, Any]]:
+    return lambda w: {"code": w.case.code, "uid": str(_examined(w)[key].uid)}
+
+
+_REASON = {"reason": "Registrado por error"}
+
+ROUTES.update({
+    "examination:overview": [get(READ)],
+    "examination:assess": [post(ANALYSE, lambda w: {"code": w.case.code, "section": "impact"},
+                                data={"text": "Terror en la comunidad ficticia"})],
+    "examination:jurisdiction": [
+        get(READ),
+        post(ANALYSE, data={"entry_into_force": "2002-07-01",
+                            "bases": ["jurisdiction.territorial"]}),
+    ],
+    "examination:acts": [get(READ)],
+    "examination:attacks": [get(READ), post(ANALYSE, data={"title": "Otro ataque"})],
+    "examination:attack": [get(READ, _examined_uid("attack"))],
+    "examination:attack-link": [post(ANALYSE, _examined_uid("attack"), data={"acts": "SRC-A a-2"})],
+    "examination:attack-delete": [post(ANALYSE, _examined_uid("attack"), data=_REASON)],
+    "examination:attack-unlink": [post(ANALYSE, _examined_uid("link"), data=_REASON)],
+    "examination:interventions": [get(READ), post(ANALYSE, data={"kind": "intervention.press"})],
+    "examination:intervention": [get(READ, _examined_uid("intervention"))],
+    "examination:intervention-delete": [post(ANALYSE, _examined_uid("intervention"),
+                                             data=_REASON)],
+    "examination:proceedings": [get(READ), post(ANALYSE, data={"court": "Tribunal",
+                                                               "status": "proceeding.trial"})],
+    "examination:proceeding": [get(READ, _examined_uid("proceeding"))],
+    "examination:proceeding-delete": [post(ANALYSE, _examined_uid("proceeding"), data=_REASON)],
+})
