@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "expediente_web.dashboard",
     "expediente_web.submissions",
     "expediente_web.assessment",
+    "expediente_web.panel",
     "expediente_web.reports",
     "expediente_web.examination",
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("cases/<slug:code>/reports/", include("expediente_web.reports.urls")),
     path("cases/<slug:code>/assessment/", include("expediente_web.assessment.urls")),
     path("cases/<slug:code>/examination/", include("expediente_web.examination.urls")),
+    path("cases/<slug:code>/panel/", include("expediente_web.panel.urls")),
     path("notifications/", include("expediente_web.discussion.notification_urls")),
     path("", include("expediente_web.submissions.urls")),
 ]

@@ -685,3 +685,118 @@ ROUTES.update({
     "examination:proceeding": [get(READ, _examined_uid("proceeding"))],
     "examination:proceeding-delete": [post(ANALYSE, _examined_uid("proceeding"), data=_REASON)],
 })
+
+
+# -- the panel review (panel) ---------------------------------------------------------------------
+# The team (not partners) reads the frozen versions, who reviews them and, once all have
+# submitted, the consolidated findings; owners and analysts freeze and assign; only the assigned
+# reviewers (here the reviewer and the viewer, of three needed) record, submit and sign off.
+_TEAM = expect(READ, partner=403)
+_PANELISTS_PAGE = {**_members(403), "reviewer": 200, "viewer": 200}
+_PANELISTS_DONE = {**_members(403), "reviewer": 302, "viewer": 302}
+
+
+def _panel_version(world: Any) -> Any:
+    """Version 1 of the world's matrix, frozen by the owner, reviewed by the reviewer and the
+    viewer (one of its three places still open). Made once per world."""
+    made = getattr(world, "_panel_version", None)
+    if made is None:
+        from expediente_web.panel.actions import do_freeze_version
+
+        _assessed(world)
+        made = world._panel_version = do_freeze_version(
+            world.users["owner"], world.case,
+            reviewers=[world.users["reviewer"], world.users["viewer"]],
+        )
+    return made
+
+
+def _panel(extra: Callable[[Any], dict[str, Any]] | None = None) -> Callable[[Any], dict[str, Any]]:
+    def kwargs(w: Any) -> dict[str, Any]:
+        found = {"code": w.case.code, "number": _panel_version(w).number}
+        return {**found, **(extra(w) if extra else {})}
+
+    return kwargs
+
+
+def _panel_assignment(w: Any) -> dict[str, Any]:
+    from expediente_web.panel.models import Assignment
+
+    found = Assignment.objects.get(version=_panel_version(w), reviewer=w.users["reviewer"])
+    return {"uid": str(found.uid)}
+
+
+_PANEL_DOCUMENTER = lambda w: {"reviewer": str(w.users["documenter"].pk)}  # noqa: E731
+
+ROUTES.update({
+    "panel:versions": [get(_TEAM)],
+    "panel:freeze": [post(ANALYSE, data={"reviewers_required": "3"})],
+    "panel:version": [get(_TEAM, _panel())],
+    "panel:assign": [post(ANALYSE, _panel(), data=_PANEL_DOCUMENTER)],
+    "panel:replace": [post(ANALYSE, _panel(_panel_assignment), data=_PANEL_DOCUMENTER)],
+    "panel:findings": [get(_PANELISTS_PAGE, _panel())],
+    "panel:save-finding": [post(_PANELISTS_DONE, _panel(lambda w: {"element": "art7.1.e.1"}),
+                                data={"rung": "ladder.some_information",
+                                      "reasoning": "Una lista lo menciona"})],
+    "panel:submit": [post(_PANELISTS_DONE, _panel())],
+    "panel:consolidated": [get(_TEAM, _panel())],
+    "panel:sign-off": [post(_PANELISTS_DONE, _panel())],
+})
+
+
+# -- the preliminary examination (examination) ----------------------------------------------------
+# Every member reads the examination view, the jurisdiction basis, the attacks, interventions and
+# national proceedings (a partner without the team's texts); owners and analysts write them.
+
+
+def _examined(world: Any) -> dict[str, Any]:
+    """An attack with the world's act linked, an intervention and a proceeding (made once)."""
+    made = getattr(world, "_examined", None)
+    if made is None:
+        from expediente_web.examination import actions
+
+        owner = world.users["owner"]
+        attack = actions.do_create_attack(owner, world.case, "Ataque de la matriz")
+        (link,) = actions.do_link_acts(owner, attack, [world.record.act])
+        intervention = actions.do_record_intervention(
+            owner, world.case, "intervention.habeas_corpus", notified_person=world.record.commander
+        )
+        proceeding = actions.do_record_proceeding(
+            owner, world.case, "Tribunal ficticio", "proceeding.investigation"
+        )
+        made = world._examined = {
+            "attack": attack, "link": link, "intervention": intervention, "proceeding": proceeding,
+        }
+    return made
+
+
+def _examined_uid(key: str) -> Callable[[Any], dict[str, Any]]:
+    return lambda w: {"code": w.case.code, "uid": str(_examined(w)[key].uid)}
+
+
+_REASON = {"reason": "Registrado por error"}
+
+ROUTES.update({
+    "examination:overview": [get(READ)],
+    "examination:assess": [post(ANALYSE, lambda w: {"code": w.case.code, "section": "impact"},
+                                data={"text": "Terror en la comunidad ficticia"})],
+    "examination:jurisdiction": [
+        get(READ),
+        post(ANALYSE, data={"entry_into_force": "2002-07-01",
+                            "bases": ["jurisdiction.territorial"]}),
+    ],
+    "examination:acts": [get(READ)],
+    "examination:attacks": [get(READ), post(ANALYSE, data={"title": "Otro ataque"})],
+    "examination:attack": [get(READ, _examined_uid("attack"))],
+    "examination:attack-link": [post(ANALYSE, _examined_uid("attack"), data={"acts": "SRC-A a-2"})],
+    "examination:attack-delete": [post(ANALYSE, _examined_uid("attack"), data=_REASON)],
+    "examination:attack-unlink": [post(ANALYSE, _examined_uid("link"), data=_REASON)],
+    "examination:interventions": [get(READ), post(ANALYSE, data={"kind": "intervention.press"})],
+    "examination:intervention": [get(READ, _examined_uid("intervention"))],
+    "examination:intervention-delete": [post(ANALYSE, _examined_uid("intervention"),
+                                             data=_REASON)],
+    "examination:proceedings": [get(READ), post(ANALYSE, data={"court": "Tribunal",
+                                                               "status": "proceeding.trial"})],
+    "examination:proceeding": [get(READ, _examined_uid("proceeding"))],
+    "examination:proceeding-delete": [post(ANALYSE, _examined_uid("proceeding"), data=_REASON)],
+})
