@@ -37,6 +37,7 @@ SCANNED = {
     "api": WEB / "api",
     "assessment": WEB / "assessment",
     "reports": WEB / "reports",
+    "examination": WEB / "examination",
 }
 
 
