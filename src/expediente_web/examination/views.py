@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from expediente_web.cases.access import require_role
@@ -386,7 +387,11 @@ def attack_link(request: HttpRequest, code: str, uid: str) -> HttpResponse:
         except InvalidInput as exc:
             _refused(form, exc)
         else:
-            messages.success(request, _("%(n)s act(s) linked to the attack.") % {"n": len(made)})
+            n = len(made)
+            said = ngettext(
+                "%(n)s act linked to the attack.", "%(n)s acts linked to the attack.", n
+            )
+            messages.success(request, said % {"n": n})
             return redirect("examination:attack", code=r.case.code, uid=found.uid)
     return _attack_page(request, code, uid, link_form=form, status=400)
 
