@@ -486,7 +486,7 @@ def intervention(request: HttpRequest, code: str, uid: str) -> HttpResponse:
     found = access_intervention_by_uid(request.user, r.case, uid)
     r.identities.label(found.notified_person)
     victims = [r.identities.label(p) for p in found.victims.filter(deleted_at__isnull=True)]
-    linked = list(found.acts.filter(deleted_at__isnull=True).select_related("location"))
+    linked = list(found.acts.filter(deleted_at__isnull=True).select_related("location", "source"))
     reads = can_read_text(r.role)
     context = {"found": found, "victims": victims, "acts": linked, "reason_form": ReasonForm()}
     return _page(r, "examination/intervention.html", context,
@@ -566,7 +566,7 @@ def proceeding(request: HttpRequest, code: str, uid: str) -> HttpResponse:
     r = reader(request, code)
     found = access_proceeding_by_uid(request.user, r.case, uid)
     accused = [r.identities.label(p) for p in found.accused.filter(deleted_at__isnull=True)]
-    linked = list(found.acts.filter(deleted_at__isnull=True).select_related("location"))
+    linked = list(found.acts.filter(deleted_at__isnull=True).select_related("location", "source"))
     reads = can_read_text(r.role)
     context = {"found": found, "accused": accused, "acts": linked, "reason_form": ReasonForm()}
     return _page(r, "examination/proceeding.html", context,

@@ -203,3 +203,72 @@ def test_assessment_pages_are_bounded(record, analyst, as_user, name):
     assert len(queries) <= ASSESSMENT_BOUNDS[name], f"{name}: {len(queries)} queries\n" + (
         "\n".join(q["sql"][:160] for q in queries)
     )
+
+
+# -- the preliminary examination (examination) ------------------------------------------------
+
+EXAMINATION_BOUNDS = {
+    "examination:overview": 65,  # every section, the patterns report, the matrix, two audit entries
+    "examination:jurisdiction": 12,
+    "examination:acts": 15,
+    "examination:attacks": 15,
+    "examination:attack": 23,
+    "examination:interventions": 25,
+    "examination:intervention": 26,
+    "examination:proceedings": 24,
+    "examination:proceeding": 24,
+}
+
+
+def _examined(record, analyst):
+    """Twenty of everything, so that one query per row would show."""
+    from expediente_web.examination import actions
+    from expediente_web.records.models import Act
+
+    case = record.case
+    acts = list(Act.objects.filter(case=case).order_by("id")[:60])
+    actions.do_set_jurisdiction(analyst, case, "2017-06-01", ["jurisdiction.territorial"])
+    for n in range(20):
+        attack = actions.do_create_attack(
+            analyst, case, f"Ataque {n}", places=[record.state, record.country],
+            description="Descripción", population="Opositores",
+        )  # fmt: skip
+        actions.do_link_acts(analyst, attack, acts)
+        actions.do_record_intervention(
+            analyst, case, "intervention.habeas_corpus", date="2017-05",
+            notified_unit=record.unit, notified_person=record.commander, acts=acts[:5],
+            victims=record.persons[:5], summary="Resumen",
+        )  # fmt: skip
+        actions.do_record_proceeding(
+            analyst, case, f"Tribunal {n}", "proceeding.trial", acts=acts[:10],
+            accused=[record.commander, *record.persons[:3]],
+            indicators=["complementarity.low_level_only"], notes="Nota",
+        )  # fmt: skip
+    for section in ("jurisdiction", "gravity", "impact", "admissibility", "interests_of_justice"):
+        actions.do_write_assessment(analyst, case, section, "Evaluación")
+    return attack
+
+
+@pytest.mark.parametrize("name", sorted(EXAMINATION_BOUNDS))
+def test_examination_pages_are_bounded(record, analyst, as_user, name):
+    from expediente_web.examination.models import Intervention, NationalProceeding
+
+    attack = _examined(record, analyst)
+    kwargs = {"code": record.case.code}
+    if name == "examination:attack":
+        kwargs["uid"] = str(attack.uid)
+    if name == "examination:intervention":
+        kwargs["uid"] = str(Intervention.objects.first().uid)
+    if name == "examination:proceeding":
+        kwargs["uid"] = str(NationalProceeding.objects.first().uid)
+    client = as_user(analyst)
+    address = reverse(name, kwargs=kwargs)
+    if name == "examination:acts":
+        address += "?temporal=outside"
+    client.get(address)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(address)
+    assert response.status_code == 200
+    assert len(queries) <= EXAMINATION_BOUNDS[name], f"{name}: {len(queries)} queries\n" + (
+        "\n".join(q["sql"][:160] for q in queries)
+    )
