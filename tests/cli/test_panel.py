@@ -34,8 +34,13 @@ def team():
     owner = make("olga")
     case = do_create_case(owner, "ve-panel", "Caso sintético del panel")
     users = {"olga": owner}
-    for name, role in (("ana", "analyst"), ("rosa", "reviewer"), ("raul", "reviewer"),
-                       ("vico", "viewer"), ("paula", "partner")):
+    for name, role in (
+        ("ana", "analyst"),
+        ("rosa", "reviewer"),
+        ("raul", "reviewer"),
+        ("vico", "viewer"),
+        ("paula", "partner"),
+    ):
         users[name] = make(name)
         extra = {}
         if role == "partner":
@@ -56,15 +61,15 @@ def _review(version, user, rungs, default="ladder.reasonable_basis"):
 
     for element in verified_content(version)["elements"]:
         reasoning = SECRET if user.username == "rosa" else f"Hallazgo de {user.username}"
-        do_save_finding(user, version, element["id"], rungs.get(element["id"], default),
-                        reasoning)
+        do_save_finding(user, version, element["id"], rungs.get(element["id"], default), reasoning)
     do_submit_findings(user, version)
 
 
 def test_freeze_assigns_the_reviewers_named(team):
-    case, users = team
-    result = invoke("panel", "freeze", "--case", case.code, "--user", "ana",
-                    "--reviewers", "rosa,raul,vico")
+    case, _users = team
+    result = invoke(
+        "panel", "freeze", "--case", case.code, "--user", "ana", "--reviewers", "rosa,raul,vico"
+    )
     assert result.exit_code == 0, result.output
     from expediente_web.panel.models import Assignment, FrozenVersion
 
@@ -72,7 +77,10 @@ def test_freeze_assigns_the_reviewers_named(team):
     assert f"Version 1 of case ve-panel frozen; digest {version.digest}" in result.stdout
     assert "Reviewers: rosa, raul, vico (3 of 3)" in result.stdout
     assert sorted(Assignment.objects.values_list("reviewer_name", flat=True)) == [
-        "raul", "rosa", "vico"]
+        "raul",
+        "rosa",
+        "vico",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -108,8 +116,9 @@ def test_status_says_who_submitted_and_nothing_found(team):
     case, users = team
     from expediente_web.panel.actions import do_freeze_version
 
-    version = do_freeze_version(users["ana"], case,
-                                reviewers=[users["rosa"], users["raul"], users["vico"]])
+    version = do_freeze_version(
+        users["ana"], case, reviewers=[users["rosa"], users["raul"], users["vico"]]
+    )
     _review(version, users["rosa"], {})
     result = invoke("panel", "status", "--case", case.code, "--lang", "en")
     assert result.exit_code == 0, result.output
@@ -118,7 +127,9 @@ def test_status_says_who_submitted_and_nothing_found(team):
     assert "1 of 3 reviewers have submitted" in out
     rosa = next(line for line in out.splitlines() if line.startswith("rosa\t"))
     assert rosa.split("\t")[2] != "-"
-    assert next(line for line in out.splitlines() if line.startswith("raul\t")).split("\t")[2] == "-"
+    assert (
+        next(line for line in out.splitlines() if line.startswith("raul\t")).split("\t")[2] == "-"
+    )
     assert SECRET not in out and "Reasonable basis" not in out
     # Nor does `show` open before everyone has submitted, for anyone.
     early = invoke("panel", "show", "--case", case.code, "--version", "1", "--user", "rosa")
@@ -131,28 +142,35 @@ def test_show_prints_the_consolidation_in_the_readers_language(team):
     case, users = team
     from expediente_web.panel.actions import do_freeze_version, do_sign_off
 
-    version = do_freeze_version(users["olga"], case,
-                                reviewers=[users["rosa"], users["raul"], users["vico"]])
+    version = do_freeze_version(
+        users["olga"], case, reviewers=[users["rosa"], users["raul"], users["vico"]]
+    )
     _review(version, users["rosa"], {"art7.1.e.1": "ladder.substantial_grounds"})
     _review(version, users["raul"], {})
     _review(version, users["vico"], {})
     do_sign_off(users["rosa"], version)
-    result = invoke("panel", "show", "--case", case.code, "--version", "1", "--user", "olga",
-                    "--lang", "en")
+    result = invoke(
+        "panel", "show", "--case", case.code, "--version", "1", "--user", "olga", "--lang", "en"
+    )
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "Krippendorff's alpha (ordinal), 10 elements, 3 reviewers:" in out
     line = next(x for x in out.splitlines() if x.startswith("art7.1.e.1\t"))
     # element, analyst, raul, rosa, vico, majority, spread
     assert line.split("\t") == [
-        "art7.1.e.1", "Reasonable grounds to believe", "Reasonable basis to believe",
-        "Substantial grounds to believe", "Reasonable basis to believe",
-        "Reasonable basis to believe", "2",
+        "art7.1.e.1",
+        "Reasonable grounds to believe",
+        "Reasonable basis to believe",
+        "Substantial grounds to believe",
+        "Reasonable basis to believe",
+        "Reasonable basis to believe",
+        "2",
     ]
     assert f"dissent art7.1.e.1 · rosa · Substantial grounds to believe: {SECRET}" in out
     assert "sign-off rosa: 20" in out and "sign-off raul: not signed off" in out
-    es = invoke("panel", "show", "--case", case.code, "--version", "1", "--user", "olga",
-                "--lang", "es")
+    es = invoke(
+        "panel", "show", "--case", case.code, "--version", "1", "--user", "olga", "--lang", "es"
+    )
     assert "Elementos contextuales — alpha" in es.stdout and "disiente art7.1.e.1" in es.stdout
 
 
@@ -176,7 +194,8 @@ def test_a_version_changed_by_hand_is_refused(team):
 
     version = do_freeze_version(users["ana"], case)
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE panel_frozenversion SET digest = %s WHERE id = %s",
-                       ["f" * 64, version.pk])
+        cursor.execute(
+            "UPDATE panel_frozenversion SET digest = %s WHERE id = %s", ["f" * 64, version.pk]
+        )
     result = invoke("panel", "status", "--case", case.code)
     assert result.exit_code == 1 and "does not match its digest" in result.stderr

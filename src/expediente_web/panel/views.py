@@ -68,12 +68,16 @@ def _panel_reader(request: HttpRequest, code: str) -> Reader:
     return r
 
 
-def _members(r: Reader, content: dict[str, Any] | None = None) -> list[tuple[str, str]]:
+def _members(
+    r: Reader, content: dict[str, Any] | None = None, state: Any = None
+) -> list[tuple[str, str]]:
     """Members of the team who could review (not the reader; for a version, not whoever froze
-    it or rated in it)."""
+    it, rated in it or reviews it already)."""
     excluded = raters(content) if content else set()
     if content:
         excluded.add(content.get("frozen_by", ""))
+    if state is not None:
+        excluded.update(state.names)
     rows = (
         live_memberships()
         .filter(case=r.case, role__in=PANEL_ROLES)
@@ -175,7 +179,7 @@ def _version_page(
     version, content = access_verified(user, r.case, number)
     state = access_round(user, version)
     writes = r.role in WRITE_ROLES
-    members = _members(r, content) if writes else []
+    members = _members(r, content, state) if writes else []
     if writes and not state.full and assign_form is None:
         assign_form = ReviewerForm(members=members)
     if any(e.get("reasoning") for e in content["elements"]):
@@ -272,6 +276,15 @@ def _card_context(
     }
 
 
+def _missing(content: dict[str, Any], own: dict[str, Any]) -> list[str]:
+    """The elements the reviewer has not given both a rung and reasoning yet."""
+    return [
+        e["id"]
+        for e in content["elements"]
+        if not (own.get(e["id"]) and own[e["id"]].rung and own[e["id"]].reasoning.strip())
+    ]
+
+
 @login_required
 @require_GET
 @guarded
@@ -285,11 +298,7 @@ def findings(request: HttpRequest, code: str, number: int) -> HttpResponse:
         _card_context(r, version, mine, element, own.get(element["id"]))
         for element in content["elements"]
     ]
-    missing = [
-        e["id"]
-        for e in content["elements"]
-        if not (own.get(e["id"]) and own[e["id"]].rung and own[e["id"]].reasoning.strip())
-    ]
+    missing = _missing(content, own)
     _revealed(r, version, ["reasoning", "finding_reasoning"])
     return r.render(
         "panel/findings.html",
@@ -341,7 +350,9 @@ def save_finding(request: HttpRequest, code: str, number: int, element: str) -> 
     if htmx:
         context = _card_context(r, version, mine, found, finding)
         context["saved"] = True
-        return render(request, "panel/_finding_card.html", context)
+        own = access_findings(request.user, version).get(mine.reviewer_name, {})
+        context["missing"] = _missing(content, own)
+        return render(request, "panel/_saved.html", context)
     messages.success(request, _("The draft is saved."))
     return redirect(
         reverse("panel:findings", kwargs={"code": r.case.code, "number": number})

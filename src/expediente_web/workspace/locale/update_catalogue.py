@@ -38,6 +38,7 @@ SCANNED = {
     "assessment": WEB / "assessment",
     "reports": WEB / "reports",
     "examination": WEB / "examination",
+    "panel": WEB / "panel",
 }
 
 
