@@ -553,6 +553,10 @@ RECIPES.update({
     "examination.do_record_intervention": lambda w: _exam().do_record_intervention(
         w.analyst, w.case, "intervention.habeas_corpus", date="2017-05-10", acts=[w.act],
         victims=[w.person], notified_unit=w.unit),
+    "examination.do_record_response": lambda w: (
+        made := _exam().do_record_intervention(w.analyst, w.case, "intervention.press"),
+        lambda: _exam().do_record_response(w.analyst, made, "response.none"),
+    )[-1],
     "examination.do_delete_intervention": lambda w: (
         made := _exam().do_record_intervention(w.analyst, w.case, "intervention.press"),
         lambda: _exam().do_delete_intervention(w.analyst, made, "duplicado"),

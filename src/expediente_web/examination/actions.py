@@ -232,8 +232,8 @@ def do_record_intervention(
     if values["response_date_text"] and not response:
         raise InvalidInput("response", _("say what the response was"))
     if (
-        values["response_date_earliest"]
-        and values["date_latest"]
+        values["response_date_latest"]
+        and values["date_earliest"]
         and values["response_date_latest"] < values["date_earliest"]
     ):
         raise InvalidInput("response_date", _("the response is dated before the intervention"))
@@ -259,6 +259,43 @@ def do_record_intervention(
         payload["fields"]["victims"] = [object_id(v) for v in victims]
         record_write(actor, "record_intervention", found, payload)
     return found
+
+
+def do_record_response(
+    actor: Any,
+    found: Intervention,
+    response: str,
+    *,
+    date: str = "",
+    detail: str = "",
+) -> Intervention:
+    """Record (or correct) the response an intervention got: its kind (`intervention_response`
+    term), date and words. The entry holds the response it replaced."""
+    response = check_term("response", "intervention_response", response, required=True)
+    values: dict[str, Any] = {
+        **period_fields("response_date", (date or "").strip(), prefix="response_date"),
+        "response_detail": _text("response_detail", detail),
+    }
+    if (
+        values["response_date_latest"]
+        and found.date_earliest
+        and values["response_date_latest"] < found.date_earliest
+    ):
+        raise InvalidInput("response_date", _("the response is dated before the intervention"))
+    with transaction.atomic():
+        require_role(actor, found.case, WRITE_ROLES, DOING)
+        row = Intervention.objects.select_for_update().get(pk=found.pk)
+        if row.deleted_at is not None:
+            raise InvalidInput("response", _("the intervention was deleted"))
+        before = {"response": row.response, "response_date_text": row.response_date_text}
+        row.response = response
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.save(update_fields=["response", *values])
+        payload = changes(row, ["response", "response_date_text", "response_detail"])
+        payload["before"] = before
+        record_write(actor, "record_response", row, payload)
+    return row
 
 
 def do_delete_intervention(actor: Any, found: Intervention, reason: str) -> Intervention:

@@ -113,6 +113,16 @@ class InterventionForm(forms.Form):
         self.fields["notified_person"].choices = [("", "—"), *persons]
 
 
+class ResponseForm(forms.Form):
+    response = forms.ChoiceField(label=_("Response"))
+    response_date = _line(_("Date of the response"), limit=40)
+    response_detail = _text(_("The response in words"), rows=2)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["response"].choices = choices("intervention_response")
+
+
 class ProceedingForm(forms.Form):
     court = _line(_("Court or prosecutor's office"), required=True)
     case_number = _line(_("Case number"), limit=120)

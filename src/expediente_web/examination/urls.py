@@ -20,6 +20,11 @@ urlpatterns = [
     path("links/<str:uid>/unlink/", views.attack_unlink, name="attack-unlink"),
     path("interventions/", views.interventions, name="interventions"),
     path("interventions/<str:uid>/", views.intervention, name="intervention"),
+    path(
+        "interventions/<str:uid>/response/",
+        views.intervention_response,
+        name="intervention-response",
+    ),
     path("interventions/<str:uid>/delete/", views.intervention_delete, name="intervention-delete"),
     path("proceedings/", views.proceedings, name="proceedings"),
     path("proceedings/<str:uid>/", views.proceeding, name="proceeding"),

@@ -47,6 +47,7 @@ from expediente_web.examination.forms import (
     LinkForm,
     ProceedingForm,
     ReasonForm,
+    ResponseForm,
 )
 from expediente_web.examination.models import SECTIONS
 from expediente_web.examination.refs import resolve
@@ -479,19 +480,60 @@ def interventions(request: HttpRequest, code: str) -> HttpResponse:
                  status=status)  # fmt: skip
 
 
-@login_required
-@require_GET
-def intervention(request: HttpRequest, code: str, uid: str) -> HttpResponse:
+def _intervention_page(
+    request: HttpRequest, code: str, uid: str, response_form: Any = None, status: int = 200
+) -> HttpResponse:
     r = reader(request, code)
     found = access_intervention_by_uid(request.user, r.case, uid)
     r.identities.label(found.notified_person)
     victims = [r.identities.label(p) for p in found.victims.filter(deleted_at__isnull=True)]
     linked = list(found.acts.filter(deleted_at__isnull=True).select_related("location", "source"))
     reads = can_read_text(r.role)
-    context = {"found": found, "victims": victims, "acts": linked, "reason_form": ReasonForm()}
+    if response_form is None and can_write(r.role):
+        initial = {"response": found.response, "response_date": found.response_date_text}
+        if reads:
+            initial["response_detail"] = found.response_detail
+        response_form = ResponseForm(initial=initial)
+    context = {
+        "found": found,
+        "victims": victims,
+        "acts": linked,
+        "reason_form": ReasonForm(),
+        "response_form": response_form,
+    }
     return _page(r, "examination/intervention.html", context,
                  [f"intervention:{found.uid}"] if reads else [],
-                 ("filed_by", "notified_authority", "summary", "response_detail"))  # fmt: skip
+                 ("filed_by", "notified_authority", "summary", "response_detail"),
+                 status)  # fmt: skip
+
+
+@login_required
+@require_GET
+def intervention(request: HttpRequest, code: str, uid: str) -> HttpResponse:
+    """An intervention: whom it notified, what about, and the response it got."""
+    return _intervention_page(request, code, uid)
+
+
+@login_required
+@require_POST
+def intervention_response(request: HttpRequest, code: str, uid: str) -> HttpResponse:
+    r = reader(request, code)
+    _writer(r)
+    found = access_intervention_by_uid(request.user, r.case, uid)
+    form = ResponseForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.do_record_response(
+                request.user, found, data["response"], date=data["response_date"],
+                detail=data["response_detail"],
+            )  # fmt: skip
+        except InvalidInput as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, _("The response is recorded."))
+            return redirect("examination:intervention", code=r.case.code, uid=found.uid)
+    return _intervention_page(request, code, uid, response_form=form, status=400)
 
 
 @login_required

@@ -678,6 +678,8 @@ ROUTES.update({
     "examination:attack-unlink": [post(ANALYSE, _examined_uid("link"), data=_REASON)],
     "examination:interventions": [get(READ), post(ANALYSE, data={"kind": "intervention.press"})],
     "examination:intervention": [get(READ, _examined_uid("intervention"))],
+    "examination:intervention-response": [post(ANALYSE, _examined_uid("intervention"),
+                                               data={"response": "response.denied"})],
     "examination:intervention-delete": [post(ANALYSE, _examined_uid("intervention"),
                                              data=_REASON)],
     "examination:proceedings": [get(READ), post(ANALYSE, data={"court": "Tribunal",

@@ -340,3 +340,34 @@ def test_a_written_assessment_is_sealed_and_rewritten_in_place(case, analyst, ow
     with pytest.raises(InvalidInput) as refused:
         actions.do_write_assessment(analyst, case, "impact", "   ")
     assert refused.value.field == "text"
+
+
+def test_a_response_is_recorded_later_with_the_one_it_replaced(case, analyst, record, entries):
+    found = actions.do_record_intervention(
+        analyst, case, "intervention.habeas_corpus", date="2017-05-20"
+    )
+    before = entries()
+    actions.do_record_response(
+        analyst, found, "response.granted_not_complied", date="2017-06-02", detail="Orden ignorada"
+    )
+    assert entries() == before + 1
+    entry = _last()
+    assert entry.action == "record_response"
+    assert entry.payload["before"] == {"response": "", "response_date_text": ""}
+    assert entry.payload["fields"]["response"] == "response.granted_not_complied"
+    assert "Orden" not in str(entry.payload)
+    fresh = Intervention.objects.get(pk=found.pk)
+    assert fresh.response_date_earliest == dt.date(2017, 6, 2)
+    assert fresh.response_detail == "Orden ignorada"
+    for given, field in (
+        ({"response": "response.perhaps"}, "response"),
+        ({"response": ""}, "response"),
+        ({"response": "response.denied", "date": "2017-04"}, "response_date"),
+        ({"response": "response.denied", "date": "31/02/2017"}, "response_date"),
+    ):
+        response = given.pop("response")
+        with pytest.raises(InvalidInput) as refused:
+            actions.do_record_response(analyst, found, response, **given)
+        assert refused.value.field == field
+    assert entries() == before + 1
+    assert Intervention.objects.get(pk=found.pk).response == "response.granted_not_complied"

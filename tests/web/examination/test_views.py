@@ -161,3 +161,19 @@ def test_the_forms_record(case, analyst, record, as_user):
     assert done.status_code == 302
     done = client.post(_url("assess", case, section="interests_of_justice"), {"text": "Ninguna"})
     assert done.status_code == 302 and done["Location"].endswith("#section-interests_of_justice")
+
+
+def test_the_response_is_recorded_on_the_interventions_page(case, analyst, record, as_user):
+    found = actions.do_record_intervention(analyst, case, "intervention.un_communication")
+    client = as_user(analyst)
+    refused = client.post(
+        _url("intervention-response", case, uid=found.uid),
+        {"response": "response.none", "response_date": "pronto"},
+    )
+    assert refused.status_code == 400 and 'data-field="response_date"' in refused.content.decode()
+    done = client.post(
+        _url("intervention-response", case, uid=found.uid),
+        {"response": "response.acknowledged", "response_date": "2018-01"},
+    )
+    assert done.status_code == 302
+    assert Intervention.objects.get(pk=found.pk).response == "response.acknowledged"
