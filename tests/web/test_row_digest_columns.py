@@ -280,6 +280,37 @@ FIRST_LAYOUT = {
         "target_id",
         "created_at",
     ),
+    "panel.frozenversion": (
+        "uid",
+        "case",
+        "number",
+        "reviewers_required",
+        "snapshot",
+        "digest",
+        "frozen_by",
+        "frozen_by_name",
+        "frozen_at",
+    ),
+    "panel.assignment": (
+        "uid",
+        "version",
+        "reviewer",
+        "reviewer_name",
+        "assigned_by_name",
+        "assigned_at",
+        "replaced_at",
+        "replaced_by_name",
+        "submitted_at",
+        "signed_off_at",
+    ),
+    "panel.finding": (
+        "uid",
+        "assignment",
+        "element",
+        "rung",
+        "reasoning",
+        "saved_at",
+    ),
 }
 
 
