@@ -45,13 +45,13 @@ def examined_case():
         policy_indicators=["Mismo método en varios centros", "Discurso público ficticio"],
     )  # fmt: skip
     actions.do_link_acts(analyst, attack, [record.act, record.other_act, record.linked_act])
-    actions.do_record_intervention(
+    intervention = actions.do_record_intervention(
         analyst, case, "intervention.habeas_corpus", date="2017-05-16",
         notified_unit=record.unit, notified_person=record.commander, acts=[record.act],
         victims=[record.victim], response="response.denied", response_date="2017-06",
         filed_by="Abogada ficticia",
     )  # fmt: skip
-    actions.do_record_proceeding(
+    proceeding = actions.do_record_proceeding(
         analyst, case, "Tribunal Ficticio de Control", "proceeding.investigation",
         case_number="TF-2017-88", accused=[record.commander], acts=[record.act],
         indicators=["complementarity.low_level_only", "complementarity.sexual_crimes_omitted"],
@@ -59,7 +59,7 @@ def examined_case():
     matrix.do_rate_element(
         analyst, case, "art7.contextual.1.a", "ladder.reasonable_basis", "Varias fuentes"
     )
-    return case, record, attack
+    return case, record, attack, intervention, proceeding
 
 
 def _shots(page, shot, name: str) -> None:
@@ -77,7 +77,7 @@ def _shots(page, shot, name: str) -> None:
 
 @pytest.mark.parametrize("lang", ["es", "en"])
 def test_an_analyst_reads_the_examination_and_writes_the_impact(page, examined_case, shot, lang):
-    case, _record, attack = examined_case
+    case, _record, attack, intervention, proceeding = examined_case
     words = WORDS[lang]
     browser_sign_in(page, "ana", PASSWORD)
     page.goto(f"/cases/{case.code}/examination/")
@@ -111,6 +111,8 @@ def test_an_analyst_reads_the_examination_and_writes_the_impact(page, examined_c
             ("attacks", f"/cases/{case.code}/examination/attacks/"),
             ("attack", f"/cases/{case.code}/examination/attacks/{attack.uid}/"),
             ("interventions", f"/cases/{case.code}/examination/interventions/"),
+            ("intervention", f"/cases/{case.code}/examination/interventions/{intervention.uid}/"),
+            ("proceeding", f"/cases/{case.code}/examination/proceedings/{proceeding.uid}/"),
             ("proceedings", f"/cases/{case.code}/examination/proceedings/"),
             ("jurisdiction", f"/cases/{case.code}/examination/jurisdiction/"),
         ):
