@@ -181,7 +181,7 @@ def _version_page(
     writes = r.role in WRITE_ROLES
     members = _members(r, content, state) if writes else []
     if writes and not state.full and assign_form is None:
-        assign_form = ReviewerForm(members=members)
+        assign_form = ReviewerForm(members=[("", "—"), *members])
     if any(e.get("reasoning") for e in content["elements"]):
         _revealed(r, version, ["reasoning"])
     response = r.render(
