@@ -12,9 +12,12 @@ from expediente_web.workspace.views import (
     sources,
     structure,
     testimonies,
+    unit_relations,
 )
+from expediente_web.workspace.views import consent as consent_views
 from expediente_web.workspace.views import edit as edit_views
 from expediente_web.workspace.views import entry as entry_views
+from expediente_web.workspace.views import hearings as hearing_views
 from expediente_web.workspace.views import history as history_views
 from expediente_web.workspace.views import review as review_views
 
@@ -30,10 +33,19 @@ urlpatterns = [
     path("events/<str:uid>/", events.event_detail, name="event"),
     path("testimonies/", testimonies.testimony_list, name="testimonies"),
     path("testimonies/<str:uid>/", testimonies.testimony_detail, name="testimony"),
+    path("testimonies/<str:uid>/consent/", consent_views.consent_grant, name="testimony-consent"),
+    path("testimonies/<str:uid>/consent/withdraw/", consent_views.consent_withdraw,
+         name="testimony-consent-withdraw"),
+    path("hearings/", hearing_views.hearing_list, name="hearings"),
+    path("hearings/<str:uid>/", hearing_views.hearing_detail, name="hearing"),
+    path("hearings/<str:uid>/appearances/", hearing_views.hearing_appearance,
+         name="hearing-appearance"),
+    path("hearings/<str:uid>/excerpts/", hearing_views.hearing_excerpt, name="hearing-excerpt"),
     path("sources/", sources.source_list, name="sources"),
     path("sources/<str:source>/", sources.source_detail, name="source"),
     path("units/", structure.unit_list, name="units"),
     path("units/<str:uid>/", structure.unit_detail, name="unit"),
+    path("units/<str:uid>/relations/", unit_relations.unit_relation, name="unit-relation"),
     path("locations/", structure.location_list, name="locations"),
     path("locations/<str:uid>/", structure.location_detail, name="location"),
     path("evidence/", evidence.evidence_list, name="evidence"),

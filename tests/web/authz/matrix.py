@@ -744,3 +744,41 @@ ROUTES.update({
     "panel:consolidated": [get(_TEAM, _panel())],
     "panel:sign-off": [post(_PANELISTS_DONE, _panel())],
 })
+
+
+# -- consent records, hearings, de facto posts (the record model) --------------------------------
+# Those who write the record (owner, analyst, documenter) record consent and its withdrawal,
+# hearings, appearances and time-coded excerpts; an empty form is refused at its fields (400).
+# Every member reads the hearings.
+
+
+def _hearing(world: Any) -> dict[str, Any]:
+    """kwargs of a hearing of the world's case with a recording (a two-second WAV), made once."""
+    hearing = getattr(world, "_hearing_made", None)
+    if hearing is None:
+        import io
+
+        from expediente_web.evidence.actions import do_store_evidence
+        from expediente_web.records.hearings import do_create_hearing
+        from support.synthetic_files import wav
+
+        owner = world.users["owner"]
+        recording = do_store_evidence(owner, world.case, io.BytesIO(wav(2.0)), "audiencia.wav",
+                                      kind="evidence.audio", media_type="audio/x-wav",
+                                      duration_seconds=2)
+        hearing = do_create_hearing(owner, world.case, "Audiencia ficticia", date="2017-09-14",
+                                    venue="Sala ficticia", panel="Experta Uno — presidenta",
+                                    recording=recording)
+        world._hearing_made = hearing
+    return {"code": world.case.code, "uid": str(hearing.uid)}
+
+
+ROUTES.update({
+    "workspace:testimony-consent": [post(WRITER_FORM, uid_of("testimony"))],
+    "workspace:testimony-consent-withdraw": [post(WRITER_FORM, uid_of("testimony"))],
+    "workspace:hearings": [get(READ), post(WRITER_FORM)],
+    "workspace:hearing": [get(READ, _hearing)],
+    "workspace:hearing-appearance": [post(WRITER_FORM, _hearing)],
+    "workspace:hearing-excerpt": [post(WRITER_FORM, _hearing)],
+    "workspace:unit-relation": [post(WRITER_FORM, uid_of("unit"))],
+})

@@ -177,3 +177,17 @@ def test_the_response_is_recorded_on_the_interventions_page(case, analyst, recor
     )
     assert done.status_code == 302
     assert Intervention.objects.get(pk=found.pk).response == "response.acknowledged"
+
+
+def test_the_latest_estimate_is_shown_with_its_interval_and_linked(case, analyst, record, as_user):
+    from expediente_web.analyses.models import EstimateRun
+
+    run = EstimateRun.objects.create(
+        case=case, actor="ana_analyst", method="loglinear", parameters={"level": 0.95},
+        result={"estimates": [{"method": "loglinear", "n_observed": 30, "estimate": 41.0,
+                               "intervals": [{"lower": 33.0, "upper": 60.0, "level": 0.95,
+                                              "method": "profile"}]}]},
+    )  # fmt: skip
+    html = as_user(analyst).get(_url("overview", case)).content.decode()
+    link = reverse("analyses:estimate", kwargs={"code": case.code, "uid": run.uid})
+    assert f'href="{link}" id="estimate-link">41 [33–60]</a>' in html
