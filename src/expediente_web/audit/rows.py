@@ -74,6 +74,7 @@ ADDED: dict[str, dict[str, Any]] = {
     "cases.source": {"derived_from": [], "origin": ""},
     # Hearings and de facto posts (the record model).
     "records.testimony": {"hearing": None},
+    "records.position": {"basis": "post.de_jure", "held_at": "", "controls": None},
 }
 
 _CHUNK = 500  # ids per `IN (…)` query

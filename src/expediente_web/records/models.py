@@ -131,10 +131,24 @@ class Person(CaseRecord):
 
 class Position(CaseRecord):
     """A person holding a post in a unit over a period; superior–subordinate relations follow
-    from positions in parent and child units at the same time."""
+    from positions in parent and child units at the same time, and from dated relations
+    between units (`UnitRelation`).
+
+    `basis` (the `post_basis` vocabulary) says whether the post was held by appointment (de
+    jure), in fact (de facto) or as acting or deputy. A de facto post may sit outside any unit
+    ("adviser at the presidency"): its `unit` is then empty and `held_at` says where; if its
+    holder exercised effective control over a unit, `controls` names it, and the post counts
+    among that unit's commanders (Rome Statute art. 28(a): a person effectively acting as a
+    military commander).
+    """
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="positions")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="positions")
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="positions")
+    basis = models.CharField(max_length=64, default="post.de_jure")
+    held_at = models.CharField(max_length=300, blank=True)
+    controls = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="controlled_by")
     title = models.CharField(max_length=200, blank=True)
     rank = models.CharField(max_length=100, blank=True)
     is_commander = models.BooleanField(default=False)
@@ -220,8 +234,35 @@ class Involvement(models.Model):
         )
 
 
+class Hearing(CaseRecord):
+    """A hearing in the OAS style: a panel hears witnesses in public, on a date, at a venue,
+    and the session is recorded. The testimonies given at it appear there (`Testimony.hearing`);
+    excerpts of its recording cite a time range of it.
+
+    The panel are public officials and the venue a public place: plain text (one member per
+    line of `panel`, "name — role").
+    """
+
+    title = models.CharField(max_length=300)
+    venue = models.CharField(max_length=300, blank=True)
+    panel = models.TextField(blank=True)
+    recording = models.ForeignKey("evidence.EvidenceItem", null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="hearings")
+    date_text = models.CharField(max_length=40, blank=True)
+    date_precision = models.CharField(max_length=16, blank=True)
+    date_earliest = models.DateField(null=True, blank=True)
+    date_latest = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.title
+
+    def panel_members(self) -> list[str]:
+        return [line.strip() for line in self.panel.splitlines() if line.strip()]
+
+
 class Testimony(CaseRecord):
-    """A statement given by a witness to a source on a date."""
+    """A statement given by a witness to a source on a date (at a hearing, for one given
+    there)."""
 
     witness = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="testimonies")
@@ -235,6 +276,8 @@ class Testimony(CaseRecord):
     date_precision = models.CharField(max_length=16, blank=True)
     date_earliest = models.DateField(null=True, blank=True)
     date_latest = models.DateField(null=True, blank=True)
+    hearing = models.ForeignKey(Hearing, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="testimonies")
 
 
 class Comment(NoHardDelete, models.Model):
@@ -297,4 +340,104 @@ class Review(models.Model):
                            | models.Q(act__isnull=True, testimony__isnull=False)),
                 name="review_of_one_act_or_testimony",
             ),
+        )
+
+
+class ConsentKind(models.TextChoices):
+    GRANT = "grant", "grant"
+    WITHDRAWAL = "withdrawal", "withdrawal"
+
+
+class ConsentOrigin(models.TextChoices):
+    #: Recorded on the testimony's consent form, with who took it and how.
+    FORM = "form", "form"
+    #: Given with the testimony when it was entered or changed (its scopes only).
+    TESTIMONY = "testimony", "testimony"
+    #: Carried by an imported list (`import_batch` names it).
+    IMPORT = "import", "import"
+    #: The scopes a testimony held before consent records were kept (a data migration).
+    BEFORE_RECORDS = "before_records", "before_records"
+
+
+class ConsentRecord(models.Model):
+    """One grant of consent by a testimony's witness, or one withdrawal of part of it.
+
+    A grant lists the scopes given (the `consent_scopes` vocabulary), when, who took it (a user
+    and/or the interviewer's name), the version of the information sheet the witness was given
+    and the interpreter, if any. A withdrawal lists the scopes withdrawn, when, who received it
+    and the witness's reason (encrypted at rest: it may say why the witness is afraid).
+
+    The testimony's `consent_scopes` are derived from its records — the latest grant minus the
+    withdrawals after it (`records.consent_records.effective_scopes`) — and kept in that field
+    by the services that write records, so every reader that enforces consent reads one field.
+    Records are never changed or deleted: a correction is a new grant.
+    """
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    testimony = models.ForeignKey(Testimony, on_delete=models.PROTECT,
+                                  related_name="consent_records")
+    kind = models.CharField(max_length=16, choices=ConsentKind.choices)
+    origin = models.CharField(max_length=16, choices=ConsentOrigin.choices,
+                              default=ConsentOrigin.FORM)
+    scopes = models.JSONField(default=list)
+    on = models.DateField(null=True, blank=True)
+    taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    taken_by_name = models.CharField(max_length=200, blank=True)
+    information_sheet = models.CharField(max_length=100, blank=True)
+    interpreter = models.CharField(max_length=200, blank=True)
+    reason = ProtectedTextField(blank=True)
+    import_batch = models.ForeignKey("intake.ImportBatch", null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = (
+            models.CheckConstraint(condition=models.Q(kind__in=["grant", "withdrawal"]),
+                                   name="consent_record_kind"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.on or ''} {self.testimony_id}"
+
+
+class UnitRelationKind(models.TextChoices):
+    #: `unit` was subordinate to `other` (re-subordination, a joint command).
+    SUBORDINATE_TO = "subordinate_to", "subordinate to"
+    #: `unit` was under the operational control of `other` (a task force, a deployment).
+    OPERATIONAL_CONTROL = "operational_control", "under the operational control of"
+    #: `unit` acted with `other` (an armed group acting alongside a police force).
+    ACTS_WITH = "acts_with", "acts with"
+    #: `unit` was renamed `other` (the same body under a new name).
+    RENAMED_TO = "renamed_to", "renamed to"
+
+
+#: The kinds by which the other unit's commanders are superiors of the unit's members.
+COMMAND_RELATIONS = (UnitRelationKind.SUBORDINATE_TO, UnitRelationKind.OPERATIONAL_CONTROL)
+
+
+class UnitRelation(CaseRecord):
+    """A relation between two units of a case over a (possibly imprecise) period, beside the
+    static `Unit.parent` tree: `unit` *kind* `other` from `start` until `end` (an open end: it
+    still holds)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="relations_from")
+    other = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="relations_to")
+    kind = models.CharField(max_length=32, choices=UnitRelationKind.choices)
+    start_text = models.CharField(max_length=40, blank=True)
+    start_precision = models.CharField(max_length=16, blank=True)
+    start_earliest = models.DateField(null=True, blank=True)
+    start_latest = models.DateField(null=True, blank=True)
+    end_text = models.CharField(max_length=40, blank=True)
+    end_precision = models.CharField(max_length=16, blank=True)
+    end_earliest = models.DateField(null=True, blank=True)
+    end_latest = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = (
+            models.CheckConstraint(condition=~models.Q(unit=models.F("other")),
+                                   name="unit_relation_between_two_units"),
         )
