@@ -293,7 +293,8 @@ def export_structure(case: Case, person_fields: Callable[[Any], dict[str, str]])
         entry.update({k: getattr(p, k) for k in PERSON_PLAIN if getattr(p, k)})
         persons.append(entry)
     positions = [
-        {"uid": str(o.uid), "person_record_id": o.person.source_record_id, "unit_code": o.unit.code,
+        {"uid": str(o.uid), "person_record_id": o.person.source_record_id,
+         "unit_code": o.unit.code if o.unit else "",
          "title": o.title, "rank": o.rank, "is_commander": o.is_commander,
          "start_date": o.start_text or None, "end_date": o.end_text or None, "notes": o.notes}
         for o in Position.objects.filter(case=case).select_related("person", "unit")

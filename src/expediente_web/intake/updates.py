@@ -344,6 +344,15 @@ class RowUpdater:
             elif "narrative" in names:
                 payload["digests"] = _excerpt_rows(testimony)
             payload.update(_back_to_draft(testimony))
+            if "consent_scopes" in names:
+                from expediente_web.records.consent_records import grant_with_testimony
+                from expediente_web.records.models import ConsentOrigin
+
+                grant = grant_with_testimony(self.actor, testimony, testimony.consent_scopes,
+                                             origin=ConsentOrigin.IMPORT,
+                                             import_batch=self.batch)
+                if grant is not None:
+                    payload["consent_record"] = str(grant.uid)
             record_write(self.actor, "update_testimony", testimony, payload)
             writer.counts.add("testimonies_updated", 1)
 

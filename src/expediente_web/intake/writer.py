@@ -390,6 +390,14 @@ class TableWriter:
         ]
         self.counts.add("testimonies", self._testimonies.insert(testimonies))
         new_ids = self._read_back("Testimony")
+        # Consent a row carries is a grant in the testimony's consent history, taken by the
+        # import (its batch names the file and who imported it).
+        from expediente_web.records.consent_records import grants_for_import
+
+        grants_for_import(
+            ((self.lookups.case.id, new_ids[r.record_id], list(r.consent_scope),
+              unguard(r.interviewer) or "") for r in rows if r.consent_scope),
+            self.batch)
         linked = [r for r in rows if r.act_record_ids]
         if not linked:
             return

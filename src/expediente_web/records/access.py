@@ -19,12 +19,15 @@ from expediente_web.cases.models import Case
 from expediente_web.protection.cipher import blind_index
 from expediente_web.records.models import (
     Act,
+    ConsentRecord,
     Event,
+    Hearing,
     Location,
     Person,
     Position,
     Testimony,
     Unit,
+    UnitRelation,
 )
 
 
@@ -63,7 +66,8 @@ def find_persons_by_name(user: Any, case: Case, full_name: str) -> QuerySet[Pers
 
 # -- reads for the record pages ---------------------------------------------------------------
 
-RecordModel = TypeVar("RecordModel", Location, Unit, Person, Position, Event, Act, Testimony)
+RecordModel = TypeVar("RecordModel", Location, Unit, Person, Position, Event, Act, Testimony,
+                      Hearing)
 
 
 def _require_member(user: Any, case: Case) -> str:
@@ -104,3 +108,32 @@ def access_deleted_record(user: Any, case: Case, model: type[RecordModel],
     except ValueError:
         return None
     return model.objects.filter(case=case, uid=uid, deleted_at__isnull=False).first()
+
+
+def access_consent_records(user: Any, case: Case, testimony: Testimony) -> list[ConsentRecord]:
+    """A testimony's consent history, oldest first; 404 for a user without a role in the case
+    or a testimony of another case. Reading a withdrawal's reason is the caller's to record
+    (`workspace.identities.Identities.consent_reason`)."""
+    from expediente_web.records.consent_records import in_order
+
+    _require_member(user, case)
+    if testimony.case_id != case.pk:
+        raise Http404(f"No testimony {testimony.uid} in case {case.code}")
+    return in_order(
+        ConsentRecord.objects.filter(case=case, testimony=testimony)
+        .select_related("taken_by", "recorded_by", "import_batch")
+    )
+
+
+def access_unit_relations(user: Any, case: Case, unit: Unit) -> list[UnitRelation]:
+    """The live relations of a unit of the case with other units, either way round, by date;
+    404 for a user without a role in the case."""
+    from django.db.models import Q
+
+    _require_member(user, case)
+    return list(
+        UnitRelation.objects.live()
+        .filter(Q(unit=unit) | Q(other=unit), case=case)
+        .select_related("unit", "other")
+        .order_by("start_earliest", "id")
+    )

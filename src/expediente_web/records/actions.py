@@ -124,10 +124,11 @@ _LOGGED_BY_LENGTH = frozenset({"narrative"})
 
 
 def _apply_changes(actor: Any, model: type[models.Model], record: Any, clean: dict[str, Any], *,
-                   action: str, doing: str, check: Any = None) -> Any:
+                   action: str, doing: str, check: Any = None, after: Any = None) -> Any:
     """Lock the record, refuse a deleted one, set the values that differ and write one entry
     with the new and the old value of each changed plain field. `check(locked, clean)` runs
-    on the locked row before anything is set."""
+    on the locked row before anything is set; `after(saved, changed)` once it is saved, its
+    answer added to the entry."""
     with transaction.atomic():
         require_role(actor, record.case, WRITE_ROLES, doing)
         record = model.objects.select_for_update().get(pk=record.pk)
@@ -151,6 +152,8 @@ def _apply_changes(actor: Any, model: type[models.Model], record: Any, clean: di
             payload["lengths_changed"] = lengths
         if changed:
             payload.update(_back_to_draft(record))
+        if after is not None:
+            payload.update(after(record, changed))
         record_write(actor, action, record, payload)
     return record
 
@@ -294,13 +297,35 @@ def do_create_unit(actor: Any, case: Case, code: str, name: str, *, acronym: str
     return unit
 
 
-def do_create_position(actor: Any, case: Case, person: Person, unit: Unit, *, title: str = "",
-                       rank: str = "", is_commander: bool = False, start: str = "",
-                       end: str = "", source: Source | None = None, source_record_id: str = "",
+DE_FACTO = "post.de_facto"
+
+
+def do_create_position(actor: Any, case: Case, person: Person, unit: Unit | None, *,
+                       title: str = "", rank: str = "", is_commander: bool = False,
+                       start: str = "", end: str = "", basis: str = "post.de_jure",
+                       held_at: str = "", controls: Unit | None = None,
+                       source: Source | None = None, source_record_id: str = "",
                        notes: str = "") -> Position:
-    """A person holding a post in a unit over a (possibly imprecise) period."""
+    """A person holding a post in a unit over a (possibly imprecise) period.
+
+    `basis` is a term of `post_basis` (de jure, de facto, acting). A de facto post may have no
+    `unit`, and then says in `held_at` where it was held ("adviser at the presidency");
+    `controls` names the unit over which a de facto post exercised effective control (it then
+    counts among that unit's commanders in `records.command`).
+    """
     same_case("person", person, case)
     same_case("unit", unit, case)
+    check_term("basis", "post_basis", basis, required=True)
+    held_at = check_length("held_at", (held_at or "").strip(), 300)
+    if unit is None and basis != DE_FACTO:
+        raise InvalidInput("unit", _("a post that is not de facto is held in a unit"))
+    if unit is None and not held_at:
+        raise InvalidInput("held_at", _("a de facto post outside any unit says where it was "
+                                        "held (e.g. adviser at the presidency)"))
+    if controls is not None and basis != DE_FACTO:
+        raise InvalidInput("controls", _("effective control over a unit is recorded on a de "
+                                         "facto post"))
+    same_case("controls", controls, case)
     start_fields = period_fields("start", start, prefix="start")
     end_fields = period_fields("end", end, prefix="end")
     if start and end and end_fields["end_latest"] < start_fields["start_earliest"]:
@@ -310,11 +335,16 @@ def do_create_position(actor: Any, case: Case, person: Person, unit: Unit, *, ti
         require_role(actor, case, WRITE_ROLES, gettext_noop("create positions"))
         position = Position.objects.create(
             case=case, person=person, unit=unit, title=title, rank=rank,
-            is_commander=is_commander, notes=notes, **start_fields, **end_fields,
+            is_commander=is_commander, basis=basis, held_at=held_at, controls=controls,
+            notes=notes, **start_fields, **end_fields,
             **_provenance(case, source, source_record_id))
-        record_write(actor, "create_position", position, changes(
-            position, ["person", "unit", "title", "rank", "is_commander", "start_text",
-                       "start_precision", "end_text", "end_precision", "source"]))
+        names = ["person", "unit", "title", "rank", "is_commander", "start_text",
+                 "start_precision", "end_text", "end_precision", "source"]
+        # Written only when they say something, as the entries of posts before them did not.
+        names += [n for n, default in (("basis", "post.de_jure"), ("held_at", ""),
+                                       ("controls", None))
+                  if getattr(position, n) != default]
+        record_write(actor, "create_position", position, changes(position, names))
     return position
 
 
@@ -608,6 +638,7 @@ def do_create_testimony(actor: Any, case: Case, narrative: str, language: str, *
         names += [n for n in ("witness_name", "witness_contact") if getattr(testimony, n)]
         payload = changes(testimony, names)
         payload["narrative_length"] = len(narrative)
+        payload.update(_consent_granted(actor, testimony, scopes))
         record_write(actor, "create_testimony", testimony, payload)
     return testimony
 
@@ -669,8 +700,20 @@ def do_update_testimony(actor: Any, testimony: Testimony, **values: Any) -> Test
         clean["notes"] = values["notes"] or ""
     if "date" in values:
         clean.update(period_fields("date", values["date"] or ""))
-    return _apply_changes(actor, Testimony, testimony, clean, action="update_testimony",
-                          doing=gettext_noop("change testimonies"), check=_excerpts_still_read)
+    return _apply_changes(
+        actor, Testimony, testimony, clean, action="update_testimony",
+        doing=gettext_noop("change testimonies"), check=_excerpts_still_read,
+        after=lambda saved, changed: (_consent_granted(actor, saved, saved.consent_scopes)
+                                      if "consent_scopes" in changed else {}))
+
+
+def _consent_granted(actor: Any, testimony: Testimony, scopes: list[str]) -> dict[str, Any]:
+    """Scopes given with a testimony are a grant in its consent history (the payload part
+    naming it; empty when nothing was granted)."""
+    from expediente_web.records.consent_records import grant_with_testimony
+
+    record = grant_with_testimony(actor, testimony, scopes)
+    return {"consent_record": str(record.uid)} if record is not None else {}
 
 
 # -- review: draft › submitted › verified ----------------------------------------------------

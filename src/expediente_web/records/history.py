@@ -116,6 +116,7 @@ def entries_of(case: Case, record: Any) -> list[HistoryEntry]:
                 "unit",
                 "person",
                 "narrative_length",
+                "scopes",
             )
         }
         if action.startswith("add_") and "unit" in payload:

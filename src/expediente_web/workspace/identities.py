@@ -101,6 +101,15 @@ class Identities:
             self._fields.update(("witness_name", "witness_contact"))
         return shown
 
+    def consent_reason(self, record: Any) -> str:
+        """A consent withdrawal's reason (the witness's words, protected) for roles that see
+        protected fields, the view recorded; "" for the others."""
+        if not self.visible or not record.reason:
+            return ""
+        self._revealed.add(f"consent:{record.uid}")
+        self._fields.add("consent_reason")
+        return str(record.reason)
+
     def record(self) -> Any:
         """Write the audit entry of what this page view revealed (nothing when nothing was)."""
         return do_record_identity_view(

@@ -30,11 +30,13 @@ BOUNDS = {
     "workspace:events": 13,  # + the header's count of unread notifications
     "workspace:event": 25,  # + its history (record_tools)
     "workspace:testimonies": 22,
-    "workspace:testimony": 28,  # + its history and review (record_tools)
+    "workspace:testimony": 29,  # + its history and review (record_tools), its consent history
     "workspace:sources": 20,
     "workspace:source": 21,
     "workspace:units": 12,
-    "workspace:unit": 30,  # + its history (record_tools)
+    # + its history (record_tools); its relations, and the relations and command posts of the
+    # case on the day asked (the chain of command: three queries whatever its depth)
+    "workspace:unit": 34,
     "workspace:locations": 12,
     "workspace:location": 21,  # + its history (record_tools)
     "workspace:evidence": 16,

@@ -201,9 +201,8 @@ class TestimonyForm(RecordForm):
     language = forms.ChoiceField(label=_("Language"))
     date = _date(_("Date given"))
     interviewer = _text(_("Interviewer"), max_length=200)
-    consent_scopes = forms.MultipleChoiceField(
-        label=_("Consent given for"), required=False, widget=forms.CheckboxSelectMultiple
-    )
+    # Consent is not changed here: the testimony's page records grants and withdrawals, each
+    # with who took it and when (`records.consent_records`).
     witness_name = _text(_("Witness name"), max_length=1000)
     witness_contact = _text(_("Witness contact"), max_length=1000)
     notes = _area(_("Notes"), 3)
@@ -220,7 +219,6 @@ class TestimonyForm(RecordForm):
         if current and current not in dict(languages):
             languages.append((current, current))
         self.fields["language"].choices = languages
-        self.fields["consent_scopes"].choices = _terms("consent_scopes", blank=False)
 
     @staticmethod
     def initial_of(testimony: Any, r: Reader) -> dict[str, Any]:
@@ -229,7 +227,6 @@ class TestimonyForm(RecordForm):
             "language": testimony.language,
             "date": testimony.date_text,
             "interviewer": testimony.interviewer,
-            "consent_scopes": list(testimony.consent_scopes or []),
             "notes": testimony.notes,
         }
         if r.identities.visible:

@@ -227,6 +227,12 @@ def show_time(seconds: Decimal | None) -> str:
     return clock + fraction
 
 
+def media_fragment(start: Decimal, end: Decimal) -> str:
+    """`t=83.5,90`: the media fragment of a time range, in seconds (the recording's page plays
+    it with `site/media-fragment.js`)."""
+    return "t=" + ",".join(f"{value.normalize():f}" for value in (start, end))
+
+
 class TimeField(forms.CharField):
     def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         text = super().to_python(value)
@@ -317,6 +323,9 @@ def _detail_context(request: HttpRequest, r: Any, item: EvidenceItem) -> dict[st
             if excerpt.start_seconds is not None
             else ""
         )
+        if excerpt.start_seconds is not None and excerpt.end_seconds is not None:
+            excerpt.fragment = media_fragment(  # type: ignore[attr-defined]
+                excerpt.start_seconds, excerpt.end_seconds)
     preview = media.preview_of(item.media_type)
     may_open = r.role in CONTENT_ROLES
     context: dict[str, Any] = {

@@ -87,6 +87,9 @@ ACTION_LABELS = {
     "submit_for_review": _("submitted it for review"),
     "verify": _("verified the record"),
     "return_to_draft": _("returned it to draft"),
+    "record_consent": _("recorded consent given"),
+    "withdraw_consent": _("recorded a withdrawal of consent"),
+    "add_appearance": _("linked it to a hearing"),
 }
 
 STATUS_LABELS = {
@@ -194,6 +197,8 @@ def present(
                 _shown("unit", details.get("unit"), names) if details.get("unit") else "",
             ]
             extra.append(" · ".join(w for w in who if w) + f" ({term(details.get('degree'))})")
+        elif entry.action in ("record_consent", "withdraw_consent"):
+            extra.append(", ".join(term(scope) for scope in details.get("scopes") or []))
         elif entry.action == "add_measured_fact":
             extra.append(
                 f"{term(details.get('measure'))}: {details.get('value')} "

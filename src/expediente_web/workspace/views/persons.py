@@ -121,12 +121,13 @@ def person_detail(request: HttpRequest, code: str, uid: str) -> HttpResponse:
     positions = list(
         access_records(request.user, r.case, Position)
         .filter(person=person)
-        .select_related("unit")
+        .select_related("unit", "controls")
         .order_by("start_earliest", "id")
     )
+    in_units = [p for p in positions if p.unit_id is not None]  # the figure draws units' posts
     figure = (
-        person_figure(request.user, r.case, person, positions, r.identities, timezone.localdate())
-        if positions
+        person_figure(request.user, r.case, person, in_units, r.identities, timezone.localdate())
+        if in_units
         else None
     )
     witnessed = list(

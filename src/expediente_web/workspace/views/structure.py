@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -12,13 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from expediente_web.records.access import access_record_by_uid, access_records
-from expediente_web.records.command import chain_of_command_among
+from expediente_web.records.command import chain_of_command
 from expediente_web.records.models import Act, Event, Location, Position, Unit
 from expediente_web.workspace.command_figure import unit_figure
 from expediente_web.workspace.listing import FilterForm, term_choices
 from expediente_web.workspace.tree import ancestors, flatten, natural
 from expediente_web.workspace.views.common import reader
 from expediente_web.workspace.views.history import or_deleted
+from expediente_web.workspace.views.unit_relations import relations_context
 
 
 class KindFilter(FilterForm):
@@ -52,6 +54,12 @@ class OnDate(forms.Form):
 @login_required
 @or_deleted("unit")
 def unit_detail(request: HttpRequest, code: str, uid: str) -> HttpResponse:
+    return render_unit(request, code, uid)
+
+
+def render_unit(request: HttpRequest, code: str, uid: str, *, status: int = 200,
+                relation_form: Any = None) -> HttpResponse:
+    """A unit's page; `relation_form` a relation form coming back with its errors."""
     r = reader(request, code)
     unit = access_record_by_uid(request.user, r.case, Unit, uid)
     every = {u.pk: u for u in access_records(request.user, r.case, Unit)}
@@ -61,8 +69,8 @@ def unit_detail(request: HttpRequest, code: str, uid: str) -> HttpResponse:
     )
     positions = list(
         access_records(request.user, r.case, Position)
-        .filter(unit=unit)
-        .select_related("person")
+        .filter(Q(unit=unit) | Q(controls=unit))
+        .select_related("person", "controls")
         .order_by("start_earliest", "end_earliest", "id")
     )
     for position in positions:
@@ -74,18 +82,23 @@ def unit_detail(request: HttpRequest, code: str, uid: str) -> HttpResponse:
         on = form.cleaned_data["on"] or on
         certainly = form.cleaned_data["certainly"]
     figure = unit_figure(request.user, r.case, unit, every, r.identities, timezone.localdate())
-    # The commanders on the chosen day, from those the figure read (no query per level).
-    chain = chain_of_command_among(figure.chain, figure.commanders, on, certainly=certainly)
+    # The commanders on the chosen day: the tree, the units it was subordinate to or under the
+    # operational control of that day, and de facto posts in effective control.
+    chain = chain_of_command(unit, on, certainly=certainly, units=every)
+    for level in chain:
+        for position in level.commanders:
+            r.identities.label(position.person)
     n_acts = (
         access_records(request.user, r.case, Act).filter(involvements__unit=unit).distinct().count()
     )
-    return r.render(
+    response = r.render(
         "workspace/unit_detail.html",
         {
             "unit": unit,
             "parents": ancestors(unit, every),
             "children": children,
             "positions": positions,
+            **relations_context(r, unit, relation_form, units=list(every.values())),
             "form": form,
             "on": on,
             "certainly": certainly,
@@ -95,6 +108,8 @@ def unit_detail(request: HttpRequest, code: str, uid: str) -> HttpResponse:
             "kind": "unit",
         },
     )
+    response.status_code = status
+    return response
 
 
 @login_required

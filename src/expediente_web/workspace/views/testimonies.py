@@ -101,6 +101,14 @@ def segments(narrative: str, excerpts: list[Excerpt]) -> list[Segment]:
 @login_required
 @or_deleted("testimony")
 def testimony_detail(request: HttpRequest, code: str, uid: str) -> HttpResponse:
+    return render_testimony(request, code, uid)
+
+
+def render_testimony(request: HttpRequest, code: str, uid: str, *, status: int = 200,
+                     **forms_given: Any) -> HttpResponse:
+    """The testimony's page; `forms_given` are consent forms coming back with their errors."""
+    from expediente_web.workspace.views.consent import consent_context
+
     r = reader(request, code)
     testimony = access_record_by_uid(request.user, r.case, Testimony, uid)
     testimony = shield_testimony(
@@ -132,12 +140,15 @@ def testimony_detail(request: HttpRequest, code: str, uid: str) -> HttpResponse:
         if c.target_type_id == act_type.pk and c.target_id in acts:
             cited_by.setdefault(c.excerpt_id, []).append(acts[c.target_id])
     numbered = [(n, e, cited_by.get(e.pk, [])) for n, e in enumerate(excerpts, start=1)]
-    return r.render(
+    response = r.render(
         "workspace/testimony_detail.html",
         {
             "testimony": testimony,
             "witness_fields": witness_fields,
             "segments": segments(testimony.narrative, excerpts),
             "excerpts": numbered,
+            **consent_context(r, testimony, **forms_given),
         },
     )
+    response.status_code = status
+    return response
