@@ -67,9 +67,10 @@ def require_panel_reader(user: Any, case: Case) -> str:
 
 
 def access_versions(user: Any, case: Case) -> QuerySet[FrozenVersion]:
-    """The case's frozen versions, newest first (the snapshot left unread)."""
+    """The case's frozen versions, newest first (each to be checked with `verified_content`
+    before anything of it is shown)."""
     require_panel_reader(user, case)
-    return FrozenVersion.objects.filter(case=case).defer("snapshot").order_by("-number")
+    return FrozenVersion.objects.filter(case=case).select_related("case").order_by("-number")
 
 
 def access_version(user: Any, case: Case, number: int) -> FrozenVersion:

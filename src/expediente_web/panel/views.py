@@ -34,6 +34,7 @@ from expediente_web.panel.access import (
     access_verified,
     access_versions,
     require_panel_reader,
+    verified_content,
 )
 from expediente_web.panel.consolidation import consolidated as consolidate_version
 from expediente_web.panel.forms import FreezeForm, ReviewerForm, rung_choices
@@ -118,7 +119,13 @@ def _versions_page(r: Reader, form: FreezeForm | None = None, status: int = 200)
     writes = r.role in WRITE_ROLES
     rows = []
     for version in access_versions(r.request.user, r.case):
-        rows.append((version, access_round(r.request.user, version)))
+        try:
+            verified_content(version)
+        except VersionAltered:
+            intact = False
+        else:
+            intact = True
+        rows.append((version, access_round(r.request.user, version), intact))
     if writes and form is None:
         form = FreezeForm(members=_members(r))
     response = r.render(

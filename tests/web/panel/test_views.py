@@ -251,6 +251,17 @@ def test_a_version_that_does_not_match_its_digest_is_refused_by_page(
         assert "Dos listas" not in html
 
 
+def test_the_list_marks_a_version_that_does_not_match_its_digest(version, analyst, as_user):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE panel_frozenversion SET digest = %s WHERE id = %s", ["b" * 64, version.pk]
+        )
+    html = page(as_user(analyst), reverse("panel:versions", kwargs={"code": version.case.code}))
+    row = html.split('<tr data-version="1">')[1].split("</tr>")[0]
+    assert "changed after it was frozen: not shown" in row
+    assert url("panel:version", version) not in row
+
+
 def test_the_version_page_makes_a_bounded_number_of_queries(version, analyst, as_user):
     client = as_user(analyst)
     address = url("panel:version", version)
