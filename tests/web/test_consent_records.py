@@ -298,6 +298,36 @@ def test_readers_see_the_history_without_the_forms_or_the_reason(
     )
 
 
+def _testimonies_file(path, scopes):
+    import csv
+
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["record_id", "date", "language", "consent_scope", "narrative"])
+        writer.writerow(["T1", "2018-01-10", "es", scopes, "Relato sintético con consentimiento."])
+    return path
+
+
+def test_a_new_version_of_a_list_that_changes_consent_records_a_grant(
+    case, source, documenter, tmp_path
+):
+    from expediente_web.intake.importer import do_import_table
+
+    first = _testimonies_file(tmp_path / "v1.csv", "consent.interview")
+    do_import_table(case, first, kind="testimonies", source_code=source.code, actor=documenter)
+    again = _testimonies_file(tmp_path / "v2.csv", "consent.interview;consent.share_icc")
+    do_import_table(
+        case, again, kind="testimonies", source_code=source.code, actor=documenter, update=True
+    )
+    testimony = records_models.Testimony.objects.get(case=case, source_record_id="T1")
+    assert testimony.consent_scopes == [INTERVIEW, ICC]
+    grants = list(testimony.consent_records.order_by("id"))
+    assert [g.scopes for g in grants] == [[INTERVIEW], [INTERVIEW, ICC]]
+    assert grants[1].origin == "import" and grants[1].import_batch.filename == "v2.csv"
+    entry = AuditEntry.objects.filter(action="update_testimony").latest("seq")
+    assert entry.payload["consent_record"] == str(grants[1].uid)
+
+
 def test_an_import_that_carries_consent_records_a_grant_taken_by_it(
     case, source, documenter, tmp_path
 ):
