@@ -476,8 +476,30 @@ def interventions(request: HttpRequest, code: str) -> HttpResponse:
         r.identities.label(row.notified_person)
     if can_write(r.role) and form is None:
         form = InterventionForm(units=_units(r), persons=_candidates(r))
-    return _page(r, "examination/interventions.html", {"interventions": listed, "form": form},
-                 status=status)  # fmt: skip
+    context = {"interventions": listed, "form": form, "notice": _notice(listed)}
+    return _page(r, "examination/interventions.html", context, status=status)
+
+
+def _notice(listed: list[Any]) -> list[dict[str, Any]]:
+    """Each person and unit notified, with the dated intervention that certainly came first
+    (the earliest latest-possible date, as `access_notice_for` reads notice) and how many
+    interventions notified them."""
+    found: dict[tuple[str, int], dict[str, Any]] = {}
+    for row in listed:
+        for kind, target in (("unit", row.notified_unit), ("person", row.notified_person)):
+            if target is None:
+                continue
+            entry = found.setdefault(
+                (kind, target.pk), {"kind": kind, "target": target, "first": None, "count": 0}
+            )
+            entry["count"] += 1
+            first = entry["first"]
+            if row.date_latest and (first is None or row.date_latest < first.date_latest):
+                entry["first"] = row
+    return sorted(
+        found.values(),
+        key=lambda e: (e["first"] is None, e["first"].date_latest if e["first"] else None),
+    )
 
 
 def _intervention_page(

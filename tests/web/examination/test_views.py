@@ -191,3 +191,21 @@ def test_the_latest_estimate_is_shown_with_its_interval_and_linked(case, analyst
     html = as_user(analyst).get(_url("overview", case)).content.decode()
     link = reverse("analyses:estimate", kwargs={"code": case.code, "uid": run.uid})
     assert f'href="{link}" id="estimate-link">41 [33–60]</a>' in html
+
+
+def test_the_interventions_page_says_who_was_on_notice_from_when(case, analyst, record, as_user):
+    first = actions.do_record_intervention(
+        analyst, case, "intervention.habeas_corpus", date="2017-05", notified_unit=record.unit
+    )
+    actions.do_record_intervention(
+        analyst, case, "intervention.press", date="2017-07-02", notified_unit=record.unit,
+        notified_person=record.commander,
+    )  # fmt: skip
+    actions.do_record_intervention(
+        analyst, case, "intervention.complaint_ombudsman", notified_person=record.commander
+    )
+    html = as_user(analyst).get(_url("interventions", case)).content.decode()
+    table = html[html.index('id="notice"') :]
+    link = _url("intervention", case, uid=first.uid)
+    assert f'<a href="{link}">2017-05-31</a>' in table
+    assert table.index(record.unit.name[:20]) < table.index("Comandante Inventado Uno")
