@@ -175,6 +175,8 @@ def test_the_hearing_page_links_testimonies_and_time_coded_excerpts(
     item_page = reverse("workspace:evidence-item", args=[hearing.case.code, hearing.recording.uid])
     assert f'href="{item_page}#t=65,80.5"' in text and "1:05–1:20.5" in text
     assert reverse("workspace:testimony", args=[hearing.case.code, testimony.uid]) in text
+    testimony_page = reverse("workspace:testimony", args=[hearing.case.code, testimony.uid])
+    assert _url("hearing", hearing) in client.get(testimony_page).content.decode()
     assert "Experto Dos — relator" in text
     # The recording's page plays such a fragment.
     item_text = client.get(item_page).content.decode()

@@ -111,9 +111,8 @@ def render_testimony(request: HttpRequest, code: str, uid: str, *, status: int =
 
     r = reader(request, code)
     testimony = access_record_by_uid(request.user, r.case, Testimony, uid)
-    testimony = shield_testimony(
-        r.role, Testimony.objects.select_related("source", "witness").get(pk=testimony.pk)
-    )
+    read = Testimony.objects.select_related("source", "witness", "hearing")
+    testimony = shield_testimony(r.role, read.get(pk=testimony.pk))
     r.identities.label(testimony.witness)
     witness_fields = r.identities.witness(testimony)
     excerpts = list(
