@@ -266,3 +266,22 @@ def test_the_person_page_shows_a_de_facto_post_outside_any_unit(world, documente
     response = as_user(documenter).get(url)
     assert response.status_code == 200
     assert "asesor en la presidencia" in response.content.decode()
+
+
+def test_a_suspect_with_a_post_outside_any_unit_has_a_page(world, analyst, as_user):
+    from expediente_web.assessment.actions import do_select_mode
+
+    do_create_position(
+        world.d,
+        world.case,
+        world.adviser,
+        None,
+        basis="post.de_facto",
+        held_at="asesor en la presidencia",
+        controls=world.service,
+    )
+    do_select_mode(analyst, world.case, world.adviser, "art28.a")
+    url = reverse("assessment:suspect", args=[world.case.code, world.adviser.uid])
+    response = as_user(analyst).get(url)
+    assert response.status_code == 200
+    assert "asesor en la presidencia" in response.content.decode()
