@@ -493,3 +493,58 @@ def test_a_reviewer_or_no_user_may_not_make_a_report(small_case, tmp_path, monke
         assert result.exit_code == 3, result.output
         assert ("rita may not" if user else "--user NAME") in result.output
         assert not (tmp_path / "r").exists()
+
+
+PANEL_WORDS = "la perita anota lo del calabozo"
+
+
+def _panel_signed_off(case, analyst):
+    """Version 1 of the matrix reviewed by three reviewers who never rated it: two agree on
+    art7.1.e.1, one dissents; all sign off."""
+    from django.contrib.auth import get_user_model
+
+    from expediente_web.cases.actions import do_set_membership
+    from expediente_web.panel import actions as panel
+    from expediente_web.panel.access import verified_content
+
+    reviewers = []
+    for name in ("perita_a", "perito_b", "perita_c"):
+        user = get_user_model().objects.create_user(username=name)
+        do_set_membership(None, case, user, "role.reviewer")
+        reviewers.append(user)
+    version = panel.do_freeze_version(analyst, case, reviewers=reviewers)
+    elements = [e["id"] for e in verified_content(version)["elements"]]
+    for n, user in enumerate(reviewers):
+        for element in elements:
+            rung = (
+                "ladder.reasonable_basis"
+                if element == "art7.1.e.1" and n < 2
+                else ("ladder.some_information")
+            )
+            panel.do_save_finding(user, version, element, rung, f"{PANEL_WORDS} {WITNESS_NAME}")
+        panel.do_submit_findings(user, version)
+    for user in reviewers:
+        panel.do_sign_off(user, version)
+    return version
+
+
+def test_a_signed_off_panel_review_is_reported_without_its_reasoning(report_case, tmp_path):
+    from django.contrib.auth import get_user_model
+
+    from expediente_web.cases.models import Case
+    from expediente_web.reports.assembly import assemble
+
+    ana = get_user_model().objects.get(username="ana")
+    case = Case.objects.get(code=CASE)
+    assert assemble(ana, case, "public").findings.panel is None  # nothing signed off yet
+    version = _panel_signed_off(case, ana)
+    review = assemble(ana, case, "public").findings.panel
+    assert (review.version, review.digest, review.reviewers) == (1, version.digest, 3)
+    detention = next(r for g in review.groups for r in g.rows if r.element == "art7.1.e.1")
+    assert detention.level == 2 and detention.dissent == 1 and detention.spread == 1
+    assert detention.analyst.startswith("Reasonable basis")
+    out, _ = make(tmp_path, "public", "html")
+    text = " ".join(everything_in(out).split())
+    assert "The independent panel's review" in text and version.digest in text
+    assert PANEL_WORDS not in text and "perita_a" not in text
+    assert sorted(v for v in protected_values() if v in text) == []
