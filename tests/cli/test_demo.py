@@ -50,6 +50,12 @@ def test_demo_loads_the_case_and_makes_a_login_and_is_idempotent(tmp_path, monke
     demo = get_user_model().objects.get(username="demo")
     assert demo.check_password(password)
     assert Membership.objects.get(user=demo).role == "role.owner"
+    # Three panel reviewers, to review a frozen version of the matrix blind.
+    assert "panel reviewers: panel-1, panel-2, panel-3" in first.stdout
+    for name in ("panel-1", "panel-2", "panel-3"):
+        reviewer = get_user_model().objects.get(username=name)
+        assert reviewer.check_password(password)
+        assert Membership.objects.get(user=reviewer).role == "role.reviewer"
     acts = Act.objects.filter(case__code="DEMO-SMALL-7").count()
     assert acts > 500
 
@@ -73,5 +79,6 @@ def test_demo_loads_the_case_and_makes_a_login_and_is_idempotent(tmp_path, monke
     assert f"password: {password}" in second.stdout
     assert f"TOTP secret: {secret}" in second.stdout  # the same authenticator, not a new one
     assert Act.objects.filter(case__code="DEMO-SMALL-7").count() == acts
+    assert Membership.objects.filter(role="role.reviewer").count() == 3
     assert LinkRun.objects.filter(case__code="DEMO-SMALL-7").count() == 1
     assert EstimateRun.objects.filter(case__code="DEMO-SMALL-7").count() == 1

@@ -14,6 +14,8 @@ import click
 from expediente_web.cli.failures import Refused, user_errors
 
 DEMO_USER = "demo"
+#: The demo's independent panel: three reviewers of the case, signed in with the demo password.
+DEMO_PANEL = ("panel-1", "panel-2", "panel-3")
 LOGIN_FILE = "demo-login.txt"
 #: The passphrase of the demo's key ring: fixed and printed, since the demo case is synthetic.
 DEMO_PASSPHRASE = "demo-passphrase-synthetic-data-only"  # noqa: S105 (the synthetic demo's published passphrase)
@@ -87,6 +89,26 @@ def ensure_demo_login(case: Any, password: str) -> Any:
     if not Membership.objects.filter(case=case, user=user, role="role.owner").exists():
         do_set_membership(None, case, user, "role.owner")
     return user
+
+
+def ensure_demo_panel(case: Any, password: str) -> list[Any]:
+    """The demo's three panel reviewers (`role.reviewer`, the demo password), created on the
+    first run, so that a tester can freeze the element matrix and review it blind in three
+    browser sessions. A reviewer sees no identifying data and signs in with a password only."""
+    from django.contrib.auth import get_user_model
+
+    from expediente_web.cases.actions import do_create_user, do_set_membership
+    from expediente_web.cases.models import Membership
+
+    panel = []
+    for name in DEMO_PANEL:
+        user = get_user_model().objects.filter(username=name).first()
+        if user is None:
+            user = do_create_user(None, name, password)
+        if not Membership.objects.filter(case=case, user=user).exists():
+            do_set_membership(None, case, user, "role.reviewer")
+        panel.append(user)
+    return panel
 
 
 def ensure_demo_authenticator(user: Any) -> Any:
@@ -180,6 +202,7 @@ def command(ctx: click.Context, data_dir: str, seed: int, size: str, host: str, 
             raise Refused("The generated demo case did not pass the import checks") from None
         password = demo_password(Path(settings.DATA_DIR))
         user = ensure_demo_login(case, password)
+        ensure_demo_panel(case, password)
         analyse_demo_case(case, user)
     click.echo("")
     click.echo(("Loaded" if imported else "Reusing") + f" the demo case {case.code}: "
@@ -193,6 +216,8 @@ def command(ctx: click.Context, data_dir: str, seed: int, size: str, host: str, 
     click.echo(f"  TOTP secret: {base64.b32encode(device.bin_key).decode('ascii')}  (add it to "
                "an authenticator app, or open the URI below as a QR code)")
     click.echo(f"  otpauth URI: {device.config_url}")
+    click.echo(f"  panel reviewers: {', '.join(DEMO_PANEL)} (the same password; no second "
+               "factor: a reviewer sees no identifying data)")
     click.echo(f"  key ring passphrase: {DEMO_PASSPHRASE}")
     click.echo(f"  (kept in {Path(settings.DATA_DIR) / LOGIN_FILE}; other commands on this data "
                f"directory: EXPEDIENTE_KEY_PASSPHRASE={DEMO_PASSPHRASE} expediente --data-dir "
