@@ -40,7 +40,8 @@ class SuspectRecord:
     undated_under_posts: int
 
 
-def _span(position: Position) -> tuple[dt.date, dt.date]:
+def post_span(position: Position) -> tuple[dt.date, dt.date]:
+    """The widest days a post may have covered (open ends: as far as dates go)."""
     start = position.start_earliest if position.start_text else None
     end = position.end_latest if position.end_text else None
     return (start or dt.date.min, end or dt.date.max)
@@ -57,7 +58,7 @@ def suspect_record(user: Any, case: Case, suspect: Person) -> SuspectRecord:
     positions = list(
         access_records(user, case, Position)
         .filter(person=suspect)
-        .select_related("unit")
+        .select_related("unit", "controls")
         .order_by("start_earliest", "end_earliest", "id")
     )
     pairs = list(access_records(user, case, Unit).values_list("id", "parent_id"))
@@ -88,7 +89,7 @@ def suspect_record(user: Any, case: Case, suspect: Person) -> SuspectRecord:
                 if inv.act.date_earliest is None:
                     undated.add(inv.act_id)
                     continue
-                if not _overlaps(inv.act, _span(position)):
+                if not _overlaps(inv.act, post_span(position)):
                     continue
                 found = linked.get(inv.act_id)
                 if found is None:

@@ -37,6 +37,7 @@ from expediente_web.assessment.elements import CONTEXTUAL_GROUP, crime_terms, mo
 from expediente_web.assessment.facts import case_facts
 from expediente_web.assessment.forms import CiteForm, RateForm, ReasonForm, SelectForm, SuspectForm
 from expediente_web.assessment.loading import load_matrix
+from expediente_web.assessment.notice import suspect_notice
 from expediente_web.assessment.suspects import suspect_record
 from expediente_web.cases.access import NotPermitted, require_role
 from expediente_web.cases.validation import InvalidInput
@@ -505,6 +506,7 @@ def suspect(request: HttpRequest, code: str, uid: str) -> HttpResponse:
             "suspect": person,
             "loaded": loaded,
             "record": found,
+            "notice": suspect_notice(request.user, r.case, person, found),
             "writes": can_write(r.role),
             "mode_form": SelectForm(terms=free, label=_("Mode of liability")) if free else None,
             "drop_form": ReasonForm(),

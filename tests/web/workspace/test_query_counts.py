@@ -32,7 +32,7 @@ BOUNDS = {
     "workspace:testimonies": 22,
     "workspace:testimony": 29,  # + its history and review (record_tools), its consent history
     "workspace:sources": 20,
-    "workspace:source": 21,
+    "workspace:source": 23,  # + the other sources, for its lineage
     "workspace:units": 12,
     # + its history (record_tools); its relations, and the relations and command posts of the
     # case on the day asked (the chain of command: three queries whatever its depth)
@@ -158,10 +158,10 @@ def test_submission_pages_are_bounded(record, owner, documenter, as_user, settin
 #: The matrix, an element with 40 citations, the suspects and a suspect's page: none may make a
 #: query per citation, act or post (an analyst's view, with the forms and their choices).
 ASSESSMENT_BOUNDS = {
-    "assessment:matrix": 22,
-    "assessment:element": 37,  # + the facts its cited acts belong to
+    "assessment:matrix": 25,  # + the sources' lineage, for the matrix and the facts
+    "assessment:element": 40,  # + the facts its cited acts belong to, the sources' lineage
     "assessment:suspects": 26,
-    "assessment:suspect": 34,
+    "assessment:suspect": 38,  # + the sources' lineage, the interventions that gave notice
 }
 
 
