@@ -43,6 +43,7 @@ urlpatterns = [
     path("hearings/<str:uid>/excerpts/", hearing_views.hearing_excerpt, name="hearing-excerpt"),
     path("sources/", sources.source_list, name="sources"),
     path("sources/<str:source>/", sources.source_detail, name="source"),
+    path("sources/<str:source>/lineage/", sources.source_lineage, name="source-lineage"),
     path("units/", structure.unit_list, name="units"),
     path("units/<str:uid>/", structure.unit_detail, name="unit"),
     path("units/<str:uid>/relations/", unit_relations.unit_relation, name="unit-relation"),

@@ -177,6 +177,19 @@ ROUTES: dict[str, list[Check]] = {
     "workspace:source": [
         get(READ, lambda w: {"code": w.case.code, "source": w.record.source.code})
     ],
+    # Sources' lineage (independent sources in the element matrix).
+    "workspace:source-lineage": [
+        post(
+            WRITER_DONE,
+            lambda w: {"code": w.case.code, "source": w.record.source.code},
+            {"origin": "list:recopilación ficticia"},
+        ),
+        post(
+            WRITER_FORM,
+            lambda w: {"code": w.case.code, "source": w.record.source.code},
+            {"derived_from": ["NO-SUCH-SOURCE"]},
+        ),
+    ],
     "workspace:units": [get(READ)],
     "workspace:unit": [get(READ, uid_of("unit"))],
     "workspace:locations": [get(READ)],
