@@ -49,7 +49,7 @@ def _interventions(analyst, case, record):
 def test_notice_counts_what_reached_the_suspect_while_in_post_and_before_each_act(
     case, analyst, record
 ):
-    before, after, after_the_post, in_person = _interventions(analyst, case, record)
+    before, after, _after_the_post, in_person = _interventions(analyst, case, record)
     found = suspect_record(analyst, case, record.commander)
     notice = suspect_notice(analyst, case, record.commander, found)
     listed = [n.intervention for n in notice.interventions]
