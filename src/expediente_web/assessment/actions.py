@@ -36,7 +36,12 @@ from expediente_web.assessment.models import (
 from expediente_web.audit.record import actor_name, changes, object_id, record_write
 from expediente_web.cases.access import require_role
 from expediente_web.cases.models import Case
-from expediente_web.cases.validation import InvalidInput, check_length, check_required
+from expediente_web.cases.validation import (
+    InvalidInput,
+    check_length,
+    check_required,
+    check_term,
+)
 from expediente_web.evidence.models import EvidenceItem, Excerpt
 from expediente_web.records.actions import same_case
 from expediente_web.records.models import Act, Person
@@ -179,9 +184,11 @@ def do_cite_evidence(
     estimate: EstimateRun | None = None,
     indicator: str = "",
     note: str = "",
+    credibility: str = "",
     suspect: Person | None = None,
 ) -> ElementCitation:
-    """Cite an item for an element as supporting or contradicting it.
+    """Cite an item for an element as supporting or contradicting it, optionally with how
+    credible the item is (a `credibility` term), graded apart from its source's reliability.
 
     `kind` says which of `act`, `excerpt`, `item` (a document), `indicator` (a pattern
     indicator's key) or `estimate` is cited; the item must be of the same case and live. The
@@ -201,6 +208,7 @@ def do_cite_evidence(
         )
     note = (note or "").strip()
     check_length("note", note, NOTE_LIMIT)
+    credibility = check_term("credibility", "credibility", (credibility or "").strip())
     _suspect(case, suspect)
     _element(case, element, suspect)
     target: dict[str, Any] = {}
@@ -233,11 +241,12 @@ def do_cite_evidence(
             suspect=suspect,
             kind=kind,
             stance=stance,
+            credibility=credibility,
             note=note,
             cited_by=actor if getattr(actor, "pk", None) else None,
             **target,
         )
-        names = ["element", "suspect", "kind", "stance", *target, "note"]
+        names = ["element", "suspect", "kind", "stance", "credibility", *target, "note"]
         record_write(actor, "cite_evidence", citation, changes(citation, names))
     return citation
 

@@ -96,6 +96,13 @@ class CiteForm(forms.Form):
     document = forms.ChoiceField(label=_("Document"), required=False)
     indicator = forms.ChoiceField(label=_("Pattern indicator"), required=False)
     estimate = forms.ChoiceField(label=_("Estimate"), required=False)
+    credibility = forms.ChoiceField(
+        label=_("Credibility of the item"),
+        required=False,
+        help_text=_(
+            "How credible this item of information is, apart from the reliability of its source."
+        ),
+    )
     note = forms.CharField(
         label=_("Note (pinpoint, page, comment)"),
         required=False,
@@ -117,6 +124,8 @@ class CiteForm(forms.Form):
         self.fields["document"].choices = blank + documents
         self.fields["estimate"].choices = blank + estimates
         self.fields["indicator"].choices = indicator_choices()
+        graded = [t.id for t in vocabularies().terms("credibility")]
+        self.fields["credibility"].choices = [("", _("not graded")), *term_choices(graded)]
 
 
 class RateForm(forms.Form):

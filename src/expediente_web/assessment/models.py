@@ -4,7 +4,9 @@
   liability chosen for one suspect. Dropping one is a soft delete with a reason.
 - `ElementCitation`: one item cited for one element (for a mode's element, of one suspect):
   an act, an excerpt, a document, a pattern indicator or an estimate, supporting or
-  contradicting it. Withdrawing it is a soft delete with a reason (decision 0502).
+  contradicting it, with the analyst's grading of the item's credibility (the `credibility`
+  vocabulary), apart from the reliability of its source. Withdrawing it is a soft delete with
+  a reason (decision 0502).
 - `ElementRating`: the element's rung on the ladder, the written reasoning and the analyst. One
   row per element (and suspect), changed in place: its history is the audit log's entries.
 
@@ -90,6 +92,9 @@ class ElementCitation(NoHardDelete, models.Model):
         max_length=64, blank=True, help_text="a pattern indicator's key in the patterns report"
     )
     stance = models.CharField(max_length=16, choices=[(s, s) for s in STANCES])
+    credibility = models.CharField(
+        max_length=64, blank=True, help_text="a credibility term: how credible the item is"
+    )
     note = ProtectedTextField(blank=True)
     cited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -316,6 +316,7 @@ def _cite(request: HttpRequest, code: str, element: str, suspect_uid: str | None
                     kind,
                     data["stance"],
                     note=data["note"],
+                    credibility=data["credibility"],
                     suspect=suspect,
                     **given,
                 )

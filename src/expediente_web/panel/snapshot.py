@@ -33,6 +33,7 @@ def _evidence(citation: ElementCitation) -> dict[str, Any]:
         "stance": citation.stance,
         "ref": citation.ref,
         "counted": not gone(citation),
+        "credibility": citation.credibility,
     }
     if citation.kind == "act" and citation.act is not None:
         act = citation.act

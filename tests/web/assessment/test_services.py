@@ -255,3 +255,27 @@ def test_a_suspect_of_another_case_is_refused(case, analyst, selected, other_cas
     _, _, theirs = other_case
     with pytest.raises(InvalidInput, match="another case"):
         actions.do_select_mode(analyst, case, theirs.commander, "art28.a")
+
+
+def test_a_citation_carries_the_credibility_of_its_item_apart_from_its_sources_reliability(
+    case, analyst, record, entries, as_user
+):
+    actions.do_select_crime(analyst, case, "art7.1.e")
+    before = entries()
+    with pytest.raises(InvalidInput) as refused:
+        actions.do_cite_evidence(
+            analyst, case, "art7.1.e.1", "act", "supports", act=record.act,
+            credibility="credibility.beyond_doubt",
+        )
+    assert refused.value.field == "credibility" and entries() == before
+    citation = actions.do_cite_evidence(
+        analyst, case, "art7.1.e.1", "act", "supports", act=record.act,
+        credibility="credibility.probably_true",
+    )
+    assert citation.credibility == "credibility.probably_true"
+    entry = AuditEntry.objects.order_by("-seq").first()
+    assert entry.payload["fields"]["credibility"] == "credibility.probably_true"
+    page = as_user(analyst).get(
+        f"/cases/{case.code}/assessment/elements/art7.1.e.1/", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "Probably true" in page.content.decode()
