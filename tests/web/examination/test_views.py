@@ -99,7 +99,9 @@ def test_the_attack_page_lists_its_acts_and_links_more(case, analyst, record, ex
     client = as_user(analyst)
     html = client.get(_url("attack", case, uid=attack.uid), HTTP_ACCEPT_LANGUAGE="en")
     assert "2 acts linked to the attack" in html.content.decode()
-    refused = client.post(_url("attack-link", case, uid=attack.uid), {"acts": "SRC-A nope"})
+    refused = client.post(
+        _url("attack-link", case, uid=attack.uid), {"acts": "SRC-A nope"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert (
         refused.status_code == 400
         and "nothing in this case is SRC-A nope" in refused.content.decode()
