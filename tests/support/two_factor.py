@@ -79,8 +79,12 @@ def browser_sign_in(page: Any, username: str, password: str) -> None:
     page.goto("/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("form.login button[type=submit]")
+    with page.expect_navigation():
+        page.click("form.login button[type=submit]")
     if device is not None:
         page.wait_for_url("**/account/two-factor/verify/**")
         page.fill("#id_code", totp_code(device))
-        page.click("form.login button[type=submit]")
+        # Wait for the page the code leads to: a `goto` right after the click could cancel the
+        # form's POST before the server has verified the code.
+        with page.expect_navigation():
+            page.click("form.login button[type=submit]")
